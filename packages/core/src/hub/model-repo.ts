@@ -1,0 +1,26 @@
+/** One step of a file download: `total` is undefined when the server does not say. */
+export interface FileProgress {
+  file: string;
+  loaded: number;
+  total: number | undefined;
+}
+
+export interface ReadFileOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: FileProgress) => void;
+}
+
+/**
+ * A model laid out like a Hugging Face model repo (config.json, preprocessor_config.json,
+ * onnx/model.onnx, ...), wherever it lives: hub, any base URL, a local folder, a custom fetch.
+ */
+export interface ModelRepo {
+  /** Where the files come from (URL or folder), for messages. */
+  readonly location: string;
+  /** Reads and parses a JSON file. A missing file rejects with code FILE_NOT_FOUND naming file and location. */
+  json<T = unknown>(file: string, options?: ReadFileOptions): Promise<T>;
+  /** Reads a binary file. A missing file rejects with code FILE_NOT_FOUND naming file and location. */
+  bytes(file: string, options?: ReadFileOptions): Promise<Uint8Array>;
+  /** Whether the file exists; resolves false for a missing file instead of rejecting. */
+  exists(file: string, options?: { signal?: AbortSignal }): Promise<boolean>;
+}
