@@ -23,4 +23,9 @@ export interface ModelRepo {
   bytes(file: string, options?: ReadFileOptions): Promise<Uint8Array>;
   /** Whether the file exists; resolves false for a missing file instead of rejecting. */
   exists(file: string, options?: { signal?: AbortSignal }): Promise<boolean>;
+  /**
+   * Absolute path of the file on disk when the repo reads it from a local folder (Node), for
+   * runtimes that load from a path; undefined for files that come over the network or are missing.
+   */
+  localPath?(file: string, options?: { signal?: AbortSignal }): Promise<string | undefined>;
 }

@@ -1,0 +1,45 @@
+import { RetinaError } from '../errors.js';
+import type { ModelRepo, ReadFileOptions } from './model-repo.js';
+import { parseJsonFile } from './parse-json.js';
+
+/** What each kind of location (folder, URL, several in turn) implements; `repoFromSource` adds the rest. */
+export interface FileSource {
+  readonly location: string;
+  bytes(file: string, options: ReadFileOptions): Promise<Uint8Array>;
+  exists(file: string, options: { signal?: AbortSignal }): Promise<boolean>;
+  localPath(file: string, options: { signal?: AbortSignal }): Promise<string | undefined>;
+}
+
+export function repoFromSource(source: FileSource): ModelRepo {
+  return {
+    location: source.location,
+    json<T>(file: string, options: ReadFileOptions = {}) {
+      return withCheckedName(file, async () => parseJsonFile(await source.bytes(file, options), file, source.location) as T);
+    },
+    bytes(file, options = {}) {
+      return withCheckedName(file, () => source.bytes(file, options));
+    },
+    exists(file, options = {}) {
+      return withCheckedName(file, () => source.exists(file, options));
+    },
+    localPath(file, options = {}) {
+      return withCheckedName(file, () => source.localPath(file, options));
+    },
+  };
+}
+
+async function withCheckedName<T>(file: string, read: () => Promise<T>): Promise<T> {
+  checkFileName(file);
+  return read();
+}
+
+/** Repo files are relative paths inside the repo; anything else could read outside it. */
+function checkFileName(file: string): void {
+  const segments = file.split(/[\\/]/);
+  if (/^[a-z]+:/i.test(file) || segments.some((segment) => segment === '' || segment === '..')) {
+    throw new RetinaError(
+      'INVALID_ARGUMENT',
+      `"${file}" is not a file name inside a model repo; use a relative path such as "config.json" or "onnx/model.onnx".`,
+    );
+  }
+}
