@@ -1,0 +1,104 @@
+import { RetinaError } from '../errors.js';
+import { imageDataToImage, isCanvasImageInput, isImageData, readCanvasImageInput } from './canvas-input.js';
+import { decodeImageBytes } from './decode-bytes.js';
+import { applyExifOrientation } from './exif-orientation.js';
+import type { ImageInput, RawPixels } from './image-input.js';
+import { type DecodeContext, type DecodePurpose, DEFAULT_MAX_PIXELS, type LoadImageOptions } from './load-options.js';
+import { checkMaxPixelsOption } from './pixel-budget.js';
+import { rawPixelsToImage } from './raw-pixels.js';
+import type { RawImage } from './raw-image.js';
+import { readSource } from './read-source.js';
+
+export type { LoadImageOptions } from './load-options.js';
+export { DEFAULT_MAX_PIXELS } from './load-options.js';
+
+const ACCEPTED =
+  'Pass a URL or file path, a Blob/File, an ArrayBuffer or Uint8Array of PNG/JPEG bytes, ImageData, ' +
+  'an ImageBitmap, <img>, canvas, OffscreenCanvas or VideoFrame, or pixels as {data, width, height, channels}.';
+
+const MODE_NAMES = ['', 'L', 'LA', 'RGB', 'RGBA'];
+
+function looksLikeRawPixels(input: object): input is RawPixels {
+  return 'data' in input && 'width' in input && 'height' in input;
+}
+
+function asEncodedBytes(input: unknown): Uint8Array | undefined {
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (input instanceof Uint8Array || input instanceof Uint8ClampedArray || input instanceof DataView) {
+    return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  }
+  return undefined;
+}
+
+function unusableInput(input: unknown): RetinaError {
+  if (ArrayBuffer.isView(input)) {
+    return new RetinaError(
+      'INVALID_ARGUMENT',
+      `A bare ${input.constructor.name} is neither file bytes nor pixels with a size. ` +
+        'For pixels pass {data, width, height, channels}; for a file pass its bytes as a Uint8Array.',
+    );
+  }
+  const kind = input === null ? 'null' : typeof input === 'object' ? (input.constructor?.name ?? 'object') : typeof input;
+  return new RetinaError('INVALID_ARGUMENT', `Cannot load an image from ${kind}. ${ACCEPTED}`);
+}
+
+async function decodeFile(bytes: Uint8Array, context: DecodeContext): Promise<RawImage> {
+  context.signal?.throwIfAborted();
+  const { image, exifOrientation } = await decodeImageBytes(bytes, context);
+  return context.applyExifOrientation && exifOrientation ? applyExifOrientation(image, exifOrientation) : image;
+}
+
+async function toRawImage(input: ImageInput, context: DecodeContext): Promise<RawImage> {
+  if (typeof input === 'string') return decodeFile(await readSource(input, context), context);
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return decodeFile(new Uint8Array(await input.arrayBuffer()), context);
+  const bytes = asEncodedBytes(input);
+  if (bytes) return decodeFile(bytes, context);
+  if (isImageData(input)) return imageDataToImage(input, context.maxPixels);
+  if (isCanvasImageInput(input)) return readCanvasImageInput(input, context.maxPixels);
+  if (typeof input === 'object' && input !== null && looksLikeRawPixels(input)) {
+    return rawPixelsToImage(input, context.maxPixels, context.purpose);
+  }
+  throw unusableInput(input);
+}
+
+async function load(input: ImageInput, options: LoadImageOptions, purpose: DecodePurpose): Promise<RawImage> {
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  checkMaxPixelsOption(maxPixels);
+  const context: DecodeContext = {
+    purpose,
+    applyExifOrientation: options.applyExifOrientation ?? false,
+    maxPixels,
+    signal: options.signal,
+    fetch: options.fetch,
+  };
+  context.signal?.throwIfAborted();
+  const image = await toRawImage(input, context);
+  context.signal?.throwIfAborted();
+  return image;
+}
+
+/**
+ * Decodes any supported input into 8-bit pixels exactly as Pillow opens the file: L → 1 channel,
+ * LA → 2, RGB → 3, RGBA → 4, palette → RGB. Canvas-backed inputs give RGBA.
+ * Rejects with a {@link RetinaError} (or the signal's reason when aborted).
+ */
+export function loadImage(input: ImageInput, options: LoadImageOptions = {}): Promise<RawImage> {
+  return load(input, options, 'image');
+}
+
+/**
+ * Loads a segmentation map as one channel of class indices, as `numpy.array(PIL.Image.open(f))`
+ * gives it: palette PNGs yield their palette indices, grayscale its values. Multi-channel maps are
+ * rejected.
+ */
+export async function loadLabelMap(input: ImageInput, options: LoadImageOptions = {}): Promise<RawImage> {
+  const map = await load(input, options, 'labels');
+  if (map.channels !== 1) {
+    throw new RetinaError(
+      'INVALID_IMAGE',
+      `The label map has ${map.channels} channels (${MODE_NAMES[map.channels]}); a segmentation map must be one channel of class indices. ` +
+        'Save it as an 8-bit grayscale (L) or palette (P) PNG, or pass {data, width, height, channels: 1}.',
+    );
+  }
+  return map;
+}

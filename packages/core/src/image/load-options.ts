@@ -1,0 +1,31 @@
+/** Largest image `loadImage` accepts unless `maxPixels` says otherwise: 2^26 pixels (8192 × 8192). */
+export const DEFAULT_MAX_PIXELS = 2 ** 26;
+
+export interface LoadImageOptions {
+  /**
+   * Rotate/flip by the EXIF Orientation tag (PNG eXIf, JPEG APP1), like Pillow's
+   * `ImageOps.exif_transpose`. Default false: the reference image processors ignore EXIF;
+   * Transformers' `load_image` (used by pipelines) applies it.
+   */
+  applyExifOrientation?: boolean;
+  /**
+   * Refuse images with more pixels than this (default {@link DEFAULT_MAX_PIXELS}). Checked from
+   * the file header before decoding, so an oversized file fails fast.
+   */
+  maxPixels?: number;
+  /** Cancels fetching and decoding; the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Used for URL inputs instead of the global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+/** What the decoded pixels are for: a picture, or a segmentation map of class indices. */
+export type DecodePurpose = 'image' | 'labels';
+
+export interface DecodeContext {
+  purpose: DecodePurpose;
+  applyExifOrientation: boolean;
+  maxPixels: number;
+  signal: AbortSignal | undefined;
+  fetch: typeof fetch | undefined;
+}
