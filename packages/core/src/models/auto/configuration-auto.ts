@@ -1,0 +1,50 @@
+import { RetinaError } from '../../errors.js';
+import type { ModelRepo, ReadFileOptions } from '../../hub/index.js';
+import { BeitConfig } from '../beit/configuration-beit.js';
+import { BitConfig } from '../bit/configuration-bit.js';
+import { isJsonObject } from '../configuration-utils.js';
+import { openRepo, type FromPretrainedOptions } from '../pretrained-model.js';
+import { ViTHybridConfig } from '../vit-hybrid/configuration-vit-hybrid.js';
+
+const CONFIG_CLASSES: Readonly<Record<string, new (json: unknown) => AutoConfigType>> = {
+  [BitConfig.modelType]: BitConfig,
+  [BeitConfig.modelType]: BeitConfig,
+  [ViTHybridConfig.modelType]: ViTHybridConfig,
+};
+
+/** Any configuration AutoConfig can return. */
+export type AutoConfigType = BitConfig | BeitConfig | ViTHybridConfig;
+
+/** The `model_type` values Retina supports: "bit", "beit", "vit-hybrid". */
+export const SUPPORTED_MODEL_TYPES: readonly string[] = Object.keys(CONFIG_CLASSES);
+
+/** Picks the configuration class from config.json's `model_type`. */
+export class AutoConfig {
+  private constructor() {}
+
+  /** Parses a config.json object; an unknown model_type fails with UNSUPPORTED_MODEL. */
+  static fromJson(json: unknown): AutoConfigType {
+    const modelType = isJsonObject(json) ? json.model_type : undefined;
+    if (typeof modelType !== 'string') {
+      throw new RetinaError('INVALID_CONFIG', `config.json: "model_type" must be a string (one of ${SUPPORTED_MODEL_TYPES.join(', ')}); got ${String(modelType)}.`);
+    }
+    const configClass = Object.hasOwn(CONFIG_CLASSES, modelType) ? CONFIG_CLASSES[modelType] : undefined;
+    if (!configClass) {
+      throw new RetinaError(
+        'UNSUPPORTED_MODEL',
+        `model_type "${modelType}" in config.json is not supported; Retina supports ${SUPPORTED_MODEL_TYPES.join(', ')}.`,
+      );
+    }
+    return new configClass(json);
+  }
+
+  /** Reads config.json from a folder, URL or hub id (or a {@link ModelRepo}). */
+  static async fromPretrained(source: string | ModelRepo, options: FromPretrainedOptions = {}): Promise<AutoConfigType> {
+    return readAutoConfig(openRepo(source, options), options);
+  }
+}
+
+/** Reads and parses config.json of an open repo. */
+export async function readAutoConfig(repo: ModelRepo, options: ReadFileOptions): Promise<AutoConfigType> {
+  return AutoConfig.fromJson(await repo.json('config.json', { signal: options.signal }));
+}

@@ -1,0 +1,96 @@
+import { RetinaError } from '../../errors.js';
+import type { ModelRepo } from '../../hub/index.js';
+import type { InferenceSession } from '../../session/inference-session.js';
+import {
+  BeitForImageClassification,
+  BeitForMaskedImageModeling,
+  BeitForSemanticSegmentation,
+  BeitModel,
+} from '../beit/modeling-beit.js';
+import { BitBackbone, BitForImageClassification, BitModel } from '../bit/modeling-bit.js';
+import { loadModel, openRepo, type FromPretrainedOptions, type ModelClass } from '../pretrained-model.js';
+import { ViTHybridForImageClassification, ViTHybridModel } from '../vit-hybrid/modeling-vit-hybrid.js';
+import { readAutoConfig, type AutoConfigType } from './configuration-auto.js';
+
+// Classes are picked by the config's model_type, so each gets its own config class; `any` only erases which one.
+type AnyModelClass<M> = ModelClass<M, any>;
+
+/** Model classes per model_type; the first one is built when config.json's `architectures` names none of them. */
+type ModelClassesByType<M> = Readonly<Record<string, readonly AnyModelClass<M>[]>>;
+
+/** Builds the model class that config.json (`model_type`, then `architectures`) calls for, among those of one task. */
+export interface AutoModelClass<M> {
+  /** Reads config.json and the ONNX graph from a folder, URL or hub id (or a {@link ModelRepo}). */
+  fromPretrained(source: string | ModelRepo, options?: FromPretrainedOptions): Promise<M>;
+  /** Builds the model on an existing session, e.g. one created in a worker. */
+  fromSession(config: AutoConfigType, session: InferenceSession): M;
+  /** The class `config` leads to; fails with UNSUPPORTED_MODEL when this auto class cannot build it. */
+  modelClassFor(config: AutoConfigType): AnyModelClass<M>;
+}
+
+const ALL_CLASSES = {
+  bit: [BitModel, BitForImageClassification, BitBackbone],
+  beit: [BeitModel, BeitForImageClassification, BeitForSemanticSegmentation, BeitForMaskedImageModeling],
+  'vit-hybrid': [ViTHybridModel, ViTHybridForImageClassification],
+} as const;
+
+function defineAutoModel<M>(name: string, byType: ModelClassesByType<M>): AutoModelClass<M> {
+  const modelClassFor = (config: AutoConfigType): AnyModelClass<M> => {
+    const candidates = byType[config.modelType];
+    if (!candidates) {
+      throw new RetinaError(
+        'UNSUPPORTED_MODEL',
+        `${name} cannot build "${config.modelType}" models; it supports model_type ${Object.keys(byType).join(', ')}.`,
+      );
+    }
+    const named = candidates.find((modelClass) => config.architectures.includes(modelClass.architecture));
+    if (named) return named;
+    const otherTask = ALL_CLASSES[config.modelType as keyof typeof ALL_CLASSES].find((modelClass) =>
+      config.architectures.includes(modelClass.architecture),
+    );
+    if (otherTask) {
+      throw new RetinaError(
+        'UNSUPPORTED_MODEL',
+        `config.json says this model is a ${otherTask.architecture}, which ${name} cannot build (it builds ` +
+          `${candidates.map((c) => c.architecture).join(', ')}). Load it with ${otherTask.architecture} or AutoModel.`,
+      );
+    }
+    return candidates[0]!;
+  };
+  return {
+    modelClassFor,
+    fromSession: (config, session) => new (modelClassFor(config))(config, session),
+    async fromPretrained(source, options = {}) {
+      const repo = openRepo(source, options);
+      const config = await readAutoConfig(repo, options);
+      return loadModel(modelClassFor(config), repo, config, options);
+    },
+  };
+}
+
+/** Any model AutoModel can return. */
+export type AutoModelType = InstanceType<(typeof ALL_CLASSES)[keyof typeof ALL_CLASSES][number]>;
+
+/**
+ * The architecture config.json names (`architectures`), for any head: an ONNX graph is always exported with
+ * its head. Without a known architecture, the bare model (BitModel, BeitModel, ViTHybridModel).
+ */
+export const AutoModel = defineAutoModel<AutoModelType>('AutoModel', ALL_CLASSES);
+
+export const AutoModelForImageClassification = defineAutoModel<
+  BitForImageClassification | BeitForImageClassification | ViTHybridForImageClassification
+>('AutoModelForImageClassification', {
+  bit: [BitForImageClassification],
+  beit: [BeitForImageClassification],
+  'vit-hybrid': [ViTHybridForImageClassification],
+});
+
+export const AutoModelForSemanticSegmentation = defineAutoModel<BeitForSemanticSegmentation>('AutoModelForSemanticSegmentation', {
+  beit: [BeitForSemanticSegmentation],
+});
+
+export const AutoModelForMaskedImageModeling = defineAutoModel<BeitForMaskedImageModeling>('AutoModelForMaskedImageModeling', {
+  beit: [BeitForMaskedImageModeling],
+});
+
+export const AutoBackbone = defineAutoModel<BitBackbone>('AutoBackbone', { bit: [BitBackbone] });

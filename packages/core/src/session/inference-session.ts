@@ -1,0 +1,58 @@
+import type { Tensor } from '../tensor.js';
+
+/**
+ * A loaded model graph that runs on some runtime. Model classes only talk to this interface, so the
+ * runtime (onnxruntime-web, onnxruntime-node, or a test double) is chosen at load time.
+ */
+export interface InferenceSession {
+  readonly inputMetadata: readonly InferenceSession.ValueMetadata[];
+  readonly outputMetadata: readonly InferenceSession.ValueMetadata[];
+  /** Which runtime and device run the graph, and why they were chosen. */
+  readonly backend: InferenceSession.Backend;
+  /** Runs the graph; resolves with every graph output by name. */
+  run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>>;
+  /** Frees the runtime's resources. Further runs fail. */
+  release(): Promise<void>;
+}
+
+export namespace InferenceSession {
+  /** `auto`: onnxruntime-node in Node.js when installed, WebGPU in a browser with an adapter, else WASM. */
+  export type Device = 'auto' | 'webgpu' | 'wasm' | 'cpu';
+
+  /** Weights to load: onnx/model.onnx, onnx/model_fp16.onnx or onnx/model_quantized.onnx. */
+  export type ModelDtype = 'fp32' | 'fp16' | 'q8';
+
+  export type Runtime = 'onnxruntime-node' | 'onnxruntime-web';
+
+  export interface Backend {
+    readonly runtime: Runtime;
+    readonly device: Exclude<Device, 'auto'>;
+    /** Why this backend was picked, e.g. "no WebGPU adapter". */
+    readonly reason: string;
+  }
+
+  export interface ValueMetadata {
+    readonly name: string;
+    /** Element type as onnxruntime names it ("float32", "bool", "float16", ...). */
+    readonly dtype: string;
+    /** Fixed sizes as numbers; dynamic axes by their symbolic name ("batch_size"). */
+    readonly dims: readonly (number | string)[];
+  }
+
+  export interface CreateOptions {
+    /** Default `auto`. */
+    device?: Device;
+    /** Default `fp32`. */
+    dtype?: ModelDtype;
+    /**
+     * Graph file inside the model repo, overriding the one `dtype` picks; its external data is read from
+     * `<modelFile>.data` when that file exists.
+     */
+    modelFile?: string;
+    /**
+     * CPU threads per operator (onnxruntime-node), or WASM threads (onnxruntime-web: process-wide, and only
+     * before its first session).
+     */
+    numThreads?: number;
+  }
+}

@@ -1,0 +1,122 @@
+// Shared by the onnxruntime-node and onnxruntime-web adapters: both expose onnxruntime-common's API.
+import type * as ort from 'onnxruntime-web';
+import { RetinaError } from '../errors.js';
+import { Tensor, type TensorDataType } from '../tensor.js';
+import type { InferenceSession } from './inference-session.js';
+
+export type OrtRuntime = Pick<typeof ort, 'InferenceSession' | 'Tensor'>;
+
+/** A graph and its external data, as the runtime receives them. */
+export interface ModelFiles {
+  /** Path of the graph inside the repo, for messages. */
+  readonly file: string;
+  /** Repo location, for messages. */
+  readonly location: string;
+  /** The graph's bytes, or its path on disk (onnxruntime-node only), where the runtime finds external data itself. */
+  readonly graph: Uint8Array | string;
+  /** `path` is the file name the graph refers to (e.g. "model.onnx.data"). */
+  readonly externalData: readonly { readonly path: string; readonly data: Uint8Array }[];
+}
+
+/**
+ * onnxruntime 1.30 fuses a zero Pad into the following MaxPool, where padding then acts as -inf; BiT's
+ * preactivation stem is exactly that pattern and comes out wrong at the borders.
+ */
+const ORT_SESSION_EXTRA = { 'optimization.disable_specified_optimizers': 'Pad_Fusion' } as const;
+
+const RETINA_DTYPES: readonly string[] = ['float32', 'int32', 'int64', 'uint8', 'bool'] satisfies TensorDataType[];
+
+function toMetadata(metadata: readonly ort.InferenceSession.ValueMetadata[]): InferenceSession.ValueMetadata[] {
+  return metadata.map((value) =>
+    value.isTensor ? { name: value.name, dtype: value.type, dims: value.shape } : { name: value.name, dtype: 'non-tensor', dims: [] },
+  );
+}
+
+function fromOrtTensor(name: string, value: ort.OnnxValue): Tensor {
+  if (!RETINA_DTYPES.includes(value.type)) {
+    throw new RetinaError('INFERENCE_FAILED', `Graph output ${name} has element type ${value.type}, which Retina tensors cannot hold.`);
+  }
+  // `data` is the runtime's own typed array: wrapped, not copied.
+  return new Tensor(value.type as TensorDataType, value.data as Tensor['data'], value.dims);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+class OnnxruntimeSession implements InferenceSession {
+  readonly inputMetadata: readonly InferenceSession.ValueMetadata[];
+  readonly outputMetadata: readonly InferenceSession.ValueMetadata[];
+  readonly backend: InferenceSession.Backend;
+  #session: ort.InferenceSession | undefined;
+  readonly #runtime: OrtRuntime;
+  // Runs are serialised: onnxruntime-web on WebGPU fails a run started while another one is in flight
+  // ("Session already started").
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(runtime: OrtRuntime, session: ort.InferenceSession, backend: InferenceSession.Backend) {
+    this.#runtime = runtime;
+    this.#session = session;
+    this.backend = backend;
+    this.inputMetadata = toMetadata(session.inputMetadata);
+    this.outputMetadata = toMetadata(session.outputMetadata);
+  }
+
+  run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+    const result = this.#queue.then(() => this.#run(feeds));
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async #run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+    const session = this.#session;
+    if (!session) throw new RetinaError('INFERENCE_FAILED', 'This inference session was released; load the model again.');
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const [name, tensor] of Object.entries(feeds)) {
+      // Same typed array handed over, no copy; Retina's dtype names are onnxruntime's.
+      ortFeeds[name] = new this.#runtime.Tensor(tensor.dtype, tensor.data as Float32Array, tensor.dims);
+    }
+    let outputs: ort.InferenceSession.ReturnType;
+    try {
+      outputs = await session.run(ortFeeds);
+    } catch (error) {
+      throw new RetinaError('INFERENCE_FAILED', `${this.backend.runtime} failed to run the model: ${errorMessage(error)}`, { cause: error });
+    }
+    return Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, fromOrtTensor(name, value)]));
+  }
+
+  async release(): Promise<void> {
+    const session = this.#session;
+    this.#session = undefined;
+    await this.#queue;
+    await session?.release();
+  }
+}
+
+/** Creates an onnxruntime session; load errors become MODEL_LOAD_FAILED naming the file. */
+export async function createOnnxruntimeSession(
+  runtime: OrtRuntime,
+  model: ModelFiles,
+  options: ort.InferenceSession.SessionOptions,
+  backend: InferenceSession.Backend,
+): Promise<InferenceSession> {
+  let session: ort.InferenceSession;
+  try {
+    const sessionOptions = { ...options, externalData: model.externalData, extra: ORT_SESSION_EXTRA };
+    session =
+      typeof model.graph === 'string'
+        ? await runtime.InferenceSession.create(model.graph, sessionOptions)
+        : await runtime.InferenceSession.create(model.graph, sessionOptions);
+  } catch (error) {
+    throw new RetinaError(
+      'MODEL_LOAD_FAILED',
+      `Could not load ${model.file} from ${model.location} with ${backend.runtime} (${backend.device}): ${errorMessage(error)}`,
+      { cause: error },
+    );
+  }
+  if (!session.inputMetadata) {
+    await session.release();
+    throw new RetinaError('MODEL_LOAD_FAILED', `${backend.runtime} is too old: Retina needs version 1.22 or later (input and output metadata).`);
+  }
+  return new OnnxruntimeSession(runtime, session, backend);
+}
