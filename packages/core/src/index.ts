@@ -1,1 +1,103 @@
-export {};
+// @retina/core — the public API. Everything not exported here is internal.
+
+export { RetinaError, type RetinaErrorCode } from './errors.js';
+export { Tensor, type TensorDataType, type TensorDataTypes } from './tensor.js';
+
+// Images
+export type { ChannelCount, RawImage } from './image/raw-image.js';
+export type { CanvasImageInput, EncodedImageBytes, ImageInput, RawPixels } from './image/image-input.js';
+export { DEFAULT_MAX_PIXELS, loadImage, loadLabelMap, type LoadImageOptions } from './image/load-image.js';
+export { Resample, resize, type ResampleFilter } from './image/resample.js';
+
+// Image processors
+export {
+  ImageProcessor,
+  type ImageProcessorOptions,
+  type ImageProcessorOutput,
+  type ImageProcessorSettings,
+} from './processors/image-processor.js';
+export type { SizeDict, SizeInput } from './processors/size.js';
+export { postProcessSemanticSegmentation, type LabelMap } from './processors/semantic-segmentation.js';
+export { BitImageProcessor } from './models/bit/image-processing-bit.js';
+export { ViTHybridImageProcessor } from './models/vit-hybrid/image-processing-vit-hybrid.js';
+export {
+  BeitImageProcessor,
+  type BeitImageProcessorOptions,
+  type BeitImageProcessorOutput,
+} from './models/beit/image-processing-beit.js';
+export { AutoImageProcessor } from './models/auto/image-processing-auto.js';
+
+// Configurations
+export { PretrainedConfig } from './models/pretrained-config.js';
+export { BitConfig, type BitGlobalPadding, type BitLayerType } from './models/bit/configuration-bit.js';
+export { BeitConfig } from './models/beit/configuration-beit.js';
+export { ViTHybridConfig } from './models/vit-hybrid/configuration-vit-hybrid.js';
+export { AutoConfig, SUPPORTED_MODEL_TYPES, type AutoConfigType } from './models/auto/configuration-auto.js';
+
+// Models
+export { PreTrainedModel, type FromPretrainedOptions } from './models/pretrained-model.js';
+export { BitBackbone, BitForImageClassification, BitModel } from './models/bit/modeling-bit.js';
+export {
+  BeitForImageClassification,
+  BeitForMaskedImageModeling,
+  BeitForSemanticSegmentation,
+  BeitModel,
+} from './models/beit/modeling-beit.js';
+export { ViTHybridForImageClassification, ViTHybridModel } from './models/vit-hybrid/modeling-vit-hybrid.js';
+export {
+  AutoBackbone,
+  AutoModel,
+  AutoModelForImageClassification,
+  AutoModelForMaskedImageModeling,
+  AutoModelForSemanticSegmentation,
+  type AutoModelClass,
+  type AutoModelType,
+} from './models/auto/modeling-auto.js';
+export type {
+  BackboneOutput,
+  BaseModelOutputWithPooling,
+  ImageClassifierOutput,
+  MaskedImageModelingInput,
+  MaskedImageModelingOutput,
+  PixelValuesInput,
+  SemanticSegmenterOutput,
+} from './models/modeling-outputs.js';
+
+// Sessions
+export type { InferenceSession } from './session/inference-session.js';
+export { createInferenceSession, type CreateSessionOptions } from './session/create-inference-session.js';
+
+// Loading
+export {
+  hubSettings,
+  openModelRepo,
+  readOnnxModel,
+  type FileProgress,
+  type HubOptions,
+  type HubSettings,
+  type ModelRepo,
+  type OnnxExternalData,
+  type OnnxModelFiles,
+  type ReadFileOptions,
+} from './hub/index.js';
+
+// Pipelines
+export { pipeline, type PipelineOptions, type PipelineTask, type PipelinesByTask } from './pipelines/pipeline.js';
+export type { TaskPipeline } from './pipelines/pipeline-base.js';
+export type {
+  Classification,
+  ImageClassificationOptions,
+  ImageClassificationPipeline,
+  ImageClassificationResult,
+} from './pipelines/image-classification/image-classification.js';
+export type {
+  ImageSegmentationOptions,
+  ImageSegmentationPipeline,
+  ImageSegmentationResult,
+  Segment,
+} from './pipelines/image-segmentation/image-segmentation.js';
+export type {
+  ImageFeatureExtractionOptions,
+  ImageFeatureExtractionPipeline,
+  ImageFeatureExtractionResult,
+} from './pipelines/image-feature-extraction/image-feature-extraction.js';

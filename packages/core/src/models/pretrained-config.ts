@@ -1,5 +1,5 @@
 import { RetinaError } from '../errors.js';
-import { ConfigReader, isJsonObject, type JsonObject } from './configuration-utils.js';
+import { ConfigReader, isJsonObject, type JsonObject } from '../config/config-reader.js';
 
 function readId2Label(reader: ConfigReader): Readonly<Record<number, string>> | undefined {
   const json = reader.optionalObject('id2label');

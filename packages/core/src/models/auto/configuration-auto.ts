@@ -2,7 +2,7 @@ import { RetinaError } from '../../errors.js';
 import type { ModelRepo, ReadFileOptions } from '../../hub/index.js';
 import { BeitConfig } from '../beit/configuration-beit.js';
 import { BitConfig } from '../bit/configuration-bit.js';
-import { isJsonObject } from '../configuration-utils.js';
+import { isJsonObject } from '../../config/config-reader.js';
 import { openRepo, type FromPretrainedOptions } from '../pretrained-model.js';
 import { ViTHybridConfig } from '../vit-hybrid/configuration-vit-hybrid.js';
 

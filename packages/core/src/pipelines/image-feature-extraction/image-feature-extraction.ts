@@ -1,0 +1,48 @@
+import { RetinaError } from '../../errors.js';
+import type { AutoModelType } from '../../models/auto/modeling-auto.js';
+import { PooledModel } from '../../models/task-models.js';
+import type { ImageProcessor, ImageProcessorOptions } from '../../processors/image-processor.js';
+import { Tensor } from '../../tensor.js';
+import { createTaskPipeline, type TaskPipeline } from '../pipeline-base.js';
+
+type FeatureModel = PooledModel<AutoModelType['config']>;
+
+export interface ImageFeatureExtractionOptions {
+  /** Return the pooled output instead of the last hidden state (the reference's `pool`). Default false. */
+  pool?: boolean;
+  /** Overrides of the image processor's settings for this call. */
+  preprocess?: ImageProcessorOptions;
+}
+
+/** Per image: its last hidden state (or pooled output), without the batch axis. */
+export type ImageFeatureExtractionResult = Tensor<'float32'>;
+
+export type ImageFeatureExtractionPipeline = TaskPipeline<
+  'image-feature-extraction',
+  FeatureModel,
+  ImageFeatureExtractionOptions,
+  ImageFeatureExtractionResult
+>;
+
+export function createImageFeatureExtractionPipeline(model: AutoModelType, processor: ImageProcessor): ImageFeatureExtractionPipeline {
+  if (!(model instanceof PooledModel)) {
+    throw new RetinaError(
+      'UNSUPPORTED_MODEL',
+      `Feature extraction needs a base model whose graph outputs last_hidden_state and pooler_output ` +
+        `(BitModel, BeitModel, ViTHybridModel); this one is a ${model.architecture}.`,
+    );
+  }
+  return createTaskPipeline('image-feature-extraction', model, processor, async (images, options: ImageFeatureExtractionOptions) => {
+    const { pixelValues } = await processor.preprocess(images, options.preprocess);
+    const { lastHiddenState, poolerOutput } = await model.forward({ pixelValues });
+    const features = options.pool ? poolerOutput : lastHiddenState;
+    return images.map((_, i) => unbatch(features, i));
+  });
+}
+
+/** Item `index` of a batched tensor, without the batch axis (a copy, so results outlive the batch). */
+function unbatch(tensor: Tensor<'float32'>, index: number): Tensor<'float32'> {
+  const [, ...dims] = tensor.dims;
+  const size = dims.reduce((a, b) => a * b, 1);
+  return new Tensor('float32', tensor.data.slice(index * size, (index + 1) * size), dims);
+}

@@ -1,0 +1,63 @@
+import { RetinaError } from '../errors.js';
+import type { ModelRepo } from '../hub/index.js';
+import { AutoImageProcessor } from '../models/auto/image-processing-auto.js';
+import { AutoModel, AutoModelForImageClassification, AutoModelForSemanticSegmentation } from '../models/auto/modeling-auto.js';
+import { openRepo, type FromPretrainedOptions } from '../models/pretrained-model.js';
+import { createImageClassificationPipeline, type ImageClassificationPipeline } from './image-classification/image-classification.js';
+import {
+  createImageFeatureExtractionPipeline,
+  type ImageFeatureExtractionPipeline,
+} from './image-feature-extraction/image-feature-extraction.js';
+import { createImageSegmentationPipeline, type ImageSegmentationPipeline } from './image-segmentation/image-segmentation.js';
+
+export interface PipelinesByTask {
+  'image-classification': ImageClassificationPipeline;
+  'image-segmentation': ImageSegmentationPipeline;
+  'image-feature-extraction': ImageFeatureExtractionPipeline;
+}
+
+export type PipelineTask = keyof PipelinesByTask;
+
+/** Where the model comes from, how it runs, and download progress. */
+export type PipelineOptions = FromPretrainedOptions;
+
+const BUILDERS: { [T in PipelineTask]: (repo: ModelRepo, options: PipelineOptions) => Promise<PipelinesByTask[T]> } = {
+  'image-classification': async (repo, options) => {
+    const [processor, model] = await loadBoth(repo, options, AutoModelForImageClassification.fromPretrained);
+    return createImageClassificationPipeline(model, processor);
+  },
+  'image-segmentation': async (repo, options) => {
+    const [processor, model] = await loadBoth(repo, options, AutoModelForSemanticSegmentation.fromPretrained);
+    return createImageSegmentationPipeline(model, processor);
+  },
+  'image-feature-extraction': async (repo, options) => {
+    const [processor, model] = await loadBoth(repo, options, AutoModel.fromPretrained);
+    try {
+      return createImageFeatureExtractionPipeline(model, processor);
+    } catch (error) {
+      await model.dispose();
+      throw error;
+    }
+  },
+};
+
+/**
+ * Loads the image processor and model of `model` (hub id, URL or folder) for `task`:
+ * `await pipeline('image-segmentation', 'microsoft/beit-base-finetuned-ade-640-640')`.
+ */
+export async function pipeline<T extends PipelineTask>(task: T, model: string | ModelRepo, options: PipelineOptions = {}): Promise<PipelinesByTask[T]> {
+  const build = Object.hasOwn(BUILDERS, task) ? BUILDERS[task] : undefined;
+  if (!build) {
+    throw new RetinaError('INVALID_ARGUMENT', `Unknown pipeline task "${String(task)}"; use one of ${Object.keys(BUILDERS).join(', ')}.`);
+  }
+  return build(openRepo(model, options), options);
+}
+
+async function loadBoth<M>(
+  repo: ModelRepo,
+  options: PipelineOptions,
+  loadModel: (repo: ModelRepo, options: PipelineOptions) => Promise<M>,
+): Promise<[Awaited<ReturnType<typeof AutoImageProcessor.fromPretrained>>, M]> {
+  const processor = await AutoImageProcessor.fromPretrained(repo, options);
+  return [processor, await loadModel(repo, options)];
+}
