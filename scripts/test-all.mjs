@@ -1,0 +1,53 @@
+// Runs every test — Vitest unit tests, then the Playwright end-to-end suite — and ends with one
+// line that counts them all: "N passed, N failed[, N skipped]".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const REPORTS = 'test-results/summary';
+rmSync(REPORTS, { recursive: true, force: true });
+mkdirSync(REPORTS, { recursive: true });
+
+function run(command, args, env = {}) {
+  console.log(`> ${command} ${args.join(' ')}`);
+  return spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status;
+}
+
+function readReport(file) {
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let broken = false;
+
+const vitestReport = `${REPORTS}/vitest.json`;
+const vitestStatus = run('pnpm', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
+const vitest = readReport(vitestReport);
+if (vitest) {
+  totals.passed += vitest.numPassedTests;
+  totals.failed += vitest.numFailedTests;
+  totals.skipped += vitest.numPendingTests + vitest.numTodoTests;
+}
+// A crash before any result (or a failing suite with no test inside) still fails the run.
+if (!vitest || (vitestStatus !== 0 && vitest.numFailedTests === 0)) broken = true;
+
+if (existsSync('e2e/playwright.config.ts')) {
+  const playwrightReport = `${REPORTS}/playwright.json`;
+  const status = run('pnpm', ['exec', 'playwright', 'test', '--config', 'e2e/playwright.config.ts', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport,
+  });
+  const stats = readReport(playwrightReport)?.stats;
+  if (stats) {
+    totals.passed += stats.expected + stats.flaky;
+    totals.failed += stats.unexpected;
+    totals.skipped += stats.skipped;
+  }
+  if (!stats || (status !== 0 && stats.unexpected === 0)) broken = true;
+}
+
+if (broken) {
+  console.log('A test runner stopped before reporting its results; see the output above.');
+  totals.failed += totals.failed === 0 ? 1 : 0;
+}
+const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';
+console.log(`${totals.passed} passed, ${totals.failed} failed${skipped}`);
+process.exit(totals.failed > 0 ? 1 : 0);
