@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Writes the expected outputs of packages/core/src/image/resample.test.ts.
+"""Writes the expected outputs of packages/core/src/image/resample/resize.test.ts.
 
 Runs Pillow's Image.resize on images from ../shared/fixtures for every filter and writes the raw
-uint8 results (HWC, or HW for one band) plus index.json into packages/core/src/image/__golden__/.
+uint8 results (HWC, or HW for one band) plus index.json into packages/core/src/image/resample/__golden__/.
 The reference is Pillow 9.4.0 (Debian bookworm's python3-pil):
 
     apt-get install -y python3-pil python3-numpy
@@ -21,7 +21,7 @@ from PIL import Image
 REFERENCE_VERSION = "9.4.0"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.environ.get("RETINA_FIXTURES", os.path.join(os.path.dirname(ROOT), "shared", "fixtures"))
-OUT = os.path.join(ROOT, "packages", "core", "src", "image", "__golden__")
+OUT = os.path.join(ROOT, "packages", "core", "src", "image", "resample", "__golden__")
 
 FILTERS = {0: "NEAREST", 1: "LANCZOS", 2: "BILINEAR", 3: "BICUBIC", 4: "BOX", 5: "HAMMING"}
 

@@ -2,7 +2,7 @@
 // Reference: Pillow 9.4's C bicubic resize of a 4032x3024 RGB image to 298x224 (~65-80 ms here).
 import { performance } from 'node:perf_hooks';
 import type { ChannelCount, RawImage } from '../src/image/raw-image.js';
-import { Resample, resize, setResampleWasmEnabled, type ResampleFilter } from '../src/image/resample.js';
+import { Resample, resize, setResampleWasmEnabled, type ResampleFilter } from '../src/image/resample/index.js';
 
 const WARMUP_RUNS = 3;
 const TIMED_RUNS = 9;

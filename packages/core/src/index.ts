@@ -7,7 +7,7 @@ export { Tensor, type TensorDataType, type TensorDataTypes } from './tensor.js';
 export type { ChannelCount, RawImage } from './image/raw-image.js';
 export type { CanvasImageInput, EncodedImageBytes, ImageInput, RawPixels } from './image/image-input.js';
 export { DEFAULT_MAX_PIXELS, loadImage, loadLabelMap, type LoadImageOptions } from './image/load-image.js';
-export { Resample, resize, type ResampleFilter } from './image/resample.js';
+export { Resample, resize, type ResampleFilter } from './image/resample/index.js';
 
 // Image processors
 export {

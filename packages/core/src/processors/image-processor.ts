@@ -4,7 +4,7 @@ import type { ImageInput } from '../image/image-input.js';
 import { loadImage } from '../image/load-image.js';
 import type { LoadImageOptions } from '../image/load-options.js';
 import type { RawImage } from '../image/raw-image.js';
-import { parseResample, resize, type ResampleFilter } from '../image/resample.js';
+import { parseResample, resize, type ResampleFilter } from '../image/resample/index.js';
 import { Tensor } from '../tensor.js';
 import { ConfigReader } from '../config/config-reader.js';
 import { centerCropWindow, channelTables, fullWindow, writePixelValues, type PixelWindow } from './pixel-values.js';

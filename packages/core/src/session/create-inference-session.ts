@@ -1,5 +1,6 @@
 import { RetinaError } from '../errors.js';
 import type { ModelRepo, ReadFileOptions } from '../hub/model-repo.js';
+import { readOnnxModel } from '../hub/read-onnx-model.js';
 import { isNode } from '../hub/settings.js';
 import type { InferenceSession } from './inference-session.js';
 import { createOnnxruntimeNodeSession, importOnnxruntimeNode } from './onnxruntime-node-session.js';
@@ -61,14 +62,8 @@ function deviceUnavailable(device: InferenceSession.Device, why: string): Retina
 async function readModelFiles(repo: ModelRepo, file: string, loadsFromPath: boolean, options: ReadFileOptions): Promise<ModelFiles> {
   const path = loadsFromPath ? await repo.localPath?.(file, options) : undefined;
   if (path !== undefined) return { file, location: repo.location, graph: path, externalData: [] };
-  const dataFile = `${file}.data`;
-  const [graph, externalData] = await Promise.all([
-    repo.bytes(file, options),
-    repo.exists(dataFile, options).then((exists) => (exists ? repo.bytes(dataFile, options) : undefined)),
-  ]);
-  // The graph refers to its external data by file name, relative to its own folder.
-  const dataPath = dataFile.slice(dataFile.lastIndexOf('/') + 1);
-  return { file, location: repo.location, graph, externalData: externalData ? [{ path: dataPath, data: externalData }] : [] };
+  const { model, externalData = [] } = await readOnnxModel(repo, file, options);
+  return { file, location: repo.location, graph: model, externalData };
 }
 
 /**

@@ -1,6 +1,7 @@
 // Shared by the onnxruntime-node and onnxruntime-web adapters: both expose onnxruntime-common's API.
 import type * as ort from 'onnxruntime-web';
 import { RetinaError } from '../errors.js';
+import type { OnnxExternalData } from '../hub/read-onnx-model.js';
 import { Tensor, type TensorDataType } from '../tensor.js';
 import type { InferenceSession } from './inference-session.js';
 
@@ -15,7 +16,7 @@ export interface ModelFiles {
   /** The graph's bytes, or its path on disk (onnxruntime-node only), where the runtime finds external data itself. */
   readonly graph: Uint8Array | string;
   /** `path` is the file name the graph refers to (e.g. "model.onnx.data"). */
-  readonly externalData: readonly { readonly path: string; readonly data: Uint8Array }[];
+  readonly externalData: readonly OnnxExternalData[];
 }
 
 /**

@@ -2,7 +2,7 @@ import { RetinaError } from '../../errors.js';
 import type { ImageInput } from '../../image/image-input.js';
 import { loadLabelMap } from '../../image/load-image.js';
 import type { RawImage } from '../../image/raw-image.js';
-import { Resample, resize } from '../../image/resample.js';
+import { Resample, resize } from '../../image/resample/index.js';
 import { ConfigReader } from '../../config/config-reader.js';
 import {
   ImageProcessor,

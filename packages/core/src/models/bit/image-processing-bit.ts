@@ -1,5 +1,5 @@
 import { ImageProcessor, type ImageProcessorSpec } from '../../processors/image-processor.js';
-import { Resample } from '../../image/resample.js';
+import { Resample } from '../../image/resample/index.js';
 
 export const OPENAI_CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073];
 export const OPENAI_CLIP_STD = [0.26862954, 0.26130258, 0.27577711];

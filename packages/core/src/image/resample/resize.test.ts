@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RetinaError } from '../errors.js';
-import { countMismatches, imageIndex, readBin, readJson, type BinDescriptor, type ImageEntry } from '../testing/fixtures.js';
-import type { ChannelCount, RawImage } from './raw-image.js';
-import { parseResample, Resample, resize, setResampleWasmEnabled, type ResampleFilter } from './resample.js';
+import { RetinaError } from '../../errors.js';
+import { countMismatches, imageIndex, readBin, readJson, type BinDescriptor, type ImageEntry } from '../../testing/fixtures.js';
+import type { ChannelCount, RawImage } from '../raw-image.js';
+import { parseResample, Resample, resize, setResampleWasmEnabled, type ResampleFilter } from './index.js';
 
 const images = new Map(imageIndex().map((entry) => [entry.id, entry]));
 const CHANNELS: Record<ImageEntry['mode'], ChannelCount> = { L: 1, LA: 2, RGB: 3, RGBA: 4, P: 1 };
