@@ -5,6 +5,8 @@ import { BeitImageProcessor } from '../src/models/beit/image-processing-beit.js'
 import { BitImageProcessor } from '../src/models/bit/image-processing-bit.js';
 import type { ImageProcessor } from '../src/processors/image-processor.js';
 import type { RawImage } from '../src/image/raw-image.js';
+import { postProcessSemanticSegmentation } from '../src/processors/semantic-segmentation.js';
+import { Tensor } from '../src/tensor.js';
 
 const WIDTH = 4032;
 const HEIGHT = 3024;
@@ -33,12 +35,12 @@ function fixtureConfig(id: string): Record<string, unknown> {
   return JSON.parse(readFileSync(url, 'utf8'));
 }
 
-async function measure(name: string, processor: ImageProcessor, image: RawImage): Promise<void> {
-  await processor.preprocess(image);
+async function measure(name: string, run: () => unknown): Promise<void> {
+  await run();
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now();
-    await processor.preprocess(image);
+    await run();
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
@@ -48,5 +50,23 @@ async function measure(name: string, processor: ImageProcessor, image: RawImage)
 
 const photo = syntheticPhoto();
 console.log(`Preprocessing a ${WIDTH}x${HEIGHT} RGBA photo (decoded pixels) in Node ${process.version}`);
-await measure('BiT 224 (shortest edge 224, bicubic, crop)', new BitImageProcessor(fixtureConfig('bit-default')), photo);
-await measure('BEiT-ADE 640x640 (bicubic, no crop)', new BeitImageProcessor(fixtureConfig('beit-ade-640')), photo);
+const bit = new BitImageProcessor(fixtureConfig('bit-default'));
+const beitAde = new BeitImageProcessor(fixtureConfig('beit-ade-640'));
+await measure('BiT 224 (shortest edge 224, bicubic, crop)', () => bit.preprocess(photo));
+await measure('BEiT-ADE 640x640 (bicubic, no crop)', () => beitAde.preprocess(photo));
+
+/** BEiT-ADE-like logits: 150 classes at 160x160 with smooth regions, seeded. */
+function segmentationLogits(): Tensor<'float32'> {
+  const [classes, size] = [150, 160];
+  const data = new Float32Array(classes * size * size);
+  for (let c = 0; c < classes; c++) {
+    const cx = (c * 37) % size;
+    const cy = (c * 91) % size;
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) data[(c * size + y) * size + x] = -Math.hypot(x - cx, y - cy) / 8 + Math.sin(x * 0.3 + c) * 0.05;
+    }
+  }
+  return new Tensor('float32', data, [1, classes, size, size]);
+}
+const logits = segmentationLogits();
+await measure(`Post-process 150x160x160 logits to ${WIDTH}x${HEIGHT}`, () => postProcessSemanticSegmentation(logits, [[HEIGHT, WIDTH]]));

@@ -83,35 +83,84 @@ function argmax(scores: Float32Array, classes: number, pixels: number, width: nu
   return { width, height: pixels / width, data };
 }
 
+/** Contiguous output ranges that read the same two source indices. */
+function sameTapRuns(taps: AxisTaps): Array<{ start: number; end: number }> {
+  const runs: Array<{ start: number; end: number }> = [];
+  for (let d = 0; d < taps.i0.length; d++) {
+    const last = runs[runs.length - 1];
+    if (last && taps.i0[d] === taps.i0[last.start] && taps.i1[d] === taps.i1[last.start]) last.end = d + 1;
+    else runs.push({ start: d, end: d + 1 });
+  }
+  return runs;
+}
+
+/**
+ * The classes that can win somewhere between four source pixels. Each output pixel there is a
+ * convex mix of the four, so the winner scores at least the best class's worst corner (`floor`);
+ * a class whose best corner stays clearly below that floor cannot win, even after float32
+ * rounding of the mix.
+ */
+function candidateClasses(scores: Float32Array, classes: number, plane: number, corners: readonly number[], out: Int32Array): number {
+  let floor = -Infinity;
+  for (let c = 0, base = 0; c < classes; c++, base += plane) {
+    const worst = Math.min(scores[base + corners[0]!]!, scores[base + corners[1]!]!, scores[base + corners[2]!]!, scores[base + corners[3]!]!);
+    if (worst > floor) floor = worst;
+  }
+  const threshold = floor - 1e-4 * (1 + Math.abs(floor));
+  let count = 0;
+  for (let c = 0, base = 0; c < classes; c++, base += plane) {
+    const best = Math.max(scores[base + corners[0]!]!, scores[base + corners[1]!]!, scores[base + corners[2]!]!, scores[base + corners[3]!]!);
+    if (best >= threshold) out[count++] = c;
+  }
+  return count;
+}
+
+/**
+ * Bilinear upsampling then argmax, without materialising the upsampled scores: for each block of
+ * output pixels that reads the same four source pixels, only the classes that can win there are
+ * interpolated, in PyTorch's float32 order (ties go to the lower class id, as argmax does).
+ */
 function upsampledArgmax(scores: Float32Array, classes: number, inH: number, inW: number, outH: number, outW: number): LabelMap {
   const ys = bilinearTaps(inH, outH);
   const xs = bilinearTaps(inW, outW);
+  const plane = inH * inW;
   const data = new Int32Array(outH * outW);
-  const best = new Float32Array(outW);
-  const row0 = new Float32Array(outW);
-  const row1 = new Float32Array(outW);
-  for (let y = 0; y < outH; y++) {
-    const wy0 = ys.w0[y]!;
-    const wy1 = ys.w1[y]!;
-    for (let c = 0; c < classes; c++) {
-      const plane = c * inH * inW;
-      interpolateRow(scores, plane + ys.i0[y]! * inW, xs, row0);
-      interpolateRow(scores, plane + ys.i1[y]! * inW, xs, row1);
-      const labels = data.subarray(y * outW, (y + 1) * outW);
-      for (let x = 0; x < outW; x++) {
-        const v = Math.fround(Math.fround(row0[x]! * wy0) + Math.fround(row1[x]! * wy1));
-        if (c === 0 || v > best[x]!) {
-          best[x] = v;
-          labels[x] = c;
+  const candidates = new Int32Array(classes);
+  const xRuns = sameTapRuns(xs);
+  for (const yRun of sameTapRuns(ys)) {
+    const r0 = ys.i0[yRun.start]! * inW;
+    const r1 = ys.i1[yRun.start]! * inW;
+    for (const xRun of xRuns) {
+      const x0 = xs.i0[xRun.start]!;
+      const x1 = xs.i1[xRun.start]!;
+      const count = candidateClasses(scores, classes, plane, [r0 + x0, r0 + x1, r1 + x0, r1 + x1], candidates);
+      for (let y = yRun.start; y < yRun.end; y++) {
+        const row = data.subarray(y * outW, (y + 1) * outW);
+        if (count === 1) {
+          row.fill(candidates[0]!, xRun.start, xRun.end);
+          continue;
+        }
+        const wy0 = ys.w0[y]!;
+        const wy1 = ys.w1[y]!;
+        for (let x = xRun.start; x < xRun.end; x++) {
+          const wx0 = xs.w0[x]!;
+          const wx1 = xs.w1[x]!;
+          let best = -Infinity;
+          let label = candidates[0]!;
+          for (let k = 0; k < count; k++) {
+            const base = candidates[k]! * plane;
+            const top = Math.fround(Math.fround(scores[base + r0 + x0]! * wx0) + Math.fround(scores[base + r0 + x1]! * wx1));
+            const bottom = Math.fround(Math.fround(scores[base + r1 + x0]! * wx0) + Math.fround(scores[base + r1 + x1]! * wx1));
+            const v = Math.fround(Math.fround(top * wy0) + Math.fround(bottom * wy1));
+            if (v > best) {
+              best = v;
+              label = candidates[k]!;
+            }
+          }
+          row[x] = label;
         }
       }
     }
   }
   return { width: outW, height: outH, data };
-}
-
-function interpolateRow(scores: Float32Array, rowStart: number, xs: AxisTaps, out: Float32Array): void {
-  for (let x = 0; x < out.length; x++) {
-    out[x] = Math.fround(scores[rowStart + xs.i0[x]!]! * xs.w0[x]!) + Math.fround(scores[rowStart + xs.i1[x]!]! * xs.w1[x]!);
-  }
 }
