@@ -1,0 +1,63 @@
+// Option groups that several commands share, with their usage lines and what they turn into.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { FromPretrainedOptions, LoadImageOptions } from '@retina/core';
+import type { CommandArgs, OptionSpecs } from './args.js';
+
+/** Accepted by every command; the entry point handles them. */
+export const GLOBAL_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  debug: { type: 'boolean' },
+} satisfies OptionSpecs;
+
+export const GLOBAL_USAGE = [
+  '  -h, --help                 Show this help',
+  '      --debug                Print the stack trace of an error',
+].join('\n');
+
+export const MODEL_OPTIONS = {
+  model: { type: 'string', short: 'm' },
+  device: { type: 'string' },
+  dtype: { type: 'string' },
+  threads: { type: 'string' },
+} satisfies OptionSpecs;
+
+export const MODEL_USAGE = [
+  '      --device <device>      auto (default), cpu (onnxruntime-node) or wasm (onnxruntime-web)',
+  '      --dtype <dtype>        Weights: fp32 (default, onnx/model.onnx), fp16 or q8',
+  "      --threads <n>          CPU threads per operator (default: onnxruntime's choice)",
+].join('\n');
+
+const DEVICES = ['auto', 'cpu', 'wasm'] as const;
+const DTYPES = ['fp32', 'fp16', 'q8'] as const;
+
+/** How `--device`, `--dtype` and `--threads` ask the model to be loaded. */
+export function modelLoadOptions(args: CommandArgs): FromPretrainedOptions {
+  return {
+    device: args.choice('device', DEVICES),
+    dtype: args.choice('dtype', DTYPES),
+    numThreads: args.positiveInteger('threads'),
+  };
+}
+
+/**
+ * `--model` as core's model loaders take it. Core reads relative folders only as "./name", and takes
+ * "owner/name" for a hub id, so a path that exists here is made absolute; anything else is an id or URL.
+ */
+export function modelSource(args: CommandArgs): string {
+  const model = args.required('model');
+  return existsSync(model) ? resolve(model) : model;
+}
+
+export const IMAGE_OPTIONS = {
+  exif: { type: 'boolean' },
+} satisfies OptionSpecs;
+
+export const IMAGE_USAGE = [
+  "      --exif                 Apply the EXIF orientation first, as Transformers' load_image does",
+  '                             (off by default: the reference image processors ignore it)',
+].join('\n');
+
+export function imageLoadOptions(args: CommandArgs): LoadImageOptions {
+  return { applyExifOrientation: args.flag('exif') };
+}
