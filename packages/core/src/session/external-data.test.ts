@@ -5,26 +5,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openModelRepo, type ModelRepo } from '../hub/index.js';
 import { Tensor } from '../tensor.js';
+import { bytesField, entry, int, str, tensorValueInfo } from '../testing/onnx-proto.js';
 import { createInferenceSession } from './create-inference-session.js';
-
-// Just enough protobuf to write an ONNX model: varint and length-delimited fields.
-const varint = (value: number): number[] => {
-  const bytes: number[] = [];
-  for (; value > 0x7f; value >>>= 7) bytes.push((value & 0x7f) | 0x80);
-  return [...bytes, value];
-};
-const int = (field: number, value: number) => [...varint(field << 3), ...varint(value)];
-const bytesField = (field: number, content: number[]) => [...varint((field << 3) | 2), ...varint(content.length), ...content];
-const str = (field: number, text: string) => bytesField(field, [...new TextEncoder().encode(text)]);
-const entry = (key: string, value: string) => bytesField(13, [...str(1, key), ...str(2, value)]);
-const floatVector = (field: number, name: string) =>
-  bytesField(field, [...str(1, name), ...bytesField(2, bytesField(1, [...int(1, 1), ...bytesField(2, bytesField(1, int(1, 3)))]))]);
 
 /** Y = X + W, W = float32[3] stored in `model.onnx.data`. */
 function addModelWithExternalWeight(): { graph: Uint8Array; data: Uint8Array } {
   const weight = [...int(1, 3), ...int(2, 1), ...str(8, 'W'), ...entry('location', 'model.onnx.data'), ...entry('offset', '0'), ...entry('length', '12'), ...int(14, 1)];
   const node = [...str(1, 'X'), ...str(1, 'W'), ...str(2, 'Y'), ...str(4, 'Add')];
-  const graph = [...bytesField(1, node), ...str(2, 'add'), ...bytesField(5, weight), ...floatVector(11, 'X'), ...floatVector(12, 'Y')];
+  const graph = [...bytesField(1, node), ...str(2, 'add'), ...bytesField(5, weight), ...tensorValueInfo(11, 'X', 1, 3), ...tensorValueInfo(12, 'Y', 1, 3)];
   const model = [...int(1, 8), ...bytesField(7, graph), ...bytesField(8, [...str(1, ''), ...int(2, 17)])];
   return { graph: new Uint8Array(model), data: new Uint8Array(new Float32Array([10, 20, 30]).buffer) };
 }

@@ -3,6 +3,7 @@ import type * as ort from 'onnxruntime-web';
 import { RetinaError } from '../errors.js';
 import type { OnnxExternalData } from '../hub/read-onnx-model.js';
 import { Tensor, type TensorDataType } from '../tensor.js';
+import { fromFloat16Bits, toFloat16Bits } from './float16.js';
 import type { InferenceSession } from './inference-session.js';
 
 export type OrtRuntime = Pick<typeof ort, 'InferenceSession' | 'Tensor'>;
@@ -27,13 +28,24 @@ const ORT_SESSION_EXTRA = { 'optimization.disable_specified_optimizers': 'Pad_Fu
 
 const RETINA_DTYPES: readonly string[] = ['float32', 'int32', 'int64', 'uint8', 'bool'] satisfies TensorDataType[];
 
+/** float16 inputs and outputs (fp16 exports) are presented as float32 and converted at the boundary. */
 function toMetadata(metadata: readonly ort.InferenceSession.ValueMetadata[]): InferenceSession.ValueMetadata[] {
-  return metadata.map((value) =>
-    value.isTensor ? { name: value.name, dtype: value.type, dims: value.shape } : { name: value.name, dtype: 'non-tensor', dims: [] },
-  );
+  return metadata.map((value) => {
+    if (!value.isTensor) return { name: value.name, dtype: 'non-tensor', dims: [] };
+    return { name: value.name, dtype: value.type === 'float16' ? 'float32' : value.type, dims: value.shape };
+  });
+}
+
+function float16Names(metadata: readonly ort.InferenceSession.ValueMetadata[]): Set<string> {
+  return new Set(metadata.filter((value) => value.isTensor && value.type === 'float16').map((value) => value.name));
 }
 
 function fromOrtTensor(name: string, value: ort.OnnxValue): Tensor {
+  if (value.type === 'float16') {
+    // onnxruntime hands float16 out as raw bits (Uint16Array), or as a Float16Array where the engine has one.
+    const data = value.data instanceof Uint16Array ? fromFloat16Bits(value.data) : Float32Array.from(value.data as ArrayLike<number>);
+    return new Tensor('float32', data, value.dims);
+  }
   if (!RETINA_DTYPES.includes(value.type)) {
     throw new RetinaError('INFERENCE_FAILED', `Graph output ${name} has element type ${value.type}, which Retina tensors cannot hold.`);
   }
@@ -49,6 +61,7 @@ class OnnxruntimeSession implements InferenceSession {
   readonly inputMetadata: readonly InferenceSession.ValueMetadata[];
   readonly outputMetadata: readonly InferenceSession.ValueMetadata[];
   readonly backend: InferenceSession.Backend;
+  readonly #float16Inputs: Set<string>;
   #session: ort.InferenceSession | undefined;
   readonly #runtime: OrtRuntime;
   // Runs are serialised: onnxruntime-web on WebGPU fails a run started while another one is in flight
@@ -60,6 +73,7 @@ class OnnxruntimeSession implements InferenceSession {
     this.#session = session;
     this.backend = backend;
     this.inputMetadata = toMetadata(session.inputMetadata);
+    this.#float16Inputs = float16Names(session.inputMetadata);
     this.outputMetadata = toMetadata(session.outputMetadata);
   }
 
@@ -74,6 +88,10 @@ class OnnxruntimeSession implements InferenceSession {
     if (!session) throw new RetinaError('INFERENCE_FAILED', 'This inference session was released; load the model again.');
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, tensor] of Object.entries(feeds)) {
+      if (this.#float16Inputs.has(name) && tensor.dtype === 'float32') {
+        ortFeeds[name] = new this.#runtime.Tensor('float16', toFloat16Bits(tensor.data as Float32Array), tensor.dims);
+        continue;
+      }
       // Same typed array handed over, no copy; Retina's dtype names are onnxruntime's.
       ortFeeds[name] = new this.#runtime.Tensor(tensor.dtype, tensor.data as Float32Array, tensor.dims);
     }
