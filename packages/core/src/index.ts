@@ -84,6 +84,7 @@ export {
 // Pipelines
 export { pipeline, type PipelineOptions, type PipelineTask, type PipelinesByTask } from './pipelines/pipeline.js';
 export type { TaskPipeline } from './pipelines/pipeline-base.js';
+export type { PipelineTimings } from './pipelines/pipeline-timings.js';
 export type {
   Classification,
   ImageClassificationOptions,

@@ -24,10 +24,6 @@ export function fallbackSource(sources: readonly FileSource[], hint: string): Fi
       }
       throw new RetinaError('FILE_NOT_FOUND', [...misses, hint].filter(Boolean).join(' '));
     },
-    async exists(file, options) {
-      for (const source of sources) if (await source.exists(file, options)) return true;
-      return false;
-    },
     async localPath(file, options) {
       // Local sources come first, so a file they lack would be downloaded: no path then.
       for (const source of sources) {

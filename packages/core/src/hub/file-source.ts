@@ -6,7 +6,6 @@ import { parseJsonFile } from './parse-json.js';
 export interface FileSource {
   readonly location: string;
   bytes(file: string, options: ReadFileOptions): Promise<Uint8Array>;
-  exists(file: string, options: { signal?: AbortSignal }): Promise<boolean>;
   localPath(file: string, options: { signal?: AbortSignal }): Promise<string | undefined>;
 }
 
@@ -18,9 +17,6 @@ export function repoFromSource(source: FileSource): ModelRepo {
     },
     bytes(file, options = {}) {
       return withCheckedName(file, () => source.bytes(file, options));
-    },
-    exists(file, options = {}) {
-      return withCheckedName(file, () => source.exists(file, options));
     },
     localPath(file, options = {}) {
       return withCheckedName(file, () => source.localPath(file, options));

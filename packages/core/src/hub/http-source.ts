@@ -21,10 +21,10 @@ export interface HttpSourceOptions {
 export function httpSource(options: HttpSourceOptions): FileSource {
   const { location, urlOf, cache, verify } = options;
 
-  const request = async (file: string, url: string, method: 'GET' | 'HEAD', signal: AbortSignal | undefined) => {
+  const request = async (file: string, url: string, signal: AbortSignal | undefined) => {
     const fetchFile = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     try {
-      return await fetchFile(url, { method, signal });
+      return await fetchFile(url, { signal });
     } catch (error) {
       if (signal?.aborted) throw abortError(file, url, signal);
       throw new RetinaError(
@@ -60,22 +60,13 @@ export function httpSource(options: HttpSourceOptions): FileSource {
       const cached = store && (await readCached(file, url, store, readOptions));
       if (cached) return cached;
 
-      const response = await request(file, url, 'GET', signal);
+      const response = await request(file, url, signal);
       if (!response.ok) throw await statusError(response, file, url, options.notFoundHint);
       const bytes = await readBody(response, file, url, readOptions);
       await verify(file, bytes, url);
       // Only a complete, verified body gets here. A full or failing cache must not fail the read.
       await store?.put(url, cacheableResponse(bytes, response)).catch(() => undefined);
       return bytes;
-    },
-    async exists(file, { signal }) {
-      throwIfAborted(signal, file, location);
-      const url = urlOf(file);
-      if (await (await cache())?.match(url)) return true;
-      const response = await request(file, url, 'HEAD', signal);
-      if (response.status === 404) return false;
-      if (!response.ok) throw await statusError(response, file, url, options.notFoundHint);
-      return true;
     },
     async localPath(file, { signal }) {
       throwIfAborted(signal, file, location);

@@ -21,8 +21,6 @@ export interface ModelRepo {
   json<T = unknown>(file: string, options?: ReadFileOptions): Promise<T>;
   /** Reads a binary file. A missing file rejects with code FILE_NOT_FOUND naming file and location. */
   bytes(file: string, options?: ReadFileOptions): Promise<Uint8Array>;
-  /** Whether the file exists; resolves false for a missing file instead of rejecting. */
-  exists(file: string, options?: { signal?: AbortSignal }): Promise<boolean>;
   /**
    * Absolute path of the file on disk when the repo reads it from a local folder (Node), for
    * runtimes that load from a path; undefined for files that come over the network or are missing.

@@ -63,10 +63,6 @@ export function nodeFolderSource(folder: string, verify: VerifyFile): FileSource
         throw error instanceof RetinaError || error instanceof DOMException ? error : fileError(error, file, filePath);
       }
     },
-    async exists(file, options) {
-      throwIfAborted(options.signal, file, location);
-      return (await statFile(file)) !== undefined;
-    },
     async localPath(file, options) {
       throwIfAborted(options.signal, file, location);
       return statFile(file);

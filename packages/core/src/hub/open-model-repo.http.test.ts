@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixturePath, readJson } from '../testing/fixtures.js';
+import { addModelWithExternalWeight } from '../testing/onnx-proto.js';
 import type { FileProgress } from './model-repo.js';
 import { openModelRepo } from './open-model-repo.js';
 import { readOnnxModel } from './read-onnx-model.js';
@@ -21,9 +22,12 @@ let bigFile: Buffer;
 beforeAll(async () => {
   generated = await mkdtemp(join(tmpdir(), 'retina-hub-http-'));
   bigFile = randomBytes(BIG_FILE_BYTES);
-  await mkdir(join(generated, 'external', 'onnx'), { recursive: true });
-  await writeFile(join(generated, 'external', 'onnx', 'model.onnx'), 'graph');
-  await writeFile(join(generated, 'external', 'onnx', 'model.onnx.data'), 'weights');
+  for (const [folder, location] of [['external', 'model.onnx.data'], ['renamed', 'add.weights']] as const) {
+    const { graph, data } = addModelWithExternalWeight(location);
+    await mkdir(join(generated, folder, 'onnx'), { recursive: true });
+    await writeFile(join(generated, folder, 'onnx', 'model.onnx'), graph);
+    await writeFile(join(generated, folder, 'onnx', location), data);
+  }
   await writeFile(join(generated, 'big.bin'), bigFile);
   await mkdir(join(generated, 'local', 'test-org', 'beit-cls'), { recursive: true });
   await writeFile(join(generated, 'local', 'test-org', 'beit-cls', 'config.json'), '{"from":"local"}');
@@ -87,8 +91,8 @@ describe('openModelRepo over HTTP', () => {
       revision: 'refs/pr/1',
       allowLocalModels: false,
     });
-    expect(await repo.exists('preprocessor_config.json')).toBe(true);
-    expect(server.requests).toEqual(['HEAD /test-org/beit-cls/resolve/refs%2Fpr%2F1/preprocessor_config.json']);
+    expect(await repo.json('preprocessor_config.json')).toEqual(readJson('models', 'beit-cls', 'preprocessor_config.json'));
+    expect(server.requests).toEqual(['GET /test-org/beit-cls/resolve/refs%2Fpr%2F1/preprocessor_config.json']);
   });
 
   it('looks ids up under localModelPath first, then on the hub, per file', async () => {
@@ -149,7 +153,6 @@ describe('openModelRepo over HTTP', () => {
       message: expect.stringMatching(/^onnx\/model_fp16\.onnx was not found at .*\(HTTP 404 Not Found\)\. Check the model id/),
     });
     await expect(repo.bytes('onnx/model_fp16.onnx')).rejects.toThrow(url);
-    expect(await repo.exists('onnx/model_fp16.onnx')).toBe(false);
     expect(await repo.json('config.json')).toEqual(beitConfig);
   });
 
@@ -210,26 +213,32 @@ describe('openModelRepo over HTTP', () => {
     };
     const repo = openModelRepo('https://models.example/repo', { fetch: customFetch });
     expect(await repo.json('config.json')).toEqual({ model_type: 'beit' });
-    expect(await repo.exists('onnx/model.onnx')).toBe(false);
+    await expect(repo.bytes('onnx/model.onnx')).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
     expect(seen).toEqual(['https://models.example/repo/config.json', 'https://models.example/repo/onnx/model.onnx']);
   });
 });
 
 describe('readOnnxModel', () => {
-  it('returns the graph with its external data when the repo has it', async () => {
+  it.each([
+    ['external', 'model.onnx.data'],
+    ['renamed', 'add.weights'],
+  ])('downloads the graph, then exactly the external data file it names (%s)', async (folder, location) => {
     const events: string[] = [];
-    const files = await readOnnxModel(openModelRepo(`${server.url}/generated/external`), 'onnx/model.onnx', {
+    const files = await readOnnxModel(openModelRepo(`${server.url}/generated/${folder}`), 'onnx/model.onnx', {
       onProgress: (event) => events.push(event.file),
     });
-    expect(new TextDecoder().decode(files.model)).toBe('graph');
-    expect(files.externalData?.map((entry) => [entry.path, new TextDecoder().decode(entry.data)])).toEqual([['model.onnx.data', 'weights']]);
-    expect(new Set(events)).toEqual(new Set(['onnx/model.onnx', 'onnx/model.onnx.data']));
+    const expected = addModelWithExternalWeight(location);
+    expect(files.model).toEqual(expected.graph);
+    expect(files.externalData).toEqual([{ path: location, data: expected.data }]);
+    expect(server.requests).toEqual([`GET /generated/${folder}/onnx/model.onnx`, `GET /generated/${folder}/onnx/${location}`]);
+    expect(new Set(events)).toEqual(new Set(['onnx/model.onnx', `onnx/${location}`]));
   });
 
-  it('returns the graph alone when there is no external data', async () => {
+  it('downloads the graph alone when its weights are inside it', async () => {
     const files = await readOnnxModel(openModelRepo(`${server.url}/models/beit-cls`));
     expect(files.model.length).toBeGreaterThan(0);
     expect(files.externalData).toBeUndefined();
+    expect(server.requests).toEqual(['GET /models/beit-cls/onnx/model.onnx']);
   });
 });
 

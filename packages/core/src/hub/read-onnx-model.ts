@@ -1,37 +1,33 @@
 import type { ModelRepo, ReadFileOptions } from './model-repo.js';
+import { externalDataLocations } from './onnx-external-data.js';
 
 /** External weights of an ONNX graph, as onnxruntime's `externalData` session option takes them. */
 export interface OnnxExternalData {
-  /** The file name the graph refers to, relative to the graph's folder (e.g. `model.onnx.data`). */
+  /** The location the graph names, relative to the graph's folder (e.g. `model.onnx.data`). */
   path: string;
   data: Uint8Array;
 }
 
 export interface OnnxModelFiles {
   model: Uint8Array;
-  /** Present when the repo holds `<file>.data` (or Optimum's `<file>_data`) beside the graph. */
+  /** Present when the graph keeps weights in external files: every file it names. */
   externalData?: OnnxExternalData[];
 }
 
-const EXTERNAL_DATA_SUFFIXES = ['.data', '_data'];
-
 /**
- * Reads an ONNX graph (default `onnx/model.onnx`) and its external weights file if the repo has
- * one, downloading both at once. Progress events name each file.
+ * Reads an ONNX graph (default `onnx/model.onnx`), then the external weight files its initializers
+ * name, from beside it, as onnxruntime looks them up. Nothing else is requested. Progress events name
+ * each file.
  */
 export async function readOnnxModel(
   repo: ModelRepo,
   file = 'onnx/model.onnx',
   options: ReadFileOptions = {},
 ): Promise<OnnxModelFiles> {
-  const [model, externalData] = await Promise.all([repo.bytes(file, options), readExternalData(repo, file, options)]);
-  return externalData ? { model, externalData: [externalData] } : { model };
-}
-
-async function readExternalData(repo: ModelRepo, file: string, options: ReadFileOptions): Promise<OnnxExternalData | undefined> {
-  const candidates = EXTERNAL_DATA_SUFFIXES.map((suffix) => `${file}${suffix}`);
-  const present = await Promise.all(candidates.map((candidate) => repo.exists(candidate, { signal: options.signal })));
-  const dataFile = candidates.find((_, index) => present[index]);
-  if (dataFile === undefined) return undefined;
-  return { path: dataFile.slice(dataFile.lastIndexOf('/') + 1), data: await repo.bytes(dataFile, options) };
+  const model = await repo.bytes(file, options);
+  const locations = externalDataLocations(model);
+  if (locations.length === 0) return { model };
+  const folder = file.slice(0, file.lastIndexOf('/') + 1);
+  const externalData = await Promise.all(locations.map(async (path) => ({ path, data: await repo.bytes(folder + path, options) })));
+  return { model, externalData };
 }

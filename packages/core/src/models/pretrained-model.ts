@@ -87,7 +87,7 @@ export abstract class PreTrainedModel<C extends VisionConfig = VisionConfig> {
     options: FromPretrainedOptions = {},
   ): Promise<M> {
     const repo = openRepo(source, options);
-    const config = new this.configClass(await repo.json('config.json', { signal: options.signal }));
+    const config = new this.configClass(await repo.json('config.json', options));
     return loadModel(this, repo, config, options);
   }
 

@@ -1,7 +1,38 @@
 import type { ImageInput } from '../image/image-input.js';
-import type { ImageProcessor } from '../processors/image-processor.js';
+import { loadImage } from '../image/load-image.js';
+import type { LoadImageOptions } from '../image/load-options.js';
+import type { RawImage } from '../image/raw-image.js';
+import type { ImageProcessor, ImageProcessorOptions } from '../processors/image-processor.js';
+import type { PixelValuesInput } from '../models/modeling-outputs.js';
 import type { PreTrainedModel } from '../models/pretrained-model.js';
 import type { InferenceSession } from '../session/inference-session.js';
+import { LapTimer, type PipelineTimings } from './pipeline-timings.js';
+
+/** The call options every task pipeline takes. */
+export interface PipelineCallOptions {
+  /** Overrides of the image processor's settings for this call. */
+  preprocess?: ImageProcessorOptions;
+  /** Told how long each stage of this call took, once it succeeded; results stay as they are. */
+  onTimings?: (timings: PipelineTimings) => void;
+}
+
+/** A model that runs on the processor's `pixel_values`. */
+type PixelModel = PreTrainedModel & { forward(input: PixelValuesInput): Promise<unknown> };
+
+/** One call's images, as its post-processing sees them. */
+export interface PipelineBatch<Options> {
+  /** `[height, width]` of every image as decoded. */
+  originalSizes: Array<[number, number]>;
+  options: Options;
+}
+
+/** What a task adds to the stages all pipelines share (decode, preprocess, inference). */
+export interface TaskSteps<Model extends PixelModel, Options, Result> {
+  /** Rejects bad options before any image is decoded. */
+  checkOptions?(options: Options): void;
+  /** One result per image from the outputs of the whole batch. */
+  postprocess(output: Awaited<ReturnType<Model['forward']>>, batch: PipelineBatch<Options>): Result[];
+}
 
 /**
  * A task pipeline is a function: one image gives one result, a list gives a list. It also exposes
@@ -18,13 +49,27 @@ export interface TaskPipeline<Task extends string, Model, Options, Result> {
   close(): Promise<void>;
 }
 
-/** Wraps a batch function into a {@link TaskPipeline}. */
-export function createTaskPipeline<Task extends string, Model extends PreTrainedModel, Options, Result>(
+/** Builds a {@link TaskPipeline} that decodes, preprocesses, runs the model, then the task's `postprocess`, timing each stage. */
+export function createTaskPipeline<Task extends string, Model extends PixelModel, Options extends PipelineCallOptions, Result>(
   task: Task,
   model: Model,
   processor: ImageProcessor,
-  runBatch: (images: readonly ImageInput[], options: Options) => Promise<Result[]>,
+  steps: TaskSteps<Model, Options, Result>,
 ): TaskPipeline<Task, Model, Options, Result> {
+  const runBatch = async (images: readonly ImageInput[], options: Options): Promise<Result[]> => {
+    steps.checkOptions?.(options);
+    const timer = new LapTimer();
+    const decoded = await decodeAll(images, options.preprocess?.load);
+    const decode = timer.lap();
+    const { pixelValues, originalSizes } = await processor.preprocess(decoded, options.preprocess);
+    const preprocess = timer.lap();
+    const output = (await model.forward({ pixelValues })) as Awaited<ReturnType<Model['forward']>>;
+    const inference = timer.lap();
+    const results = steps.postprocess(output, { originalSizes, options });
+    const postprocess = timer.lap();
+    options.onTimings?.({ decode, preprocess, inference, postprocess, total: timer.total() });
+    return results;
+  };
   const call = async (images: ImageInput | readonly ImageInput[], options = {} as Options) => {
     if (Array.isArray(images)) return runBatch(images, options);
     const [result] = await runBatch([images as ImageInput], options);
@@ -37,4 +82,11 @@ export function createTaskPipeline<Task extends string, Model extends PreTrained
     backend: model.session.backend,
     close: () => model.dispose(),
   }) as TaskPipeline<Task, Model, Options, Result>;
+}
+
+/** The inputs as 8-bit pixels, decoded one after another. */
+async function decodeAll(images: readonly ImageInput[], options: LoadImageOptions | undefined): Promise<RawImage[]> {
+  const decoded: RawImage[] = [];
+  for (const image of images) decoded.push(await loadImage(image, options));
+  return decoded;
 }

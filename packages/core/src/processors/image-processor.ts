@@ -1,5 +1,5 @@
 import { RetinaError } from '../errors.js';
-import { openModelRepo, type HubOptions } from '../hub/index.js';
+import { openModelRepo, type HubOptions, type ReadFileOptions } from '../hub/index.js';
 import type { ImageInput } from '../image/image-input.js';
 import { loadImage } from '../image/load-image.js';
 import type { LoadImageOptions } from '../image/load-options.js';
@@ -98,10 +98,10 @@ export abstract class ImageProcessor {
   static async fromPretrained<T extends ImageProcessor>(
     this: new (config: Record<string, unknown>) => T,
     source: string,
-    options: HubOptions & { signal?: AbortSignal } = {},
+    options: HubOptions & ReadFileOptions = {},
   ): Promise<T> {
     const repo = openModelRepo(source, options);
-    return new this(await repo.json<Record<string, unknown>>('preprocessor_config.json', { signal: options.signal }));
+    return new this(await repo.json<Record<string, unknown>>('preprocessor_config.json', options));
   }
 
   /** Preprocesses one image or a batch into `pixelValues`; options override the config for this call. */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelRepo } from '../hub/index.js';
 import { Tensor } from '../tensor.js';
-import { bytesField, int, str, tensorValueInfo } from '../testing/onnx-proto.js';
+import { bytesField, modelProto, str, tensorValueInfo } from '../testing/onnx-proto.js';
 import { createInferenceSession } from './create-inference-session.js';
 
 const FLOAT16 = 10;
@@ -11,14 +11,13 @@ const FLOAT16 = 10;
 function doubleInFloat16(): Uint8Array {
   const node = [...str(1, 'X'), ...str(1, 'X'), ...str(2, 'Y'), ...str(4, 'Add')];
   const graph = [...bytesField(1, node), ...str(2, 'double'), ...tensorValueInfo(11, 'X', FLOAT16, 4), ...tensorValueInfo(12, 'Y', FLOAT16, 4)];
-  return new Uint8Array([...int(1, 8), ...bytesField(7, graph), ...bytesField(8, [...str(1, ''), ...int(2, 17)])]);
+  return modelProto(graph);
 }
 
 const repo: ModelRepo = {
   location: 'memory',
   json: () => Promise.reject(new Error('no JSON files here')),
   bytes: async () => doubleInFloat16(),
-  exists: async (file) => file === 'onnx/model_fp16.onnx',
 };
 
 describe.each(['cpu', 'wasm'] as const)('a float16 graph on %s', (device) => {

@@ -24,7 +24,9 @@ export async function createOnnxruntimeWebSession(
   model: ModelFiles,
   options: { adapter?: WebGpuAdapter; numThreads?: number; reason: string },
 ): Promise<InferenceSession> {
-  const ort = await import('onnxruntime-web');
+  // Browsers get the `webgpu` entry (onnxruntime's native WebGPU provider; the default entry's JSEP
+  // kernels miss BiT's goldens on WebGPU), Node the default entry, the only one that runs there.
+  const ort = await import('#onnxruntime-web');
   // Both settings are process-wide in onnxruntime-web.
   if (options.numThreads !== undefined) ort.env.wasm.numThreads = options.numThreads;
   if (options.adapter) ort.env.webgpu.adapter = options.adapter;

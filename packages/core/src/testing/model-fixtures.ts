@@ -48,7 +48,6 @@ export function repoWithFiles(repo: ModelRepo, files: Record<string, unknown>): 
     json: async <T>(file: string, options?: { signal?: AbortSignal }) =>
       file in files ? (JSON.parse(new TextDecoder().decode(bytesOf(file))) as T) : repo.json<T>(file, options),
     bytes: async (file, options) => (file in files ? bytesOf(file) : repo.bytes(file, options)),
-    exists: async (file, options) => file in files || repo.exists(file, options),
     localPath: async (file, options) => (file in files ? undefined : repo.localPath?.(file, options)),
   };
 }

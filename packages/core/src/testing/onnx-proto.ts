@@ -11,3 +11,28 @@ export const entry = (key: string, value: string) => bytesField(13, [...str(1, k
 /** A ValueInfoProto (graph input 11 / output 12) of a 1-D tensor; elemType 1 = float32, 10 = float16. */
 export const tensorValueInfo = (field: number, name: string, elemType: number, length: number) =>
   bytesField(field, [...str(1, name), ...bytesField(2, bytesField(1, [...int(1, elemType), ...bytesField(2, bytesField(1, int(1, length)))]))]);
+/** A TensorProto float32[3] whose 12 bytes are at the start of the file `location` (data_location 14 = EXTERNAL). */
+export const externalTensor = (name: string, location: string) => [
+  ...int(1, 3),
+  ...int(2, 1),
+  ...str(8, name),
+  ...entry('location', location),
+  ...entry('offset', '0'),
+  ...entry('length', '12'),
+  ...int(14, 1),
+];
+/** A ModelProto (IR 8, opset 17) around the fields of its GraphProto. */
+export const modelProto = (graph: number[]) => new Uint8Array([...int(1, 8), ...bytesField(7, graph), ...bytesField(8, [...str(1, ''), ...int(2, 17)])]);
+
+/** Y = X + W on float32[3], W = [10, 20, 30] stored in the file `location` beside the graph. */
+export function addModelWithExternalWeight(location = 'model.onnx.data'): { graph: Uint8Array; data: Uint8Array } {
+  const node = [...str(1, 'X'), ...str(1, 'W'), ...str(2, 'Y'), ...str(4, 'Add')];
+  const graph = [
+    ...bytesField(1, node),
+    ...str(2, 'add'),
+    ...bytesField(5, externalTensor('W', location)),
+    ...tensorValueInfo(11, 'X', 1, 3),
+    ...tensorValueInfo(12, 'Y', 1, 3),
+  ];
+  return { graph: modelProto(graph), data: new Uint8Array(new Float32Array([10, 20, 30]).buffer) };
+}

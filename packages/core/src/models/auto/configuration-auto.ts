@@ -46,5 +46,5 @@ export class AutoConfig {
 
 /** Reads and parses config.json of an open repo. */
 export async function readAutoConfig(repo: ModelRepo, options: ReadFileOptions): Promise<AutoConfigType> {
-  return AutoConfig.fromJson(await repo.json('config.json', { signal: options.signal }));
+  return AutoConfig.fromJson(await repo.json('config.json', options));
 }

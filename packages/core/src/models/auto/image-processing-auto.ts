@@ -1,5 +1,5 @@
 import { RetinaError } from '../../errors.js';
-import type { HubOptions, ModelRepo } from '../../hub/index.js';
+import type { HubOptions, ModelRepo, ReadFileOptions } from '../../hub/index.js';
 import type { ImageProcessor } from '../../processors/image-processor.js';
 import { BeitImageProcessor } from '../beit/image-processing-beit.js';
 import { BitImageProcessor } from '../bit/image-processing-bit.js';
@@ -42,12 +42,11 @@ export class AutoImageProcessor {
   }
 
   /** Reads preprocessor_config.json (and config.json when the former names no class). */
-  static async fromPretrained(source: string | ModelRepo, options: HubOptions & { signal?: AbortSignal } = {}): Promise<ImageProcessor> {
+  static async fromPretrained(source: string | ModelRepo, options: HubOptions & ReadFileOptions = {}): Promise<ImageProcessor> {
     const repo = openRepo(source, options);
-    const read = { signal: options.signal };
-    const config = await repo.json<Record<string, unknown>>('preprocessor_config.json', read);
+    const config = await repo.json<Record<string, unknown>>('preprocessor_config.json', options);
     if (processorClassName(config) !== undefined) return AutoImageProcessor.fromConfig(config);
-    const { model_type: modelType } = await repo.json<{ model_type?: string }>('config.json', read);
+    const { model_type: modelType } = await repo.json<{ model_type?: string }>('config.json', options);
     return AutoImageProcessor.fromConfig(config, modelType);
   }
 }

@@ -1,16 +1,15 @@
 import { RetinaError } from '../../errors.js';
 import type { AutoModelForImageClassification } from '../../models/auto/modeling-auto.js';
 import type { ImageProcessor } from '../../processors/image-processor.js';
-import type { ImageProcessorOptions } from '../../processors/image-processor.js';
-import { createTaskPipeline, type TaskPipeline } from '../pipeline-base.js';
+import { createTaskPipeline, type PipelineCallOptions, type TaskPipeline } from '../pipeline-base.js';
 
 type ClassificationModel = Awaited<ReturnType<typeof AutoModelForImageClassification.fromPretrained>>;
 
-export interface ImageClassificationOptions {
+const DEFAULT_TOP_K = 5;
+
+export interface ImageClassificationOptions extends PipelineCallOptions {
   /** How many of the best labels to return. Default 5, capped at the number of labels. */
   topK?: number;
-  /** Overrides of the image processor's settings for this call. */
-  preprocess?: ImageProcessorOptions;
 }
 
 export interface Classification {
@@ -27,22 +26,23 @@ export function createImageClassificationPipeline(model: ClassificationModel, pr
   const { config } = model;
   // As the reference pipeline: sigmoid for multi-label or single-logit models, else softmax.
   const multiLabel = config.json.problem_type === 'multi_label_classification' || config.numLabels === 1;
-  return createTaskPipeline('image-classification', model, processor, async (images, options: ImageClassificationOptions) => {
-    const topK = options.topK ?? 5;
-    if (!Number.isInteger(topK) || topK < 1) {
-      throw new RetinaError('INVALID_ARGUMENT', `topK must be a positive integer, got ${topK}.`);
-    }
-    const { pixelValues } = await processor.preprocess(images, options.preprocess);
-    const { logits } = await model.forward({ pixelValues });
-    const numLabels = logits.dims[1]!;
-    return images.map((_, i) => {
-      const row = logits.data.subarray(i * numLabels, (i + 1) * numLabels);
-      const scores = multiLabel ? Array.from(row, sigmoid) : softmax(row);
-      return scores
-        .map((score, id) => ({ label: config.id2label[id] ?? `LABEL_${id}`, score }))
-        .sort((a, b) => b.score - a.score)
-        .slice(0, Math.min(topK, numLabels));
-    });
+  return createTaskPipeline('image-classification', model, processor, {
+    checkOptions: ({ topK = DEFAULT_TOP_K }: ImageClassificationOptions) => {
+      if (!Number.isInteger(topK) || topK < 1) {
+        throw new RetinaError('INVALID_ARGUMENT', `topK must be a positive integer, got ${topK}.`);
+      }
+    },
+    postprocess: ({ logits }, { originalSizes, options: { topK = DEFAULT_TOP_K } }) => {
+      const numLabels = logits.dims[1]!;
+      return originalSizes.map((_, i) => {
+        const row = logits.data.subarray(i * numLabels, (i + 1) * numLabels);
+        const scores = multiLabel ? Array.from(row, sigmoid) : softmax(row);
+        return scores
+          .map((score, id) => ({ label: config.id2label[id] ?? `LABEL_${id}`, score }))
+          .sort((a, b) => b.score - a.score)
+          .slice(0, Math.min(topK, numLabels));
+      });
+    },
   });
 }
 

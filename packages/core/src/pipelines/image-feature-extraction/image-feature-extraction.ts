@@ -1,17 +1,15 @@
 import { RetinaError } from '../../errors.js';
 import type { AutoModelType } from '../../models/auto/modeling-auto.js';
 import { PooledModel } from '../../models/task-models.js';
-import type { ImageProcessor, ImageProcessorOptions } from '../../processors/image-processor.js';
+import type { ImageProcessor } from '../../processors/image-processor.js';
 import { Tensor } from '../../tensor.js';
-import { createTaskPipeline, type TaskPipeline } from '../pipeline-base.js';
+import { createTaskPipeline, type PipelineBatch, type PipelineCallOptions, type TaskPipeline } from '../pipeline-base.js';
 
 type FeatureModel = PooledModel<AutoModelType['config']>;
 
-export interface ImageFeatureExtractionOptions {
+export interface ImageFeatureExtractionOptions extends PipelineCallOptions {
   /** Return the pooled output instead of the last hidden state (the reference's `pool`). Default false. */
   pool?: boolean;
-  /** Overrides of the image processor's settings for this call. */
-  preprocess?: ImageProcessorOptions;
 }
 
 /** Per image: its last hidden state (or pooled output), without the batch axis. */
@@ -32,11 +30,11 @@ export function createImageFeatureExtractionPipeline(model: AutoModelType, proce
         `(BitModel, BeitModel, ViTHybridModel); this one is a ${model.architecture}.`,
     );
   }
-  return createTaskPipeline('image-feature-extraction', model, processor, async (images, options: ImageFeatureExtractionOptions) => {
-    const { pixelValues } = await processor.preprocess(images, options.preprocess);
-    const { lastHiddenState, poolerOutput } = await model.forward({ pixelValues });
-    const features = options.pool ? poolerOutput : lastHiddenState;
-    return images.map((_, i) => unbatch(features, i));
+  return createTaskPipeline('image-feature-extraction', model, processor, {
+    postprocess: ({ lastHiddenState, poolerOutput }, { originalSizes, options }: PipelineBatch<ImageFeatureExtractionOptions>) => {
+      const features = options.pool ? poolerOutput : lastHiddenState;
+      return originalSizes.map((_, i) => unbatch(features, i));
+    },
   });
 }
 

@@ -1,12 +1,9 @@
 import type { BeitForSemanticSegmentation } from '../../models/beit/modeling-beit.js';
-import type { ImageProcessor, ImageProcessorOptions } from '../../processors/image-processor.js';
+import type { ImageProcessor } from '../../processors/image-processor.js';
 import { postProcessSemanticSegmentation, type LabelMap } from '../../processors/semantic-segmentation.js';
-import { createTaskPipeline, type TaskPipeline } from '../pipeline-base.js';
+import { createTaskPipeline, type PipelineBatch, type PipelineCallOptions, type TaskPipeline } from '../pipeline-base.js';
 
-export interface ImageSegmentationOptions {
-  /** Overrides of the image processor's settings for this call. */
-  preprocess?: ImageProcessorOptions;
-}
+export type ImageSegmentationOptions = PipelineCallOptions;
 
 /** One class present in the image: a 0/255 mask at the image's size, like the reference pipeline's. */
 export interface Segment {
@@ -26,13 +23,12 @@ export interface ImageSegmentationResult {
 export type ImageSegmentationPipeline = TaskPipeline<'image-segmentation', BeitForSemanticSegmentation, ImageSegmentationOptions, ImageSegmentationResult>;
 
 export function createImageSegmentationPipeline(model: BeitForSemanticSegmentation, processor: ImageProcessor): ImageSegmentationPipeline {
-  return createTaskPipeline('image-segmentation', model, processor, async (images, options: ImageSegmentationOptions) => {
-    const { pixelValues, originalSizes } = await processor.preprocess(images, options.preprocess);
-    const { logits } = await model.forward({ pixelValues });
-    return postProcessSemanticSegmentation(logits, originalSizes).map((labelMap) => ({
-      labelMap,
-      segments: segmentsOf(labelMap, model.config.id2label),
-    }));
+  return createTaskPipeline('image-segmentation', model, processor, {
+    postprocess: ({ logits }, { originalSizes }: PipelineBatch<ImageSegmentationOptions>) =>
+      postProcessSemanticSegmentation(logits, originalSizes).map((labelMap) => ({
+        labelMap,
+        segments: segmentsOf(labelMap, model.config.id2label),
+      })),
   });
 }
 
