@@ -1,5 +1,5 @@
 // Runs every test — Vitest unit tests, then the Playwright end-to-end suite — and ends with one
-// line that counts them all: "N passed, N failed[, N skipped]".
+// line that counts them all: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
@@ -48,6 +48,7 @@ if (broken) {
   console.log('A test runner stopped before reporting its results; see the output above.');
   totals.failed += totals.failed === 0 ? 1 : 0;
 }
-const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';
-console.log(`${totals.passed} passed, ${totals.failed} failed${skipped}`);
+// A skipped test proves nothing: say so, but the last line stays the plain count CI reads.
+if (totals.skipped) console.log(`${totals.skipped} skipped (neither passed nor failed)`);
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed > 0 ? 1 : 0);

@@ -1,0 +1,84 @@
+// Classification, segmentation and feature-extraction pipelines in the worker give what the core
+// gives in Node (onnxruntime-node) on the same fixture images.
+import { pipeline, type ImageFeatureExtractionResult, type ImageSegmentationResult } from '@retina/core';
+import { readFileSync } from 'node:fs';
+import { fixtureFile, readGolden } from './support/fixtures.js';
+import { expect, modelUrl, test } from './support/test.js';
+
+const IMAGES = ['chelsea', 'coffee'];
+const CLASSIFIERS = ['bit-bottleneck-same-cls', 'bit-preact-cls', 'beit-cls', 'beit-cls-abs', 'vit-hybrid-cls'];
+const FEATURE_MODELS = ['bit-feature', 'beit-feature', 'vit-hybrid-feature'];
+
+const imageBytes = (id: string) => readFileSync(fixtureFile('images', `${id}.png`));
+
+async function inNode<T>(task: 'image-classification' | 'image-segmentation' | 'image-feature-extraction', model: string): Promise<T[]> {
+  const pipe = await pipeline(task, fixtureFile('models', model), { device: 'cpu' });
+  // One call shape for the three tasks: a list of encoded images in, one result per image out.
+  const run = pipe as unknown as (images: Uint8Array[]) => Promise<T[]>;
+  try {
+    return await run(IMAGES.map(imageBytes));
+  } finally {
+    await pipe.close();
+  }
+}
+
+function inWorker<T>(page: import('@playwright/test').Page, task: string, url: string, device: string): Promise<T[]> {
+  return page.evaluate(
+    async ({ task, url, device, images }) => {
+      const retina = Retina.createRetinaWorker({ device: device as 'webgpu' | 'wasm' });
+      try {
+        const pipe = await retina.pipeline(task as 'image-classification', url);
+        const results = await pipe(images.map((id) => `/fixtures/images/${id}.png`));
+        // Typed arrays and tensors come back as plain arrays for comparison in Node.
+        return JSON.parse(JSON.stringify(results, (_, value) => (ArrayBuffer.isView(value) ? Array.from(value as Float32Array) : value)));
+      } finally {
+        retina.terminate();
+      }
+    },
+    { task, url, device, images: IMAGES },
+  );
+}
+
+for (const model of CLASSIFIERS) {
+  test(`image-classification with ${model} matches the core in Node`, async ({ retinaPage, device }) => {
+    const { atol, rtol } = readGolden(model).tolerance;
+    const expected = await inNode<{ label: string; score: number }[]>('image-classification', model);
+    const actual = await inWorker<{ label: string; score: number }[]>(retinaPage, 'image-classification', modelUrl(retinaPage, model), device);
+    expect(actual.map((labels) => labels.map(({ label }) => label))).toEqual(expected.map((labels) => labels.map(({ label }) => label)));
+    actual.flat().forEach(({ score }, i) => {
+      const want = expected.flat()[i]!.score;
+      expect(Math.abs(score - want)).toBeLessThanOrEqual(atol + rtol * Math.abs(want));
+    });
+  });
+}
+
+test('image-segmentation with beit-seg matches the core in Node', async ({ retinaPage, device }) => {
+  const expected = await inNode<ImageSegmentationResult>('image-segmentation', 'beit-seg');
+  const actual = await inWorker<{ labelMap: { width: number; height: number; data: number[] }; segments: { label: string; mask: { data: number[] } }[] }>(
+    retinaPage,
+    'image-segmentation',
+    modelUrl(retinaPage, 'beit-seg'),
+    device,
+  );
+  actual.forEach((result, i) => {
+    const want = expected[i]!;
+    expect([result.labelMap.width, result.labelMap.height]).toEqual([want.labelMap.width, want.labelMap.height]);
+    expect(result.labelMap.data).toEqual(Array.from(want.labelMap.data));
+    expect(result.segments.map((segment) => segment.label)).toEqual(want.segments.map((segment) => segment.label));
+    result.segments.forEach((segment, s) => expect(segment.mask.data).toEqual(Array.from(want.segments[s]!.mask.data)));
+  });
+});
+
+for (const model of FEATURE_MODELS) {
+  test(`image-feature-extraction with ${model} matches the core in Node`, async ({ retinaPage, device }) => {
+    const { atol, rtol } = readGolden(model).tolerance;
+    const expected = await inNode<ImageFeatureExtractionResult>('image-feature-extraction', model);
+    const actual = await inWorker<{ dims: number[]; data: number[] }>(retinaPage, 'image-feature-extraction', modelUrl(retinaPage, model), device);
+    actual.forEach((tensor, i) => {
+      const want = expected[i]!;
+      expect(tensor.dims).toEqual([...want.dims]);
+      const worst = Math.max(...tensor.data.map((value, j) => Math.abs(value - want.data[j]!) - rtol * Math.abs(want.data[j]!)));
+      expect(worst).toBeLessThanOrEqual(atol);
+    });
+  });
+}

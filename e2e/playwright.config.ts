@@ -1,0 +1,48 @@
+import { defineConfig } from '@playwright/test';
+import type { DeviceOptions } from './support/test.js';
+
+const port = Number(process.env.E2E_PORT ?? 4173);
+
+// Debian's Chromium, never a browser Playwright downloads.
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export default defineConfig<DeviceOptions>({
+  testDir: '.',
+  testMatch: '**/*.spec.ts',
+  globalSetup: './support/build-packages.ts',
+  // Two CPU cores: one browser at a time.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 120_000,
+  forbidOnly: !!process.env.CI,
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    browserName: 'chromium',
+    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+  },
+  webServer: {
+    command: 'pnpm exec tsx e2e/server/static-server.ts',
+    cwd: '..',
+    url: `http://127.0.0.1:${port}/health`,
+    env: { E2E_PORT: String(port) },
+    reuseExistingServer: !process.env.CI,
+  },
+  projects: [
+    {
+      name: 'webgpu',
+      use: {
+        device: 'webgpu',
+        launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...chromiumArgs, '--enable-unsafe-webgpu'] },
+      },
+    },
+    // Losing the GPU only means something where there is one.
+    { name: 'wasm', use: { device: 'wasm' }, testIgnore: 'gpu-loss.spec.ts' },
+  ],
+});

@@ -1,0 +1,81 @@
+// Serves the built worker package, the test pages and ../shared/fixtures to the Playwright suite, on
+// 127.0.0.1 only. Every response is cross-origin isolated (COOP + COEP, so WebAssembly threads work),
+// carries the strict CSP the script-tag build must live under, and is never HTTP-cached, so that
+// only the Cache API can spare a download.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fixturesRoot, repoRoot } from '../support/paths.js';
+
+const port = Number(process.env.E2E_PORT ?? 4173);
+
+/** URL prefix → folder. `/throttled/fixtures/` serves the fixtures slowly, to abort downloads midway. */
+const ROOTS: Record<string, string> = {
+  '/worker/': join(repoRoot, 'packages', 'worker', 'dist'),
+  '/pages/': join(repoRoot, 'e2e', 'pages'),
+  '/fixtures/': fixturesRoot,
+  '/throttled/fixtures/': fixturesRoot,
+};
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+};
+
+const HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Content-Security-Policy': "script-src 'self' 'wasm-unsafe-eval'",
+  'Cache-Control': 'no-store',
+};
+
+function resolveFile(pathname: string): { file: string; throttled: boolean } | undefined {
+  const prefix = Object.keys(ROOTS)
+    .sort((a, b) => b.length - a.length)
+    .find((candidate) => pathname.startsWith(candidate));
+  if (!prefix) return undefined;
+  const root = ROOTS[prefix]!;
+  const file = normalize(join(root, decodeURIComponent(pathname.slice(prefix.length))));
+  if (file !== root && !file.startsWith(root + sep)) return undefined;
+  return { file, throttled: prefix.startsWith('/throttled/') };
+}
+
+async function* slowly(stream: Readable): AsyncGenerator<Buffer> {
+  for await (const chunk of stream) {
+    for (let offset = 0; offset < chunk.length; offset += 1024) {
+      yield chunk.subarray(offset, offset + 1024);
+      await sleep(20);
+    }
+  }
+}
+
+function send(response: ServerResponse, status: number, body?: string): void {
+  response.writeHead(status, { ...HEADERS, 'Content-Type': 'text/plain' }).end(body);
+}
+
+const server = createServer(async (request, response) => {
+  const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+  if (pathname === '/health') return send(response, 200, 'ok');
+  const target = resolveFile(pathname);
+  const info = target && (await stat(target.file).catch(() => undefined));
+  if (!target || !info?.isFile()) return send(response, 404, `Not found: ${pathname}`);
+  response.writeHead(200, {
+    ...HEADERS,
+    'Content-Type': TYPES[extname(target.file)] ?? 'application/octet-stream',
+    'Content-Length': String(info.size),
+  });
+  if (request.method === 'HEAD') return response.end();
+  const stream = createReadStream(target.file);
+  (target.throttled ? Readable.from(slowly(stream)) : stream).pipe(response);
+});
+
+server.listen(port, '127.0.0.1', () => console.log(`e2e static server on http://127.0.0.1:${port} (fixtures: ${resolve(fixturesRoot)})`));

@@ -1,0 +1,54 @@
+// The demo app for demo.spec.ts: built from apps/demo against the packages globalSetup built, served
+// by vite preview on a free port, and the reference results of @retina/core in Node on the very same
+// model folders and images.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline, type ImageClassificationResult, type ImageSegmentationResult } from '@retina/core';
+import { build, preview, type PreviewServer } from 'vite';
+import { repoRoot } from './paths.js';
+
+export const demoRoot = join(repoRoot, 'apps', 'demo');
+export const demoPublic = join(demoRoot, 'public');
+
+/** Builds the demo and serves it; returns the served URL. */
+export async function serveDemo(): Promise<PreviewServer> {
+  await build({ root: demoRoot, logLevel: 'warn' });
+  const server = await preview({ root: demoRoot, logLevel: 'warn', preview: { port: 0, strictPort: false, open: false } });
+  return server;
+}
+
+export function demoUrl(server: PreviewServer): string {
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview reported no URL.');
+  return url;
+}
+
+/** The folder the demo loads for a task: the trained model, or its untrained stand-in (see model-choice.ts). */
+export function embeddedModelFolder(task: 'classifier' | 'segmenter'): string {
+  const [trained, untrained] =
+    task === 'classifier' ? ['shapes-bit-classifier', 'untrained-bit-classifier'] : ['shapes-beit-segmenter', 'untrained-beit-segmenter'];
+  const folder = join(demoPublic, 'models', trained);
+  return existsSync(join(folder, 'config.json')) ? folder : join(demoPublic, 'models', untrained);
+}
+
+/**
+ * The core pipeline's result in Node. onnxruntime-web's WebAssembly backend runs it, the same
+ * kernels the demo's WebAssembly backend runs.
+ */
+export async function coreClassification(modelFolder: string, image: string): Promise<ImageClassificationResult> {
+  const classify = await pipeline('image-classification', modelFolder, { device: 'wasm' });
+  try {
+    return await classify(image, { topK: 5 });
+  } finally {
+    await classify.close();
+  }
+}
+
+export async function coreSegmentation(modelFolder: string, image: string): Promise<ImageSegmentationResult> {
+  const segment = await pipeline('image-segmentation', modelFolder, { device: 'wasm' });
+  try {
+    return await segment(image);
+  } finally {
+    await segment.close();
+  }
+}

@@ -1,0 +1,31 @@
+import type { Tensor } from '@retina/core';
+import { transfer } from 'comlink';
+import { transferableBuffers } from '../protocol/transferables.js';
+import type { WireTensors } from '../protocol/wire-values.js';
+import type { RemoteModel, TensorLike } from './public-types.js';
+import type { RemoteHandle } from './remote-handle.js';
+import { reviveTensors } from './revive-tensors.js';
+
+export function remoteModel(model: string, handle: RemoteHandle): RemoteModel {
+  return {
+    model,
+    get architecture() {
+      return handle.info.architecture;
+    },
+    get backend() {
+      return handle.info.backend;
+    },
+    get inputs() {
+      return handle.info.inputs;
+    },
+    get outputs() {
+      return handle.info.outputs;
+    },
+    async run(feeds: Readonly<Record<string, TensorLike>>, { signal }: { signal?: AbortSignal } = {}) {
+      const wire: WireTensors = Object.fromEntries(Object.entries(feeds).map(([name, { dtype, data, dims }]) => [name, { dtype, data, dims: [...dims] }]));
+      const outputs = await handle.call((api, id, abort) => api.runModel(id, transfer(wire, transferableBuffers(wire)), abort), signal);
+      return reviveTensors(outputs) as unknown as Record<string, Tensor>;
+    },
+    close: () => handle.close(),
+  };
+}

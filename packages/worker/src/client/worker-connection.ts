@@ -1,0 +1,86 @@
+import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import type { BackendReport } from '../protocol/backend-report.js';
+import type { WorkerApi, WorkerEvents, WorkerSetup } from '../protocol/worker-api.js';
+import { abortPortFor } from './abort-port.js';
+import { WorkerFaultError } from './worker-fault.js';
+
+/**
+ * One worker and the calls pending on it. When the worker fails (terminated, crashed, GPU device
+ * lost), every pending call rejects with a {@link WorkerFaultError} and the connection is dead; the
+ * client then opens a new one.
+ */
+export class WorkerConnection {
+  /** Resolves once the worker has set itself up. */
+  readonly ready: Promise<BackendReport>;
+  readonly #worker: Worker;
+  readonly #api: Remote<WorkerApi>;
+  readonly #pending = new Set<(error: Error) => void>();
+  readonly #onFault: (fault: WorkerFaultError) => void;
+  #fault: WorkerFaultError | undefined;
+
+  constructor(worker: Worker, setup: WorkerSetup, onFault: (fault: WorkerFaultError) => void) {
+    this.#worker = worker;
+    this.#api = wrap<WorkerApi>(worker);
+    this.#onFault = onFault;
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      const what = event.message || 'it failed to start or threw outside any call';
+      this.fail(new WorkerFaultError('WORKER_CRASHED', `The Retina worker crashed (${what}); it will be restarted on the next call.`));
+    });
+    const events: WorkerEvents = {
+      gpuDeviceLost: (message) =>
+        this.fail(
+          new WorkerFaultError('GPU_DEVICE_LOST', `The GPU device was lost (${message}); the next call restarts the worker on WebAssembly.`),
+        ),
+    };
+    this.ready = this.#track(() => this.#api.init(setup, proxy(events)), undefined);
+  }
+
+  get failed(): boolean {
+    return this.#fault !== undefined;
+  }
+
+  /**
+   * Calls the worker once it is ready. With a signal, the call rejects as soon as it aborts, and the
+   * worker gets the abort through the port passed to `invoke`.
+   */
+  call<T>(invoke: (api: Remote<WorkerApi>, abort: MessagePort | undefined) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.#track(async () => {
+      await this.ready;
+      signal?.throwIfAborted();
+      const abort = signal && abortPortFor(signal);
+      try {
+        return await invoke(this.#api, abort?.port);
+      } finally {
+        abort?.close();
+      }
+    }, signal);
+  }
+
+  /** Ends the worker and rejects every pending call with `fault`; later faults are ignored. */
+  fail(fault: WorkerFaultError): void {
+    if (this.#fault) return;
+    this.#fault = fault;
+    this.#worker.terminate();
+    this.#api[releaseProxy]();
+    for (const reject of this.#pending) reject(fault);
+    this.#pending.clear();
+    this.#onFault(fault);
+  }
+
+  #track<T>(run: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.#fault) return reject(this.#fault);
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => reject(signal!.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#pending.add(reject);
+      run()
+        .then(resolve, reject)
+        .finally(() => {
+          this.#pending.delete(reject);
+          signal?.removeEventListener('abort', onAbort);
+        });
+    });
+  }
+}
