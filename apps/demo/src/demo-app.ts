@@ -1,0 +1,182 @@
+import { byId } from './lib/dom.js';
+import { DemoError, isAbort } from './lib/explain-error.js';
+import { serveFolder, type PickedFolder } from './lib/local-folder.js';
+import { embeddedModels, type ModelChoice } from './lib/model-choice.js';
+import { ModelRunner, type Device, type RunResult } from './lib/model-runner.js';
+import { BackendPanel } from './panels/backend-panel.js';
+import { CameraPanel } from './panels/camera-panel.js';
+import { ClassificationPanel } from './panels/classification-panel.js';
+import { ErrorPanel } from './panels/error-panel.js';
+import { showGallery, type Sample } from './panels/gallery-panel.js';
+import { ImageStage } from './panels/image-stage.js';
+import { bindImageInputs, type ImageFile } from './panels/input-panel.js';
+import { LoadProgress } from './panels/load-progress.js';
+import { ModelPanel } from './panels/model-panel.js';
+import { SegmentationPanel } from './panels/segmentation-panel.js';
+import { TimingsPanel } from './panels/timings-panel.js';
+
+/** Wires the panels to the model runner: load a model, run images and camera frames, show results and errors. */
+export class DemoApp {
+  readonly #errors = new ErrorPanel();
+  readonly #runner = new ModelRunner((fault) => this.#errors.show(fault));
+  readonly #progress = new LoadProgress();
+  readonly #backend = new BackendPanel(() => void this.#reload());
+  readonly #stage = new ImageStage();
+  readonly #classification = new ClassificationPanel();
+  readonly #segmentation = new SegmentationPanel(this.#stage);
+  readonly #timings = new TimingsPanel();
+  readonly #summary = byId('result-summary');
+  readonly #camera = new CameraPanel(
+    (frame) => this.#runFrame(frame),
+    (running) => this.#summary.setAttribute('aria-live', running ? 'off' : 'polite'),
+    (error) => this.#errors.show(error),
+  );
+  #models: ModelPanel | undefined;
+  /** The device the loaded model runs on, to put the switch back when another fails to load. */
+  #activeDevice: Device = 'auto';
+  #loadController: AbortController | undefined;
+  #loading: Promise<boolean> = Promise.resolve(false);
+  #lastImage: ImageFile | undefined;
+  #runId = 0;
+
+  async start(): Promise<void> {
+    const embedded = await embeddedModels();
+    this.#models = new ModelPanel(embedded, {
+      choose: (choice) => void this.#loadAndRerun(choice),
+      pickFolder: (folder) => void this.#loadFolder(folder),
+      fail: (error) => this.#errors.show(error),
+    });
+    bindImageInputs((image) => void this.#runImage(image));
+    showGallery((sample, url) => void this.#runSample(sample, url)).catch((error: unknown) => this.#errors.show(error));
+    await this.#load(this.#models.embeddedFor('image-classification'));
+  }
+
+  /** Loads `choice` on the selected backend; resolves false when it failed or another load replaced it. */
+  #load(choice: ModelChoice): Promise<boolean> {
+    this.#loadController?.abort();
+    const controller = new AbortController();
+    this.#loadController = controller;
+    const device = this.#backend.device;
+    this.#errors.clear();
+    this.#progress.start(choice.title);
+    this.#models!.showLoading(choice);
+    this.#loading = (async () => {
+      try {
+        const loaded = await this.#runner.load(choice, device, (progress) => this.#progress.update(progress), controller.signal);
+        this.#activeDevice = device;
+        this.#timings.reset();
+        const report = await this.#runner.retina.backend();
+        if (!controller.signal.aborted) this.#backend.show(loaded.pipeline.backend, report);
+        return true;
+      } catch (error) {
+        if (controller.signal.aborted) return false;
+        this.#errors.show(error);
+        this.#backend.device = this.#activeDevice;
+        return false;
+      } finally {
+        if (this.#loadController === controller) {
+          this.#progress.done();
+          this.#models!.showLoaded(this.#runner.loaded);
+        }
+      }
+    })();
+    return this.#loading;
+  }
+
+  async #loadAndRerun(choice: ModelChoice): Promise<void> {
+    if ((await this.#load(choice)) && this.#lastImage && !this.#camera.running) await this.#runImage(this.#lastImage);
+  }
+
+  #reload(): void {
+    const choice = this.#runner.loaded?.choice;
+    if (choice) void this.#loadAndRerun(choice);
+  }
+
+  async #loadFolder(folder: PickedFolder): Promise<void> {
+    try {
+      const source = await serveFolder(folder);
+      await this.#loadAndRerun({ origin: 'folder', source, title: `folder “${folder.name}”` });
+    } catch (error) {
+      this.#errors.show(error);
+    }
+  }
+
+  async #runSample(sample: Sample, url: string): Promise<void> {
+    try {
+      await this.#loading;
+      if (this.#runner.loaded?.task !== sample.task && !(await this.#load(this.#models!.embeddedFor(sample.task)))) return;
+      const response = await fetch(url);
+      if (!response.ok) throw new DemoError(`The sample ${sample.file} could not be loaded (HTTP ${response.status}).`, 'Reload the page and try again.');
+      await this.#runImage({ name: sample.file, blob: await response.blob() });
+    } catch (error) {
+      this.#errors.show(error);
+    }
+  }
+
+  async #runImage(image: ImageFile): Promise<void> {
+    this.#camera.stop();
+    this.#lastImage = image;
+    const runId = ++this.#runId;
+    this.#errors.clear();
+    try {
+      await this.#loading;
+      const started = performance.now();
+      const bitmap = await createImageBitmap(image.blob);
+      this.#stage.showImage(bitmap, image.name);
+      bitmap.close();
+      const shown = performance.now();
+      this.#summary.textContent = `Running the model on ${image.name}…`;
+      const { result, timings } = await this.#runner.run(image.blob);
+      const ran = performance.now();
+      if (runId !== this.#runId) return;
+      this.#summary.textContent = this.#show(result, image.name);
+      const drawn = performance.now();
+      this.#timings.record(timings, shown - started + (drawn - ran));
+      const loaded = this.#runner.loaded;
+      if (loaded) this.#backend.show(loaded.pipeline.backend, await this.#runner.retina.backend());
+    } catch (error) {
+      if (runId !== this.#runId || isAbort(error)) return;
+      this.#hideResult();
+      this.#summary.textContent = `No result for ${image.name}: see the message above.`;
+      this.#errors.show(error);
+    }
+  }
+
+  /** One camera frame: drawn first, then transferred to the worker. */
+  async #runFrame(frame: ImageBitmap): Promise<void> {
+    if (!this.#runner.loaded) {
+      frame.close();
+      return;
+    }
+    const started = performance.now();
+    this.#stage.showImage(frame, 'camera frame', { keepOverlay: true });
+    const shown = performance.now();
+    try {
+      const { result, timings } = await this.#runner.run(frame);
+      const ran = performance.now();
+      if (!this.#camera.running) return;
+      this.#summary.textContent = this.#show(result, 'camera-frame');
+      const drawn = performance.now();
+      this.#timings.record(timings, shown - started + (drawn - ran));
+    } catch (error) {
+      this.#camera.stop();
+      this.#errors.show(error);
+    }
+  }
+
+  #show(result: RunResult, imageName: string): string {
+    if (result.task === 'image-classification') {
+      this.#segmentation.hide();
+      this.#stage.clearOverlay();
+      return this.#classification.show(result.top);
+    }
+    this.#classification.hide();
+    return this.#segmentation.show(result.segmentation, imageName);
+  }
+
+  #hideResult(): void {
+    this.#classification.hide();
+    this.#segmentation.hide();
+    byId('stage').hidden = true;
+  }
+}

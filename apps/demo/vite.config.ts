@@ -1,0 +1,27 @@
+import { defineConfig } from 'vite';
+import { precacheManifest } from './build/precache-manifest.js';
+
+// Cross-origin isolation lets onnxruntime-web run WebAssembly on several threads. Hosts that cannot
+// send these headers still work, on one thread.
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+export default defineConfig({
+  // Relative URLs, so the build works from any folder of any static server.
+  base: './',
+  // A missing file must be a 404, not index.html: model loading probes for optional files.
+  appType: 'mpa',
+  build: {
+    target: 'es2022',
+    rolldownOptions: {
+      input: { index: 'index.html', sw: 'src/service-worker/sw.ts' },
+      // The service worker keeps a fixed name: browsers look for updates at the URL they registered.
+      output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
+    },
+  },
+  // onnxruntime-web loads its WebAssembly glue with a dynamic import, which classic workers lack.
+  worker: { format: 'es' },
+  // The development service worker is served from src/ but controls the whole app.
+  server: { host: '127.0.0.1', port: 5173, headers: { ...isolation, 'Service-Worker-Allowed': '/' } },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: isolation },
+  plugins: [precacheManifest('sw.js')],
+});
