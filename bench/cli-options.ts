@@ -1,0 +1,53 @@
+import { BACKENDS, BENCH_MODELS, type Backend, type BenchModel } from './models.js';
+import type { SeriesPolicy } from './rounds.js';
+
+export interface BenchOptions {
+  models: BenchModel[];
+  backends: Backend[];
+  policy: SeriesPolicy;
+  /** Skip building @retina/worker (use its dist as it is). */
+  build: boolean;
+}
+
+const USAGE = `pnpm bench [-- options]
+  --models a,b        model names (default: all): ${BENCH_MODELS.map((m) => m.name).join(', ')}
+  --backends a,b      wasm, webgpu (default: both; WebGPU is SwiftShader here)
+  --runs N            timed runs per series (default 20)
+  --budget-s S        a series of runs slower than 5 s stops after S seconds and 3 runs (default 60)
+  --no-build          use packages/worker/dist as it is`;
+
+function list<T extends string>(value: string | undefined, known: readonly T[], what: string): T[] {
+  if (value === undefined) throw new Error(`--${what} needs a value\n${USAGE}`);
+  const names = value.split(',').filter(Boolean);
+  const unknown = names.filter((name) => !known.includes(name as T));
+  if (unknown.length > 0) throw new Error(`unknown ${what}: ${unknown.join(', ')}\n${USAGE}`);
+  return names as T[];
+}
+
+function positive(value: string | undefined, flag: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new Error(`${flag} needs a positive number\n${USAGE}`);
+  return number;
+}
+
+export function parseBenchOptions(args: readonly string[]): BenchOptions {
+  const options: BenchOptions = {
+    models: [...BENCH_MODELS],
+    backends: [...BACKENDS],
+    policy: { runs: 20, slowRunMs: 5000, minRuns: 3, budgetMs: 60_000 },
+    build: true,
+  };
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i]!;
+    if (flag === '--') continue;
+    if (flag === '--models') {
+      const names = list(args[++i], BENCH_MODELS.map((m) => m.name), 'models');
+      options.models = BENCH_MODELS.filter((m) => names.includes(m.name));
+    } else if (flag === '--backends') options.backends = list(args[++i], BACKENDS, 'backends');
+    else if (flag === '--runs') options.policy.runs = positive(args[++i], flag);
+    else if (flag === '--budget-s') options.policy.budgetMs = positive(args[++i], flag) * 1000;
+    else if (flag === '--no-build') options.build = false;
+    else throw new Error(`unknown option ${flag}\n${USAGE}`);
+  }
+  return options;
+}

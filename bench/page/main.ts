@@ -1,0 +1,88 @@
+// The bench page: the Node runner drives window.retinaBench through Playwright. Each contender lives
+// in its own worker; the page holds them while the runner interleaves their rounds.
+import { wrap, type Remote } from 'comlink';
+import type { FloorWorkerApi } from './floor-worker.js';
+import { readMemory } from './memory.js';
+import type { BenchPage, ContenderRequest, LoadInfo, RoundTimes } from './protocol.js';
+import { RetinaContender } from './retina-contender.js';
+import type { TransformersWorkerApi } from './transformers-worker.js';
+
+interface Contender {
+  load(): Promise<LoadInfo>;
+  round(): Promise<RoundTimes>;
+  output(): Promise<string> | string;
+  close(): void;
+}
+
+function inWorker<Api>(worker: Worker, use: (api: Remote<Api>) => Omit<Contender, 'close'>): Contender {
+  return { ...use(wrap<Api>(worker)), close: () => worker.terminate() };
+}
+
+function createContender(request: ContenderRequest): Contender {
+  switch (request.kind) {
+    case 'floor':
+    case 'floorRoundTrip':
+      return inWorker<FloorWorkerApi>(new Worker(new URL('./floor-worker.ts', import.meta.url), { type: 'module' }), (api) => ({
+        load: () => ('scenario' in request ? api.load(request.scenario) : api.loadRoundTrip(request.roundTrip)),
+        round: () => api.round(),
+        output: () => '—',
+      }));
+    case 'transformersJs':
+      return inWorker<TransformersWorkerApi>(new Worker(new URL('./transformers-worker.ts', import.meta.url), { type: 'module' }), (api) => ({
+        load: () => api.load(request.scenario),
+        round: () => api.round(),
+        output: () => api.output(),
+      }));
+    case 'retina':
+    case 'retinaRoundTrip': {
+      const retina = new RetinaContender('scenario' in request ? request.scenario.backend : request.roundTrip.backend);
+      return {
+        load: () => ('scenario' in request ? retina.load(request.scenario) : retina.loadRoundTrip(request.roundTrip)),
+        round: () => retina.round(),
+        output: () => retina.output(),
+        close: () => retina.close(),
+      };
+    }
+  }
+}
+
+const contenders = new Map<ContenderRequest['kind'], Contender>();
+
+function contender(kind: ContenderRequest['kind']): Contender {
+  const found = contenders.get(kind);
+  if (!found) throw new Error(`${kind} is not loaded`);
+  return found;
+}
+
+const bench: BenchPage = {
+  async load(request) {
+    const loaded = createContender(request);
+    contenders.set(request.kind, loaded);
+    return loaded.load();
+  },
+  round: (kind) => contender(kind).round(),
+  output: async (kind) => contender(kind).output(),
+  memory: readMemory,
+  async unloadAll() {
+    for (const loaded of contenders.values()) loaded.close();
+    contenders.clear();
+  },
+  async adapter() {
+    const gpu = (navigator as { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } }).gpu;
+    const adapter = await gpu?.requestAdapter();
+    if (!adapter) return 'no WebGPU adapter';
+    const info = adapter.info ?? {};
+    return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' / ') || 'adapter without info';
+  },
+};
+
+/** The script-tag build of @retina/worker, which starts the worker.js beside it, as an app includes it. */
+function loadRetinaScript(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const script = Object.assign(document.createElement('script'), { src: '/worker/retina.js', onload: resolve, onerror: reject });
+    document.head.append(script);
+  });
+}
+
+await loadRetinaScript();
+Object.assign(globalThis, { retinaBench: bench, benchReady: true });

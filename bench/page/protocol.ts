@@ -1,0 +1,48 @@
+// What the Node runner asks of the bench page and what comes back. Contenders are loaded side by side,
+// then run in interleaved rounds, so that load from other processes on the machine hits all alike.
+import type { Backend, BenchModel } from '../models.js';
+
+export type ContenderKind = 'floor' | 'retina' | 'transformersJs';
+
+export interface ScenarioRequest {
+  model: BenchModel;
+  backend: Backend;
+  /** Folder URL of the model (config.json, preprocessor_config.json, model.onnx, model.onnx.data). */
+  modelUrl: string;
+  /** URL of the 4032x3024 test photo (PNG). */
+  photoUrl: string;
+  /** Warm-up runs after loading (excluded from every series): 2, or 1 when a run exceeds `slowRunMs`. */
+  slowRunMs: number;
+}
+
+/** A tiny graph that takes any input size (the fixtures' bit-preact-cls), so that inference is small. */
+export interface RoundTripRequest {
+  backend: Backend;
+  modelUrl: string;
+  modelFile: string;
+  size: number;
+  slowRunMs: number;
+}
+
+export type ContenderRequest =
+  | { kind: ContenderKind; scenario: ScenarioRequest }
+  | { kind: 'floorRoundTrip' | 'retinaRoundTrip'; roundTrip: RoundTripRequest };
+
+/** What loading told: cold-start times, versions, the reason a backend was chosen. */
+export type LoadInfo = Record<string, number | string>;
+
+/** One round of a contender: milliseconds per series (e.g. endToEnd, inference, decode). */
+export type RoundTimes = Record<string, number>;
+
+export interface BenchPage {
+  /** Starts the contender's worker, loads its model, runs its warm-up. */
+  load(request: ContenderRequest): Promise<LoadInfo>;
+  round(kind: ContenderRequest['kind']): Promise<RoundTimes>;
+  /** What one run returned, to show the output is real (top label, or label-map size and classes). */
+  output(kind: ContenderRequest['kind']): Promise<string>;
+  /** measureUserAgentSpecificMemory() per contender (by its worker's URL) and in total, where available. */
+  memory(): Promise<Record<string, number> | undefined>;
+  /** Terminates every contender's worker. */
+  unloadAll(): Promise<void>;
+  adapter(): Promise<string>;
+}

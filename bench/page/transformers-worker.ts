@@ -1,0 +1,55 @@
+// transformers.js 4 (with the onnxruntime-web it bundles) on the same ONNX file and photo, in a
+// worker like Retina's. Its ORT files come from the bench server, never a CDN.
+import { expose } from 'comlink';
+import { env, pipeline, RawImage, type ImageClassificationPipeline } from '@huggingface/transformers';
+import type { LoadInfo, RoundTimes, ScenarioRequest } from './protocol.js';
+import { timeRound, warmUp, type RoundRuns } from './runs.js';
+
+const onnx = env.backends.onnx as { wasm: { wasmPaths: unknown }; versions?: { web?: string } };
+onnx.wasm.wasmPaths = '/ort-tfjs/';
+env.allowRemoteModels = false;
+env.allowLocalModels = true;
+env.localModelPath = '/transformers-js-models/';
+env.useBrowserCache = false;
+
+let round: RoundRuns = {};
+let output: { label: string; score: number }[] = [];
+
+async function loadClassifier(request: ScenarioRequest): Promise<ImageClassificationPipeline> {
+  return (await pipeline('image-classification', request.model.name, {
+    device: request.backend,
+    dtype: 'fp32',
+    subfolder: '',
+    // The graph names its external data model.onnx.data; transformers.js would look for model.onnx_data.
+    session_options: {
+      externalData: [{ path: 'model.onnx.data', data: 'model.onnx.data' }],
+      extra: { 'optimization.disable_specified_optimizers': 'Pad_Fusion' },
+    },
+  } as Parameters<typeof pipeline>[2])) as ImageClassificationPipeline;
+}
+
+const api = {
+  async load(request: ScenarioRequest): Promise<LoadInfo> {
+    const photo = await (await fetch(request.photoUrl)).blob();
+    const start = performance.now();
+    const classify = await loadClassifier(request);
+    const coldStartMs = performance.now() - start;
+    const image = await RawImage.fromBlob(photo);
+    const { pixel_values } = await classify.processor(image);
+    round = {
+      endToEnd: async () => (output = (await classify(photo as never, { top_k: 5 })) as typeof output),
+      decode: () => RawImage.fromBlob(photo),
+      preprocess: () => classify.processor(image),
+      inference: () => classify.model({ pixel_values }),
+    };
+    await warmUp(round, request.slowRunMs);
+    return { version: env.version, ortVersion: onnx.versions?.web ?? 'unknown', coldStartMs };
+  },
+
+  round: (): Promise<RoundTimes> => timeRound(round),
+
+  output: () => `top-1 ${output[0]?.label} (${output[0]?.score.toFixed(4)})`,
+};
+
+export type TransformersWorkerApi = typeof api;
+expose(api);

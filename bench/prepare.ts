@@ -1,0 +1,77 @@
+// What the bench serves: the built @retina/worker, the bench page, and the cached test photo.
+import { execSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { encodeTestPhoto, PHOTO_HEIGHT, PHOTO_WIDTH } from './test-photo.js';
+
+export const benchDir = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = join(benchDir, '..');
+const cacheDir = join(benchDir, '.cache');
+
+export function buildRetinaWorker(): void {
+  execSync('pnpm --filter @retina/worker build', { cwd: repoRoot, stdio: 'inherit' });
+}
+
+/**
+ * A copy of packages/worker/dist that the bench serves: other builds of the worker (tests running
+ * beside the bench) empty that folder while they run.
+ */
+export async function snapshotRetinaWorker(): Promise<string> {
+  const dist = join(repoRoot, 'packages', 'worker', 'dist');
+  const files = ['retina.js', 'worker.js', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+  const missing = () => files.filter((file) => !existsSync(join(dist, file)));
+  // Another build may be halfway through: give it a minute.
+  for (let waited = 0; missing().length > 0 && waited < 60; waited++) await setTimeout(1000);
+  if (missing().length > 0) throw new Error(`packages/worker/dist lacks ${missing().join(', ')}: build it (drop --no-build) and run again`);
+  const snapshot = join(cacheDir, 'worker');
+  rmSync(snapshot, { recursive: true, force: true });
+  mkdirSync(snapshot, { recursive: true });
+  for (const file of files) cpSync(join(dist, file), join(snapshot, file));
+  return snapshot;
+}
+
+export async function buildBenchPage(): Promise<void> {
+  await build({ configFile: join(benchDir, 'page', 'vite.config.ts') });
+}
+
+/** The test photo, generated once (it is deterministic) and kept in bench/.cache. */
+export function testPhoto(): { folder: string; file: string; bytes: number; sha256: string; width: number; height: number } {
+  const file = `photo-${PHOTO_WIDTH}x${PHOTO_HEIGHT}.png`;
+  const path = join(cacheDir, file);
+  if (!existsSync(path)) {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(path, encodeTestPhoto());
+  }
+  const png = readFileSync(path);
+  return {
+    folder: cacheDir,
+    file,
+    bytes: png.length,
+    sha256: createHash('sha256').update(png).digest('hex'),
+    width: PHOTO_WIDTH,
+    height: PHOTO_HEIGHT,
+  };
+}
+
+/**
+ * The model folders as transformers.js 4 reads them: it knows BEiT's processor only by its legacy name
+ * BeitFeatureExtractor (the same class in Transformers), so preprocessor_config.json says that; the
+ * graph and weights are links to the very same files the other contenders load.
+ */
+export function transformersJsModels(benchModelsDir: string, names: readonly string[]): string {
+  const root = join(cacheDir, 'transformers-js-models');
+  rmSync(root, { recursive: true, force: true });
+  for (const name of names) {
+    const folder = join(root, name);
+    mkdirSync(folder, { recursive: true });
+    const processor = JSON.parse(readFileSync(join(benchModelsDir, name, 'preprocessor_config.json'), 'utf8'));
+    processor.image_processor_type = 'BeitFeatureExtractor';
+    writeFileSync(join(folder, 'preprocessor_config.json'), JSON.stringify(processor, null, 2));
+    for (const file of ['config.json', 'model.onnx', 'model.onnx.data']) symlinkSync(join(benchModelsDir, name, file), join(folder, file));
+  }
+  return root;
+}

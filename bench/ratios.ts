@@ -1,0 +1,108 @@
+// The issue's targets, computed from one run's medians.
+import type { Backend } from './models.js';
+import { contenderResults, type BenchResults, type ContenderName, type RoundsResults } from './results.js';
+import { median } from './stats.js';
+
+export interface Ratio {
+  name: string;
+  /** Undefined when the run did not measure what it needs (filtered out, or failed). */
+  value: number | undefined;
+  target: number;
+  /** How the value is shown: a plain ratio, a percentage, or milliseconds. */
+  unit: 'x' | '%' | 'ms';
+  how: string;
+}
+
+/** Median of a contender's series, if measured. */
+export function p50(results: RoundsResults | undefined, contender: ContenderName, series: string): number | undefined {
+  const times = contenderResults(results, contender)?.series[series];
+  return times && times.length > 0 ? median(times) : undefined;
+}
+
+const sum = (...values: (number | undefined)[]) => (values.includes(undefined) ? undefined : (values as number[]).reduce((a, b) => a + b, 0));
+const divide = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a / b);
+
+/** Decode + preprocess + inference (+ post-process) of the floor worker: what the pipeline cannot avoid. */
+export function inThreadFloorMs(results: RoundsResults): number | undefined {
+  const stage = (name: string) => p50(results, 'floor', name);
+  return sum(stage('decode'), stage('preprocess'), stage('inference'), stage('postprocess') ?? 0);
+}
+
+function scenario(results: BenchResults, model: string, backend: Backend) {
+  return results.scenarios.find((s) => s.model.name === model && s.backend === backend);
+}
+
+export function computeRatios(results: BenchResults): Ratio[] {
+  const ratios: Ratio[] = results.scenarios
+    .filter((s) => s.model.task === 'image-classification')
+    .map((s) => ({
+      name: `Retina e2e ÷ (floor + Retina preprocessing), ${s.model.name}, ${s.backend}`,
+      value: divide(p50(s, 'retina', 'endToEnd'), inThreadFloorMs(s)),
+      target: 1.05,
+      unit: 'x',
+      how: 'p50 worker pipeline (PNG Blob in, top-5 out) ÷ (p50 bare session.run + p50 decode + p50 preprocess)',
+    }));
+  for (const backend of ['wasm', 'webgpu'] as const) {
+    const beit = scenario(results, 'beit-base-patch16-224', backend);
+    if (!beit) continue;
+    ratios.push({
+      name: `Retina e2e ÷ transformers.js e2e, beit-base-patch16-224, ${backend}`,
+      value: divide(p50(beit, 'retina', 'endToEnd'), p50(beit, 'transformersJs', 'endToEnd')),
+      target: 0.9,
+      unit: 'x',
+      how: 'p50 of each pipeline on the same PNG Blob, top-5 labels out',
+    });
+  }
+  const bit = scenario(results, 'bit-50', 'wasm');
+  ratios.push({
+    name: 'Preprocessing 4032×3024 → 224 ÷ BiT-50 inference, wasm',
+    value: divide(p50(bit, 'floor', 'preprocess'), p50(bit, 'floor', 'inference')),
+    target: 0.1,
+    unit: '%',
+    how: 'p50 processor.preprocess of the decoded photo (decode excluded) ÷ p50 bare session.run',
+  });
+  const ade = scenario(results, 'beit-base-finetuned-ade-640-640', 'wasm');
+  ratios.push({
+    name: 'Segmentation post-processing ÷ BEiT-ADE inference, wasm',
+    value: divide(p50(ade, 'floor', 'postprocess'), p50(ade, 'floor', 'inference')),
+    target: 0.15,
+    unit: '%',
+    how: 'p50 postProcessSemanticSegmentation (150 classes to 4032×3024, argmax) ÷ p50 bare session.run',
+  });
+  for (const [backend, trip] of Object.entries(results.roundTrip)) {
+    const worker = p50(trip, 'retinaRoundTrip', 'inference');
+    const floor = p50(trip, 'floorRoundTrip', 'inference');
+    ratios.push({
+      name: `Worker round trip beyond inference, 224 input, ${backend}`,
+      value: worker === undefined || floor === undefined ? undefined : worker - floor,
+      target: 2,
+      unit: 'ms',
+      how: 'p50 RemoteModel.run − p50 bare session.run (in a worker) of a tiny BiT (fixtures bit-preact-cls) on [1,3,224,224]',
+    });
+  }
+  const beitWasm = scenario(results, 'beit-base-patch16-224', 'wasm');
+  const retina = contenderResults(beitWasm, 'retina');
+  const modelBytes = contenderResults(beitWasm, 'floor')?.load.modelBytes as number | undefined;
+  ratios.push({
+    name: 'Peak memory while BEiT-base loads and runs in the Retina worker ÷ model file size, wasm',
+    value: divide(retina && retina.process.peakBytes - retina.process.baselineBytes, modelBytes),
+    target: 1.5,
+    unit: 'x',
+    how: 'renderer peak RSS (VmHWM) during load + warm-up minus its RSS before the worker started ÷ (model.onnx + model.onnx.data)',
+  });
+  ratios.push({
+    name: 'Memory of the Retina worker running BEiT-base ÷ model file size, wasm',
+    value: divide(retina?.userAgentBytes, modelBytes),
+    target: 1.5,
+    unit: 'x',
+    how: "measureUserAgentSpecificMemory() attributed to Retina's worker.js after the timed rounds (JS heap + WebAssembly memory) ÷ model bytes",
+  });
+  return ratios;
+}
+
+export function formatValue(ratio: Pick<Ratio, 'unit'>, value: number | undefined): string {
+  if (value === undefined) return 'not measured';
+  if (ratio.unit === '%') return `${(value * 100).toFixed(1)} %`;
+  if (ratio.unit === 'ms') return `${value.toFixed(2)} ms`;
+  return `${value.toFixed(2)}×`;
+}

@@ -1,0 +1,101 @@
+// bench/results/<date>.md and the ratios printed at the end of a run.
+import { computeRatios, formatValue, inThreadFloorMs, p50 } from './ratios.js';
+import { contenderResults, type BenchResults, type ContenderName, type RoundsResults, type ScenarioResults } from './results.js';
+import { percentile } from './stats.js';
+
+const ms = (value: number | undefined) => (value === undefined ? '—' : value >= 100 ? value.toFixed(0) : value.toFixed(1));
+const mb = (bytes: number | undefined) => (bytes === undefined ? '—' : (bytes / 2 ** 20).toFixed(0));
+
+function p95(results: RoundsResults, contender: ContenderName, series: string): number | undefined {
+  const times = contenderResults(results, contender)?.series[series];
+  return times && times.length > 0 ? percentile(times, 95) : undefined;
+}
+
+const latency = (s: RoundsResults, contender: ContenderName, series: string) =>
+  p50(s, contender, series) === undefined ? '—' : `${ms(p50(s, contender, series))} / ${ms(p95(s, contender, series))}`;
+
+const HEADER =
+  '| model | backend | contender | cold start ms | e2e p50 / p95 ms | decode | preprocess | transfer + overhead | inference p50 / p95 ms | post-process | peak RSS Δ MB | UA memory MB | output |\n' +
+  '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |';
+
+const CONTENDER_LABELS: Partial<Record<ContenderName, (load: Record<string, number | string>) => string>> = {
+  floor: (load) => `floor: bare ORT ${load.ortVersion} + Retina's in-thread stages`,
+  retina: () => 'Retina worker (end to end)',
+  transformersJs: (load) => `transformers.js ${load.version} (ORT ${load.ortVersion})`,
+};
+
+function row(s: ScenarioResults, contender: ContenderName): string | undefined {
+  const measured = s.contenders[contender];
+  if (!measured) return undefined;
+  const lead = `| ${s.model.name} | ${s.backend === 'webgpu' ? 'webgpu (SwiftShader)' : s.backend}`;
+  if ('error' in measured) return `${lead} | ${contender} | failed: ${measured.error.replaceAll('|', '/')} |`;
+  const { load, process, userAgentBytes, output } = measured;
+  const stage = (name: string) => ms(p50(s, contender, name));
+  const inThread = inThreadFloorMs(s);
+  const endToEnd = p50(s, contender, 'endToEnd');
+  // What the worker adds: Retina's end-to-end time minus the stages timed in-thread beside the floor.
+  const overhead = contender === 'retina' && endToEnd !== undefined && inThread !== undefined ? ms(endToEnd - inThread) : '—';
+  const cold = contender === 'floor' ? `${ms(load.coldStartMs as number)} (fetch ${ms(load.fetchMs as number)})` : ms(load.coldStartMs as number);
+  return (
+    `${lead} | ${CONTENDER_LABELS[contender]!(load)} | ${cold} | ${latency(s, contender, 'endToEnd')} | ${stage('decode')} | ` +
+    `${stage('preprocess')} | ${overhead} | ${latency(s, contender, 'inference')} | ${stage('postprocess')} | ` +
+    `${mb(process.peakBytes - process.baselineBytes)} | ${mb(userAgentBytes)} | ${output} |`
+  );
+}
+
+function roundTripLines(results: BenchResults): string[] {
+  return Object.entries(results.roundTrip).map(([backend, trip]) => {
+    const failed = Object.entries(trip.contenders).filter(([, m]) => m && 'error' in m);
+    if (failed.length > 0) return `- ${backend}: failed: ${failed.map(([k, m]) => `${k}: ${(m as { error: string }).error}`).join('; ')}`;
+    return (
+      `- ${backend}: RemoteModel.run p50 / p95 ${latency(trip, 'retinaRoundTrip', 'inference')} ms, ` +
+      `bare session.run ${latency(trip, 'floorRoundTrip', 'inference')} ms, ${trip.rounds} interleaved rounds`
+    );
+  });
+}
+
+export function formatRatios(results: BenchResults): string {
+  const lines = computeRatios(results).map((r) => {
+    const verdict = r.value === undefined ? '' : r.value <= r.target ? '  meets target' : '  MISSES target';
+    return `${r.name}: ${formatValue(r, r.value)} (target ≤ ${formatValue(r, r.target)})${verdict}`;
+  });
+  return ['Ratios (WebGPU rows run on SwiftShader: their timings say nothing about GPU speed)', ...lines].join('\n');
+}
+
+export function formatReport(results: BenchResults): string {
+  const { environment: env } = results;
+  const ratioRows = computeRatios(results).map((r) => `| ${r.name} | ${formatValue(r, r.value)} | ≤ ${formatValue(r, r.target)} | ${r.how} |`);
+  const roundCounts = results.scenarios.map((s) => `${s.model.name}/${s.backend}: ${s.rounds}${s.reduced ? ' (reduced: runs > 5 s)' : ''}`);
+  return [
+    `# Retina benchmark — ${results.date}`,
+    '',
+    `Chromium ${env.chromium} headless, ${env.cpus} CPUs (load average at start ${env.loadAverage.map((l) => l.toFixed(1)).join(', ')}); WebGPU adapter: ${env.webgpuAdapter}.`,
+    `Input: ${env.photo.format}, ${env.photo.width}×${env.photo.height}, ${env.photo.bytes} bytes, sha256 ${env.photo.sha256.slice(0, 16)}….`,
+    `Contenders are loaded side by side and timed in interleaved rounds (one run of each in turn) after their warm-up ` +
+      `(2 runs, 1 when a run exceeds ${env.policy.slowRunMs / 1000} s). Rounds asked: ${env.policy.runs}; a scenario whose runs exceed ` +
+      `${env.policy.slowRunMs / 1000} s stops after ${env.policy.minRuns} rounds and ${env.policy.budgetMs / 1000} s. Rounds: ${roundCounts.join('; ')}.`,
+    '',
+    '**WebGPU here is SwiftShader (a CPU emulation): it proves the path works; its timings mean nothing for real GPUs.**',
+    '',
+    'Times are ms (p50 unless marked). The floor row times bare onnxruntime-web `session.run` on prepared `pixel_values` and, in the',
+    "same worker, Retina's own decode (PNG Blob → pixels), preprocess (pixels → `pixel_values`) and, for segmentation, post-process",
+    '(logits → label map at the photo size). "transfer + overhead" = Retina e2e p50 − the sum of those in-thread stages: messaging,',
+    'worker-side wrapping, classification softmax/top-k and segment masks. Peak RSS Δ = renderer high-water mark during the',
+    "contender's load and warm-up minus its resident memory before (page + workers; the GPU process is not included).",
+    "UA memory = `performance.measureUserAgentSpecificMemory()` attributed to the contender's worker after the rounds.",
+    '',
+    HEADER,
+    ...results.scenarios.flatMap((s) => (['floor', 'retina', 'transformersJs'] as const).map((c) => row(s, c)).filter((r) => r !== undefined)),
+    '',
+    '## Worker round trip (tiny BiT at 224, so that inference is small)',
+    '',
+    ...roundTripLines(results),
+    '',
+    '## Ratios',
+    '',
+    '| ratio | value | target | how |',
+    '| --- | ---: | ---: | --- |',
+    ...ratioRows,
+    '',
+  ].join('\n');
+}

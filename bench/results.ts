@@ -1,0 +1,56 @@
+// The shape of bench/results/*.json.
+import type { Backend, BenchModel } from './models.js';
+import type { ContenderRequest, LoadInfo } from './page/protocol.js';
+
+export type ContenderName = ContenderRequest['kind'];
+
+/** Renderer resident memory around one contender's load and warm-up. */
+export interface ProcessMemory {
+  /** Before the contender's worker started. */
+  baselineBytes: number;
+  /** Peak of the renderer that holds the page and its workers. */
+  peakBytes: number;
+}
+
+export interface ContenderResults {
+  load: LoadInfo;
+  /** Milliseconds of every timed run, per series (warm-up excluded). */
+  series: Record<string, number[]>;
+  process: ProcessMemory;
+  /** measureUserAgentSpecificMemory() bytes attributed to the contender's worker, after the rounds. */
+  userAgentBytes: number | undefined;
+  output: string;
+}
+
+export type Measured = ContenderResults | { error: string };
+
+export interface RoundsResults {
+  rounds: number;
+  /** Fewer rounds than asked, because runs took longer than the policy's slowRunMs. */
+  reduced: boolean;
+  contenders: Partial<Record<ContenderName, Measured>>;
+}
+
+export interface ScenarioResults extends RoundsResults {
+  model: BenchModel;
+  backend: Backend;
+}
+
+export interface BenchResults {
+  date: string;
+  environment: {
+    chromium: string;
+    cpus: number;
+    loadAverage: number[];
+    webgpuAdapter: string;
+    photo: { format: string; width: number; height: number; bytes: number; sha256: string };
+    policy: { runs: number; slowRunMs: number; minRuns: number; budgetMs: number };
+  };
+  scenarios: ScenarioResults[];
+  roundTrip: Partial<Record<Backend, RoundsResults>>;
+}
+
+export function contenderResults(results: RoundsResults | undefined, name: ContenderName): ContenderResults | undefined {
+  const measured = results?.contenders[name];
+  return measured && !('error' in measured) ? measured : undefined;
+}

@@ -1,0 +1,136 @@
+// pnpm bench: Retina, the bare-onnxruntime floor and transformers.js side by side in headless
+// Chromium, on the full-size graphs of ../shared/bench-models. Writes bench/results/<date>.{json,md}.
+import { chromium } from '@playwright/test';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseBenchOptions } from './cli-options.js';
+import type { Backend, BenchModel } from './models.js';
+import type { ContenderRequest, ScenarioRequest } from './page/protocol.js';
+import { benchDir, buildBenchPage, buildRetinaWorker, repoRoot, snapshotRetinaWorker, testPhoto, transformersJsModels } from './prepare.js';
+import { formatRatios, formatReport } from './report.js';
+import type { BenchResults, RoundsResults, ScenarioResults } from './results.js';
+import { pageCall, runRounds } from './rounds.js';
+import { startStaticServer } from './static-server.js';
+
+const BENCH_MODELS_DIR = process.env.RETINA_BENCH_MODELS ?? join(repoRoot, '..', 'shared', 'bench-models');
+const FIXTURES_DIR = process.env.RETINA_FIXTURES ?? join(repoRoot, '..', 'shared', 'fixtures');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--enable-unsafe-webgpu',
+  // measureUserAgentSpecificMemory without its randomised delay of up to 20 s.
+  '--enable-blink-features=ForceEagerMeasureMemory',
+];
+
+/** The dist folder of `name` as `from` resolves it (its Node entry lives there). */
+function packageDist(name: string, from: string): string {
+  return dirname(createRequire(from).resolve(name));
+}
+
+const options = parseBenchOptions(process.argv.slice(2));
+const started = performance.now();
+if (options.build) buildRetinaWorker();
+const retinaWorkerDir = await snapshotRetinaWorker();
+await buildBenchPage();
+const photo = testPhoto();
+const rootPackage = join(repoRoot, 'package.json');
+const { origin, server } = await startStaticServer({
+  '/bench/': join(benchDir, 'dist'),
+  '/worker/': retinaWorkerDir,
+  '/models/': BENCH_MODELS_DIR,
+  '/transformers-js-models/': transformersJsModels(BENCH_MODELS_DIR, options.models.filter((m) => m.transformersJs).map((m) => m.name)),
+  '/fixtures/': FIXTURES_DIR,
+  '/input/': photo.folder,
+  '/ort/': packageDist('onnxruntime-web', rootPackage),
+  '/ort-tfjs/': packageDist('onnxruntime-web', createRequire(rootPackage).resolve('@huggingface/transformers')),
+});
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const browserSession = await browser.newBrowserCDPSession();
+const page = await browser.newPage();
+page.on('console', (message) => {
+  if (message.type() === 'error') console.error(`  [page] ${message.text()}`);
+});
+const call = pageCall(page);
+
+/** A fresh page per scenario: the previous scenario's workers are gone with it. */
+async function openBenchPage(): Promise<void> {
+  await page.goto(`${origin}/bench/index.html`);
+  await page.waitForFunction(() => (globalThis as { benchReady?: boolean }).benchReady === true);
+}
+
+/** Reads the model's files once, so that the contender loading first does not pay for a cold disk. */
+function warmFileCache(model: BenchModel): void {
+  for (const file of ['model.onnx', 'model.onnx.data']) readFileSync(join(BENCH_MODELS_DIR, model.name, file));
+}
+
+async function measureScenario(model: BenchModel, backend: Backend): Promise<ScenarioResults> {
+  console.log(`${model.name} on ${backend}`);
+  warmFileCache(model);
+  const scenario: ScenarioRequest = {
+    model,
+    backend,
+    modelUrl: `${origin}/models/${model.name}/`,
+    photoUrl: `${origin}/input/${photo.file}`,
+    slowRunMs: options.policy.slowRunMs,
+  };
+  const requests: ContenderRequest[] = [{ kind: 'floor', scenario }, { kind: 'retina', scenario }];
+  if (model.transformersJs) requests.push({ kind: 'transformersJs', scenario });
+  await openBenchPage();
+  return { model, backend, ...(await runRounds(page, browserSession, requests, options.policy)) };
+}
+
+async function measureRoundTrip(backend: Backend): Promise<RoundsResults> {
+  console.log(`worker round trip on ${backend}`);
+  const roundTrip = {
+    backend,
+    modelUrl: `${origin}/fixtures/models/bit-preact-cls/`,
+    modelFile: 'onnx/model.onnx',
+    size: 224,
+    slowRunMs: options.policy.slowRunMs,
+  };
+  await openBenchPage();
+  const requests: ContenderRequest[] = [
+    { kind: 'floorRoundTrip', roundTrip },
+    { kind: 'retinaRoundTrip', roundTrip },
+  ];
+  return runRounds(page, browserSession, requests, { ...options.policy, runs: Math.max(options.policy.runs, 50) });
+}
+
+try {
+  await openBenchPage();
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    environment: {
+      chromium: browser.version(),
+      cpus: cpus().length,
+      loadAverage: loadavg(),
+      webgpuAdapter: await call('adapter'),
+      photo: { format: 'PNG, 8-bit RGB, generated by bench/test-photo.ts', width: photo.width, height: photo.height, bytes: photo.bytes, sha256: photo.sha256 },
+      policy: options.policy,
+    },
+    scenarios: [],
+    roundTrip: {},
+  };
+  for (const backend of options.backends) {
+    results.roundTrip[backend] = await measureRoundTrip(backend);
+    for (const model of options.models) results.scenarios.push(await measureScenario(model, backend));
+  }
+  const resultsDir = join(benchDir, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const stem = join(resultsDir, results.date.replace(/[:.]/g, '-'));
+  writeFileSync(`${stem}.json`, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(`${stem}.md`, formatReport(results));
+  console.log(`\n${formatRatios(results)}`);
+  console.log(`\nWrote ${stem}.json and .md in ${((performance.now() - started) / 60_000).toFixed(1)} min.`);
+} finally {
+  await browser.close();
+  server.close();
+}
