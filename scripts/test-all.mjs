@@ -2,6 +2,7 @@
 // line that counts them all: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const REPORTS = 'test-results/summary';
 rmSync(REPORTS, { recursive: true, force: true });
@@ -31,7 +32,8 @@ if (vitest) {
 if (!vitest || (vitestStatus !== 0 && vitest.numFailedTests === 0)) broken = true;
 
 if (existsSync('e2e/playwright.config.ts')) {
-  const playwrightReport = `${REPORTS}/playwright.json`;
+  // Absolute: Playwright resolves a relative report path against its config's folder.
+  const playwrightReport = resolve(REPORTS, 'playwright.json');
   const status = run('pnpm', ['exec', 'playwright', 'test', '--config', 'e2e/playwright.config.ts', '--reporter=list,json'], {
     PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport,
   });
