@@ -29,7 +29,7 @@ import shapes  # noqa: E402
 
 SEED = 2024
 N_CLS_PER_CLASS = 15
-N_SEG = 30
+N_SEG = 200
 OUT = os.path.join(HERE, "eval-set")
 
 

@@ -199,7 +199,7 @@ def main():
     with open(os.path.join(args.out, "metrics.json"), "w") as f:
         json.dump({"test_miou": miou, "test_iou_per_class": per_class, "test_images": args.test_images, "seed": SEED,
                    "train_seconds": train_s, "data_seconds": gen_s, "steps": args.steps, "batch": args.batch,
-                   "train_images": args.train_images}, f, indent=2)
+                   "train_images": args.train_images, "threads": args.threads, "init": args.init}, f, indent=2)
 
 
 if __name__ == "__main__":

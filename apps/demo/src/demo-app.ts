@@ -1,7 +1,7 @@
 import { byId } from './lib/dom.js';
 import { DemoError, isAbort } from './lib/explain-error.js';
 import { serveFolder, type PickedFolder } from './lib/local-folder.js';
-import { embeddedModels, type ModelChoice } from './lib/model-choice.js';
+import { EMBEDDED_MODELS, type ModelChoice } from './lib/model-choice.js';
 import { ModelRunner, type Device, type RunResult } from './lib/model-runner.js';
 import { BackendPanel } from './panels/backend-panel.js';
 import { CameraPanel } from './panels/camera-panel.js';
@@ -40,8 +40,7 @@ export class DemoApp {
   #runId = 0;
 
   async start(): Promise<void> {
-    const embedded = await embeddedModels();
-    this.#models = new ModelPanel(embedded, {
+    this.#models = new ModelPanel(EMBEDDED_MODELS, {
       choose: (choice) => void this.#loadAndRerun(choice),
       pickFolder: (folder) => void this.#loadFolder(folder),
       fail: (error) => this.#errors.show(error),

@@ -20,11 +20,11 @@ export class ModelPanel {
   readonly #hubId = byId<HTMLInputElement>('hub-id');
   readonly #folderInput = byId<HTMLInputElement>('folder-input');
   readonly #status = byId('model-status');
-  readonly #untrainedNote = byId('untrained-note');
-  readonly #choices: Map<DemoTask, ModelChoice>;
+  readonly #syntheticNote = byId('synthetic-note');
+  readonly #choices: ReadonlyMap<DemoTask, ModelChoice>;
   readonly #events: ModelPanelEvents;
 
-  constructor(embedded: Map<DemoTask, ModelChoice>, events: ModelPanelEvents) {
+  constructor(embedded: ReadonlyMap<DemoTask, ModelChoice>, events: ModelPanelEvents) {
     this.#choices = embedded;
     this.#events = events;
     for (const [task, choice] of embedded) this.#embedded.append(h('option', { value: task }, choice.title));
@@ -63,7 +63,7 @@ export class ModelPanel {
     this.#status.textContent = loaded
       ? `Loaded: ${loaded.choice.title}, ${TASK_NAMES[loaded.task]} (${loaded.architecture}).`
       : 'No model loaded.';
-    this.#untrainedNote.hidden = !loaded?.choice.untrained;
+    this.#syntheticNote.hidden = loaded?.choice.origin !== 'embedded';
   }
 
   get #origin(): Origin {
