@@ -1,7 +1,6 @@
 // The demo app for demo.spec.ts: built from apps/demo against the packages globalSetup built, served
 // by vite preview on a free port, and the reference results of @retina/core in Node on the very same
 // model folders and images.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline, type ImageClassificationResult, type ImageSegmentationResult } from '@retina/core';
 import { build, preview, type PreviewServer } from 'vite';
@@ -23,12 +22,9 @@ export function demoUrl(server: PreviewServer): string {
   return url;
 }
 
-/** The folder the demo loads for a task: the trained model, or its untrained stand-in (see model-choice.ts). */
+/** The folder of the model the demo ships for a task. */
 export function embeddedModelFolder(task: 'classifier' | 'segmenter'): string {
-  const [trained, untrained] =
-    task === 'classifier' ? ['shapes-bit-classifier', 'untrained-bit-classifier'] : ['shapes-beit-segmenter', 'untrained-beit-segmenter'];
-  const folder = join(demoPublic, 'models', trained);
-  return existsSync(join(folder, 'config.json')) ? folder : join(demoPublic, 'models', untrained);
+  return join(demoPublic, 'models', task === 'classifier' ? 'shapes-bit-classifier' : 'shapes-beit-segmenter');
 }
 
 /**
