@@ -34,6 +34,14 @@ export async function snapshotRetinaWorker(): Promise<string> {
   return snapshot;
 }
 
+/** Recreates the weights (model.onnx.data) of the bench models that lack them: the shared folder ships graphs only. */
+export function materializeWeights(modelsDir: string, names: readonly string[]): void {
+  const missing = names.filter((name) => !existsSync(join(modelsDir, name, 'model.onnx.data')));
+  if (missing.length === 0) return;
+  console.log(`Recreating the weights of ${missing.join(', ')} (materialize.mjs)`);
+  execSync(`node materialize.mjs ${missing.join(' ')}`, { cwd: modelsDir, stdio: 'inherit' });
+}
+
 export async function buildBenchPage(): Promise<void> {
   await build({ configFile: join(benchDir, 'page', 'vite.config.ts') });
 }

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { parseBenchOptions } from './cli-options.js';
 import type { Backend, BenchModel } from './models.js';
 import type { ContenderRequest, ScenarioRequest } from './page/protocol.js';
-import { benchDir, buildBenchPage, buildRetinaWorker, repoRoot, snapshotRetinaWorker, testPhoto, transformersJsModels } from './prepare.js';
+import { benchDir, buildBenchPage, buildRetinaWorker, materializeWeights, repoRoot, snapshotRetinaWorker, testPhoto, transformersJsModels } from './prepare.js';
 import { formatRatios, formatReport } from './report.js';
 import type { BenchResults, RoundsResults, ScenarioResults } from './results.js';
 import { pageCall, runRounds } from './rounds.js';
@@ -36,6 +36,7 @@ function packageDist(name: string, from: string): string {
 
 const options = parseBenchOptions(process.argv.slice(2));
 const started = performance.now();
+materializeWeights(BENCH_MODELS_DIR, options.models.map((model) => model.name));
 if (options.build) buildRetinaWorker();
 const retinaWorkerDir = await snapshotRetinaWorker();
 await buildBenchPage();

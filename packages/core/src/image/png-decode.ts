@@ -1,11 +1,10 @@
-import { decode as decodeWithFastPng } from 'fast-png';
 import { RetinaError } from '../errors.js';
 import { readExifOrientation } from './exif-orientation.js';
 import type { DecodedFile } from './decoded-file.js';
 import type { DecodeContext, DecodePurpose } from './load-options.js';
 import { checkImageSize } from './pixel-budget.js';
-import { decodeAdam7LowDepth } from './png-adam7-low-depth.js';
-import { unpackLowDepthImage } from './png-low-depth.js';
+import { inflateZlib } from './png-inflate.js';
+import { unfilterScanlines, scanlineBytes } from './png-scanlines.js';
 import { type PngChunks, type PngHeader, readPngChunks, readPngHeader } from './png-structure.js';
 import type { ChannelCount, RawImage } from './raw-image.js';
 
@@ -41,45 +40,21 @@ function checkHeader({ colorType, bitDepth, interlaceMethod }: PngHeader): void 
   if (interlaceMethod > 1) throw decodeFailed(`its header declares the unknown interlace method ${interlaceMethod}`);
 }
 
-/**
- * The file without its tRNS chunks. Pillow's RGB conversion ignores tRNS, and fast-png rejects
- * some valid ones (RGB tRNS in images of one or two pixels) and ones Pillow tolerates.
- */
-function withoutTransparency(bytes: Uint8Array, ranges: PngChunks['transparencyChunks']): Uint8Array {
-  if (ranges.length === 0) return bytes;
-  const kept: Uint8Array[] = [];
-  let from = 0;
-  for (const [start, end] of ranges) {
-    kept.push(bytes.subarray(from, start));
-    from = end;
-  }
-  kept.push(bytes.subarray(from));
-  const out = new Uint8Array(kept.reduce((n, part) => n + part.length, 0));
-  let at = 0;
-  for (const part of kept) {
-    out.set(part, at);
-    at += part.length;
-  }
+function bigEndianSamples(bytes: Uint8Array): Uint16Array {
+  const out = new Uint16Array(bytes.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = (bytes[2 * i]! << 8) | bytes[2 * i + 1]!;
   return out;
 }
 
-async function decodeSamples(bytes: Uint8Array, header: PngHeader, chunks: PngChunks): Promise<Samples> {
-  const { width, height, bitDepth } = header;
-  let samples: Samples;
+async function decodeSamples(header: PngHeader, chunks: PngChunks): Promise<Samples> {
+  const samplesPerPixel = SAMPLES_PER_PIXEL[header.colorType]!;
   try {
-    if (bitDepth < 8 && header.interlaceMethod === 1) {
-      samples = await decodeAdam7LowDepth(chunks.imageData, width, height, bitDepth);
-    } else {
-      const png = decodeWithFastPng(withoutTransparency(bytes, chunks.transparencyChunks));
-      samples = png.data instanceof Uint16Array ? png.data : new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length);
-      if (bitDepth < 8) samples = unpackLowDepthImage(samples as Uint8Array, width, height, bitDepth);
-    }
+    const raw = await inflateZlib(chunks.imageData, scanlineBytes(header, samplesPerPixel));
+    const bytes = unfilterScanlines(raw, header, samplesPerPixel);
+    return header.bitDepth === 16 ? bigEndianSamples(bytes) : bytes;
   } catch (cause) {
     throw decodeFailed(cause instanceof Error ? cause.message : String(cause), cause);
   }
-  const expected = width * height * SAMPLES_PER_PIXEL[header.colorType]!;
-  if (samples.length < expected) throw decodeFailed(`its image data holds ${samples.length} of ${expected} samples`);
-  return samples;
 }
 
 /** 16-bit samples keep their most significant byte, as Pillow's ";16B" raw modes do. */
@@ -171,7 +146,7 @@ export async function decodePng(bytes: Uint8Array, context: DecodeContext): Prom
   checkHeader(header);
   checkImageSize(header.width, header.height, context.maxPixels, 'The PNG');
   const chunks = readPngChunks(bytes);
-  const samples = await decodeSamples(bytes, header, chunks);
+  const samples = await decodeSamples(header, chunks);
   const { data, channels } = toPillowMode(samples, header, chunks.palette, context.purpose);
   const image: RawImage = { data, width: header.width, height: header.height, channels };
   return { image, exifOrientation: chunks.exif && readExifOrientation(chunks.exif) };

@@ -18,13 +18,3 @@ export function unpackLowDepthRow(
     out[start + i * step] = (byte >> shift) & mask;
   }
 }
-
-/** Unpacks a whole non-interlaced image whose rows are padded to whole bytes. */
-export function unpackLowDepthImage(packed: Uint8Array, width: number, height: number, depth: number): Uint8Array {
-  const rowBytes = Math.ceil((width * depth) / 8);
-  const out = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    unpackLowDepthRow(packed.subarray(y * rowBytes, (y + 1) * rowBytes), width, depth, out, y * width, 1);
-  }
-  return out;
-}
