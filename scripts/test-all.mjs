@@ -20,7 +20,7 @@ function readReport(file) {
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let broken = false;
 
-// Vitest strips types, so type errors are caught here.
+// Vitest strips types, so type errors are caught here (the packages are built first: their types come from dist).
 if (run('pnpm', ['typecheck']) !== 0) {
   console.log('The type check failed; see the errors above.');
   broken = true;
