@@ -48,8 +48,10 @@ function roundTripLines(results: BenchResults): string[] {
     const failed = Object.entries(trip.contenders).filter(([, m]) => m && 'error' in m);
     if (failed.length > 0) return `- ${backend}: failed: ${failed.map(([k, m]) => `${k}: ${(m as { error: string }).error}`).join('; ')}`;
     return (
-      `- ${backend}: RemoteModel.run p50 / p95 ${latency(trip, 'retinaRoundTrip', 'inference')} ms, ` +
-      `bare session.run ${latency(trip, 'floorRoundTrip', 'inference')} ms, ${trip.rounds} interleaved rounds`
+      `- ${backend}: RemoteModel.run p50 / p95 ${latency(trip, 'retinaRoundTrip', 'inference')} ms, of which the ` +
+      `session.run in Retina's worker ${latency(trip, 'retinaRoundTrip', 'workerInference')} ms and the rest ` +
+      `${latency(trip, 'retinaRoundTrip', 'beyondInference')} ms; bare session.run in a worker of its own ` +
+      `${latency(trip, 'floorRoundTrip', 'inference')} ms; ${trip.rounds} interleaved rounds`
     );
   });
 }

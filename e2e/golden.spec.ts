@@ -1,6 +1,7 @@
 // Every fixture model, loaded through the worker, reproduces every golden case: on WebAssembly within
 // the fixtures' tolerance, on WebGPU within the tolerance measured for SwiftShader below.
 import { fixtureModels, readGolden, type Golden } from './support/fixtures.js';
+import type { RemoteModelTimings } from '@retina/worker';
 import { expect, modelUrl, test } from './support/test.js';
 
 /**
@@ -23,13 +24,17 @@ for (const model of fixtureModels) {
         try {
           const loaded = await retina.loadModel('AutoModel', url);
           const rows = [];
+          const calls: { timings: RemoteModelTimings | undefined; pageMs: number }[] = [];
           for (const goldenCase of golden.cases) {
             const feeds = Object.fromEntries(
               await Promise.all(
                 Object.entries(goldenCase.inputs).map(async ([name, desc]) => [name, new Retina.Tensor(desc.dtype, await read(desc), desc.shape)] as const),
               ),
             );
-            const outputs = await loaded.run(feeds);
+            let timings: RemoteModelTimings | undefined;
+            const started = performance.now();
+            const outputs = await loaded.run(feeds, { onTimings: (reported) => (timings = reported) });
+            calls.push({ timings, pageMs: performance.now() - started });
             for (const [name, desc] of Object.entries(goldenCase.outputs)) {
               const expected = await read(desc);
               const actual = outputs[name]!;
@@ -43,7 +48,7 @@ for (const model of fixtureModels) {
               rows.push({ where: `${goldenCase.name} ${name}`, dims: [...actual.dims], shape: desc.shape, maxAbsDiff, violations });
             }
           }
-          return { backend: loaded.backend, architecture: loaded.architecture, rows };
+          return { backend: loaded.backend, architecture: loaded.architecture, rows, calls };
         } finally {
           retina.terminate();
         }
@@ -57,6 +62,13 @@ for (const model of fixtureModels) {
     for (const row of results.rows) {
       expect(row.dims, row.where).toEqual(row.shape);
       expect(row.violations, `${row.where}: max |diff| ${row.maxAbsDiff}`).toBe(0);
+    }
+    // Each call reports the worker's run time and the round trip's share of what the page waited.
+    for (const { timings, pageMs } of results.calls) {
+      expect(timings!.inference).toBeGreaterThan(0);
+      expect(timings!.transfer).toBeGreaterThanOrEqual(0);
+      expect(timings!.total).toBeCloseTo(timings!.inference + timings!.transfer, 6);
+      expect(timings!.total).toBeLessThanOrEqual(pageMs);
     }
   });
 }

@@ -1,9 +1,11 @@
 export { createRetinaWorker } from './client/create-retina-worker.js';
 export { WorkerFaultError, type WorkerFaultCode } from './client/worker-fault.js';
 export type {
+  ModelCallOptions,
   PipelineCallOptions,
   PipelineResult,
   RemoteModel,
+  RemoteModelTimings,
   RemotePipeline,
   RemotePipelineTimings,
   RetinaWorker,

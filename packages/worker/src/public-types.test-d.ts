@@ -3,8 +3,10 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   createRetinaWorker,
   type BackendReport,
+  type ModelCallOptions,
   type PipelineCallOptions,
   type RemoteModel,
+  type RemoteModelTimings,
   type RemotePipeline,
   type RetinaWorker,
   type WorkerFaultCode,
@@ -39,6 +41,7 @@ describe('public types', () => {
 
   it('models run on named feeds and answer core tensors', () => {
     expectTypeOf<RemoteModel['run']>().returns.resolves.toEqualTypeOf<Record<string, Tensor>>();
+    expectTypeOf<ModelCallOptions>().toHaveProperty('onTimings').toEqualTypeOf<((timings: RemoteModelTimings) => void) | undefined>();
   });
 
   it('faults name what happened', () => {

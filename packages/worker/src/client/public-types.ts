@@ -31,6 +31,22 @@ export type PipelineCallOptions<T extends PipelineTask> = Omit<TaskOptions<T>, '
   onTimings?: (timings: RemotePipelineTimings) => void;
 };
 
+/** How long one model call took, in milliseconds. */
+export interface RemoteModelTimings {
+  /** The session's run in the worker. */
+  inference: number;
+  /** The page's wait beyond `inference`: posting the feeds, the messages both ways, any wait behind earlier calls. */
+  transfer: number;
+  /** The whole call as the page sees it. */
+  total: number;
+}
+
+/** Options of one model call: a signal that cancels it while it waits or runs, and a timings callback. */
+export interface ModelCallOptions {
+  signal?: AbortSignal;
+  onTimings?: (timings: RemoteModelTimings) => void;
+}
+
 /** Tensor fields; a core {@link Tensor} is one. Its buffer is transferred to the worker. */
 export type TensorLike = WireTensor;
 
@@ -59,7 +75,7 @@ export interface RemotePipeline<T extends PipelineTask> extends RemoteHandleInfo
 export interface RemoteModel extends RemoteHandleInfo {
   readonly inputs: readonly InferenceSession.ValueMetadata[];
   readonly outputs: readonly InferenceSession.ValueMetadata[];
-  run(feeds: Readonly<Record<string, TensorLike>>, options?: { signal?: AbortSignal }): Promise<Record<string, Tensor>>;
+  run(feeds: Readonly<Record<string, TensorLike>>, options?: ModelCallOptions): Promise<Record<string, Tensor>>;
 }
 
 export interface RetinaWorkerOptions {

@@ -2,7 +2,7 @@ import type { Tensor } from '@retina/core';
 import { transfer } from 'comlink';
 import { transferableBuffers } from '../protocol/transferables.js';
 import type { WireTensors } from '../protocol/wire-values.js';
-import type { RemoteModel, TensorLike } from './public-types.js';
+import type { ModelCallOptions, RemoteModel, TensorLike } from './public-types.js';
 import type { RemoteHandle } from './remote-handle.js';
 import { reviveTensors } from './revive-tensors.js';
 
@@ -21,10 +21,14 @@ export function remoteModel(model: string, handle: RemoteHandle): RemoteModel {
     get outputs() {
       return handle.info.outputs;
     },
-    async run(feeds: Readonly<Record<string, TensorLike>>, { signal }: { signal?: AbortSignal } = {}) {
+    async run(feeds: Readonly<Record<string, TensorLike>>, { signal, onTimings }: ModelCallOptions = {}) {
+      const started = performance.now();
       const wire: WireTensors = Object.fromEntries(Object.entries(feeds).map(([name, { dtype, data, dims }]) => [name, { dtype, data, dims: [...dims] }]));
-      const outputs = await handle.call((api, id, abort) => api.runModel(id, transfer(wire, transferableBuffers(wire)), abort), signal);
-      return reviveTensors(outputs) as unknown as Record<string, Tensor>;
+      const { outputs, inference } = await handle.call((api, id, abort) => api.runModel(id, transfer(wire, transferableBuffers(wire)), abort), signal);
+      const revived = reviveTensors(outputs) as unknown as Record<string, Tensor>;
+      const total = performance.now() - started;
+      onTimings?.({ inference, transfer: total - inference, total });
+      return revived;
     },
     close: () => handle.close(),
   };

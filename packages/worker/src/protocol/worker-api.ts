@@ -20,6 +20,12 @@ export interface PipelineRun {
   timings: PipelineTimings;
 }
 
+/** What one model call gives the page: the outputs and how long the session's run took in the worker. */
+export interface ModelRun {
+  outputs: WireTensors;
+  inference: number;
+}
+
 /** Events the worker raises on its own, outside any call. */
 export interface WorkerEvents {
   gpuDeviceLost(message: string): void;
@@ -60,7 +66,7 @@ export interface WorkerApi {
     abort: MessagePort | undefined,
     onProgress: ((progress: FileProgress) => void) | undefined,
   ): Promise<LoadedInfo>;
-  runModel(id: number, feeds: WireTensors, abort: MessagePort | undefined): Promise<WireTensors>;
+  runModel(id: number, feeds: WireTensors, abort: MessagePort | undefined): Promise<ModelRun>;
   close(id: number): Promise<void>;
   dispose(): Promise<void>;
 }

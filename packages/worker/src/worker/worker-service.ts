@@ -18,7 +18,7 @@ import type { BackendReport } from '../protocol/backend-report.js';
 import type { ModelKind, WireLoadOptions } from '../protocol/load-options.js';
 import { transferableBuffers } from '../protocol/transferables.js';
 import type { WireImage, WireTensors } from '../protocol/wire-values.js';
-import type { LoadedInfo, PipelineRun, WorkerApi, WorkerEvents, WorkerSetup, WorkerStats } from '../protocol/worker-api.js';
+import type { LoadedInfo, ModelRun, PipelineRun, WorkerApi, WorkerEvents, WorkerSetup, WorkerStats } from '../protocol/worker-api.js';
 import { signalFromPort } from './abort-port.js';
 import { probeBackend } from './backend-probe.js';
 import { describeEntry, type LoadedEntry } from './loaded-entry.js';
@@ -116,10 +116,14 @@ export class WorkerService implements WorkerApi {
     });
   }
 
-  runModel(id: number, feeds: WireTensors, abort?: MessagePort): Promise<WireTensors> {
+  runModel(id: number, feeds: WireTensors, abort?: MessagePort): Promise<ModelRun> {
     const entry = this.#entry(id, 'model');
     const tensors = Object.fromEntries(Object.entries(feeds).map(([name, { dtype, data, dims }]) => [name, new Tensor(dtype, data, dims)]));
-    return this.#queued(entry, abort, async () => transferOut(await entry.model.session.run(tensors)));
+    return this.#queued(entry, abort, async () => {
+      const started = performance.now();
+      const outputs = await entry.model.session.run(tensors);
+      return transferOut({ outputs, inference: performance.now() - started });
+    });
   }
 
   async close(id: number): Promise<void> {
