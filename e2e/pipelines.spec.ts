@@ -22,15 +22,23 @@ async function inNode<T>(task: 'image-classification' | 'image-segmentation' | '
   }
 }
 
-function inWorker<T>(page: import('@playwright/test').Page, task: string, url: string, device: string): Promise<T[]> {
+/** The pipeline's results in the worker, and where its post-processing ran. */
+function inWorker<T>(page: import('@playwright/test').Page, task: string, url: string, device: string): Promise<{ results: T[]; postprocessDevice: string }> {
   return page.evaluate(
     async ({ task, url, device, images }) => {
       const retina = Retina.createRetinaWorker({ device: device as 'webgpu' | 'wasm' });
       try {
         const pipe = await retina.pipeline(task as 'image-classification', url);
-        const results = await pipe(images.map((id) => `/fixtures/images/${id}.png`));
+        let postprocessDevice = 'not reported';
+        const results = await pipe(
+          images.map((id) => `/fixtures/images/${id}.png`),
+          { onTimings: (timings) => (postprocessDevice = timings.postprocessDevice) },
+        );
         // Typed arrays and tensors come back as plain arrays for comparison in Node.
-        return JSON.parse(JSON.stringify(results, (_, value) => (ArrayBuffer.isView(value) ? Array.from(value as Float32Array) : value)));
+        return {
+          results: JSON.parse(JSON.stringify(results, (_, value) => (ArrayBuffer.isView(value) ? Array.from(value as Float32Array) : value))),
+          postprocessDevice,
+        };
       } finally {
         retina.terminate();
       }
@@ -43,7 +51,7 @@ for (const model of CLASSIFIERS) {
   test(`image-classification with ${model} matches the core in Node`, async ({ retinaPage, device }) => {
     const { atol, rtol } = readGolden(model).tolerance;
     const expected = await inNode<{ label: string; score: number }[]>('image-classification', model);
-    const actual = await inWorker<{ label: string; score: number }[]>(retinaPage, 'image-classification', modelUrl(retinaPage, model), device);
+    const { results: actual } = await inWorker<{ label: string; score: number }[]>(retinaPage, 'image-classification', modelUrl(retinaPage, model), device);
     expect(actual.map((labels) => labels.map(({ label }) => label))).toEqual(expected.map((labels) => labels.map(({ label }) => label)));
     actual.flat().forEach(({ score }, i) => {
       const want = expected.flat()[i]!.score;
@@ -52,14 +60,15 @@ for (const model of CLASSIFIERS) {
   });
 }
 
-test('image-segmentation with beit-seg matches the core in Node', async ({ retinaPage, device }) => {
+test('image-segmentation with beit-seg matches the core in Node (post-processed on the GPU on WebGPU)', async ({ retinaPage, device }) => {
   const expected = await inNode<ImageSegmentationResult>('image-segmentation', 'beit-seg');
-  const actual = await inWorker<{ labelMap: { width: number; height: number; data: number[] }; segments: { label: string; mask: { data: number[] } }[] }>(
+  const { results: actual, postprocessDevice } = await inWorker<{ labelMap: { width: number; height: number; data: number[] }; segments: { label: string; mask: { data: number[] } }[] }>(
     retinaPage,
     'image-segmentation',
     modelUrl(retinaPage, 'beit-seg'),
     device,
   );
+  expect(postprocessDevice).toBe(device === 'webgpu' ? 'gpu' : 'cpu');
   actual.forEach((result, i) => {
     const want = expected[i]!;
     expect([result.labelMap.width, result.labelMap.height]).toEqual([want.labelMap.width, want.labelMap.height]);
@@ -73,7 +82,7 @@ for (const model of FEATURE_MODELS) {
   test(`image-feature-extraction with ${model} matches the core in Node`, async ({ retinaPage, device }) => {
     const { atol, rtol } = readGolden(model).tolerance;
     const expected = await inNode<ImageFeatureExtractionResult>('image-feature-extraction', model);
-    const actual = await inWorker<{ dims: number[]; data: number[] }>(retinaPage, 'image-feature-extraction', modelUrl(retinaPage, model), device);
+    const { results: actual } = await inWorker<{ dims: number[]; data: number[] }>(retinaPage, 'image-feature-extraction', modelUrl(retinaPage, model), device);
     actual.forEach((tensor, i) => {
       const want = expected[i]!;
       expect(tensor.dims).toEqual([...want.dims]);

@@ -23,6 +23,7 @@ export class TimingsPanel {
   readonly #body = byId('timings-body');
   readonly #medians = new Map<Stage, RunningMedian>(Object.keys(STAGES).map((stage) => [stage as Stage, new RunningMedian()]));
   #last: Record<Stage, number> | undefined;
+  #postprocessDevice: RemotePipelineTimings['postprocessDevice'] = 'cpu';
 
   constructor() {
     byId('timings-note').textContent =
@@ -35,6 +36,7 @@ export class TimingsPanel {
   /** One run: the worker's stage times, and the page's time drawing the image and its result. */
   record(timings: RemotePipelineTimings, draw: number): void {
     const { decode, preprocess, inference, postprocess, transfer, total } = timings;
+    this.#postprocessDevice = timings.postprocessDevice;
     this.#last = { decode, preprocess, inference, postprocess, transfer, draw, total: total + draw };
     for (const [stage, ms] of Object.entries(this.#last)) this.#medians.get(stage as Stage)!.add(ms);
     this.#render();
@@ -50,7 +52,7 @@ export class TimingsPanel {
   #render(): void {
     this.#body.replaceChildren(
       ...Object.entries(STAGES).map(([stage, name]) =>
-        h('tr', { 'data-stage': stage }, h('th', { scope: 'row' }, name), h('td', {}, format(this.#last?.[stage as Stage])), h('td', {}, format(this.#medians.get(stage as Stage)!.median))),
+        h('tr', { 'data-stage': stage }, h('th', { scope: 'row' }, stage === 'postprocess' && this.#postprocessDevice === 'gpu' ? `${name} (GPU)` : name), h('td', {}, format(this.#last?.[stage as Stage])), h('td', {}, format(this.#medians.get(stage as Stage)!.median))),
       ),
     );
   }

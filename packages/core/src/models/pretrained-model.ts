@@ -22,6 +22,8 @@ export interface ModelClass<M = PreTrainedModel, C extends VisionConfig = Vision
   /** The Transformers class name, as config.json's `architectures` lists it. */
   readonly architecture: string;
   readonly configClass: ConfigClass<C>;
+  /** Outputs a WebGPU session keeps in GPU memory for post-processing there (`forward` still reads them back). */
+  readonly gpuOutputs?: readonly string[];
 }
 
 export function openRepo(source: string | ModelRepo, options: HubOptions): ModelRepo {
@@ -35,7 +37,7 @@ export async function loadModel<M, C extends VisionConfig>(
   config: C,
   options: FromPretrainedOptions,
 ): Promise<M> {
-  const session = await createInferenceSession(repo, options);
+  const session = await createInferenceSession(repo, options, modelClass.gpuOutputs);
   try {
     return new modelClass(config, session);
   } catch (error) {

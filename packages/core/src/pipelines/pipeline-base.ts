@@ -6,6 +6,7 @@ import type { ImageProcessor, ImageProcessorOptions } from '../processors/image-
 import type { PixelValuesInput } from '../models/modeling-outputs.js';
 import type { PreTrainedModel } from '../models/pretrained-model.js';
 import type { InferenceSession } from '../session/inference-session.js';
+import { isGpuTensor } from '../session/gpu-outputs.js';
 import { LapTimer, type PipelineTimings } from './pipeline-timings.js';
 
 /** The call options every task pipeline takes. */
@@ -27,11 +28,13 @@ export interface PipelineBatch<Options> {
 }
 
 /** What a task adds to the stages all pipelines share (decode, preprocess, inference). */
-export interface TaskSteps<Model extends PixelModel, Options, Result> {
+export interface TaskSteps<Model extends PixelModel, Options, Result, Output = Awaited<ReturnType<Model['forward']>>> {
   /** Rejects bad options before any image is decoded. */
   checkOptions?(options: Options): void;
+  /** Runs the model; default `model.forward`. */
+  infer?(input: PixelValuesInput): Promise<Output>;
   /** One result per image from the outputs of the whole batch. */
-  postprocess(output: Awaited<ReturnType<Model['forward']>>, batch: PipelineBatch<Options>): Result[];
+  postprocess(output: Output, batch: PipelineBatch<Options>): Result[] | Promise<Result[]>;
 }
 
 /**
@@ -50,12 +53,14 @@ export interface TaskPipeline<Task extends string, Model, Options, Result> {
 }
 
 /** Builds a {@link TaskPipeline} that decodes, preprocesses, runs the model, then the task's `postprocess`, timing each stage. */
-export function createTaskPipeline<Task extends string, Model extends PixelModel, Options extends PipelineCallOptions, Result>(
-  task: Task,
-  model: Model,
-  processor: ImageProcessor,
-  steps: TaskSteps<Model, Options, Result>,
-): TaskPipeline<Task, Model, Options, Result> {
+export function createTaskPipeline<
+  Task extends string,
+  Model extends PixelModel,
+  Options extends PipelineCallOptions,
+  Result,
+  Output = Awaited<ReturnType<Model['forward']>>,
+>(task: Task, model: Model, processor: ImageProcessor, steps: TaskSteps<Model, Options, Result, Output>): TaskPipeline<Task, Model, Options, Result> {
+  const infer = steps.infer ?? ((input: PixelValuesInput) => model.forward(input) as Promise<Output>);
   const runBatch = async (images: readonly ImageInput[], options: Options): Promise<Result[]> => {
     steps.checkOptions?.(options);
     const timer = new LapTimer();
@@ -63,11 +68,12 @@ export function createTaskPipeline<Task extends string, Model extends PixelModel
     const decode = timer.lap();
     const { pixelValues, originalSizes } = await processor.preprocess(decoded, options.preprocess);
     const preprocess = timer.lap();
-    const output = (await model.forward({ pixelValues })) as Awaited<ReturnType<Model['forward']>>;
+    const output = await infer({ pixelValues });
     const inference = timer.lap();
-    const results = steps.postprocess(output, { originalSizes, options });
+    const postprocessDevice = Object.values(output as object).some(isGpuTensor) ? 'gpu' : 'cpu';
+    const results = await steps.postprocess(output, { originalSizes, options });
     const postprocess = timer.lap();
-    options.onTimings?.({ decode, preprocess, inference, postprocess, total: timer.total() });
+    options.onTimings?.({ decode, preprocess, inference, postprocess, postprocessDevice, total: timer.total() });
     return results;
   };
   const call = async (images: ImageInput | readonly ImageInput[], options = {} as Options) => {

@@ -83,6 +83,7 @@ describe('classification timings', () => {
       expect(timings.preprocess).toBeGreaterThanOrEqual(AT_LEAST);
       expect(timings.inference).toBeGreaterThanOrEqual(AT_LEAST);
       expect(timings.postprocess).toBeGreaterThanOrEqual(DELAY_MS);
+      expect(timings.postprocessDevice).toBe('cpu');
       expect(timings.decode + timings.preprocess + timings.inference + timings.postprocess).toBeLessThanOrEqual(timings.total);
       expect(timings.total).toBeLessThanOrEqual(wall);
     } finally {

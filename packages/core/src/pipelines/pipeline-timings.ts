@@ -8,6 +8,8 @@ export interface PipelineTimings {
   inference: number;
   /** Turning the model's outputs into results: scores and top-k, label maps and masks, features. */
   postprocess: number;
+  /** Where post-processing read the outputs: `gpu` when a WebGPU session left them in GPU memory (segmentation). */
+  postprocessDevice: 'cpu' | 'gpu';
   /** The whole call; at least the sum of the stages. */
   total: number;
 }

@@ -9,7 +9,7 @@ export interface LabelMap {
 }
 
 /** Where one output pixel reads along one axis: two source indices and their weights. */
-interface AxisTaps {
+export interface AxisTaps {
   i0: Int32Array;
   i1: Int32Array;
   w0: Float32Array;
@@ -20,7 +20,7 @@ interface AxisTaps {
  * Source taps of PyTorch's bilinear interpolation with align_corners=False, in float32 as its CPU
  * kernel computes them: src = scale * (dst + 0.5) - 0.5, clamped at 0.
  */
-function bilinearTaps(inSize: number, outSize: number): AxisTaps {
+export function bilinearTaps(inSize: number, outSize: number): AxisTaps {
   const taps = { i0: new Int32Array(outSize), i1: new Int32Array(outSize), w0: new Float32Array(outSize), w1: new Float32Array(outSize) };
   const scale = Math.fround(inSize / outSize);
   for (let d = 0; d < outSize; d++) {
@@ -35,6 +35,29 @@ function bilinearTaps(inSize: number, outSize: number): AxisTaps {
   return taps;
 }
 
+/** Checks logits dims and target sizes; gives `[batch, classes, height, width]`. */
+export function checkSegmentationShapes(
+  dims: readonly number[],
+  targetSizes: ReadonlyArray<readonly [number, number]> | undefined,
+): [number, number, number, number] {
+  if (dims.length !== 4) {
+    throw new RetinaError('INVALID_ARGUMENT', `Segmentation logits must be [batch, classes, height, width], got [${dims.join(', ')}].`);
+  }
+  const batch = dims[0]!;
+  if (targetSizes && targetSizes.length !== batch) {
+    throw new RetinaError(
+      'INVALID_ARGUMENT',
+      `Got ${targetSizes.length} target sizes for a batch of ${batch}; pass one [height, width] per image.`,
+    );
+  }
+  for (const [outH, outW] of targetSizes ?? []) {
+    if (!Number.isInteger(outH) || !Number.isInteger(outW) || outH <= 0 || outW <= 0) {
+      throw new RetinaError('INVALID_ARGUMENT', `Target size [${outH}, ${outW}] must be two positive integers [height, width].`);
+    }
+  }
+  return dims as [number, number, number, number];
+}
+
 /**
  * Semantic segmentation as the reference's `post_process_semantic_segmentation`: per image, the
  * logits `[batch, classes, h, w]` are upsampled bilinearly (align_corners=False) to the target
@@ -45,24 +68,12 @@ export function postProcessSemanticSegmentation(
   logits: Tensor<'float32'>,
   targetSizes?: ReadonlyArray<readonly [number, number]>,
 ): LabelMap[] {
-  if (logits.dims.length !== 4) {
-    throw new RetinaError('INVALID_ARGUMENT', `Segmentation logits must be [batch, classes, height, width], got [${logits.dims.join(', ')}].`);
-  }
-  const [batch, classes, inH, inW] = logits.dims as [number, number, number, number];
-  if (targetSizes && targetSizes.length !== batch) {
-    throw new RetinaError(
-      'INVALID_ARGUMENT',
-      `Got ${targetSizes.length} target sizes for a batch of ${batch}; pass one [height, width] per image.`,
-    );
-  }
+  const [batch, classes, inH, inW] = checkSegmentationShapes(logits.dims, targetSizes);
   const maps: LabelMap[] = [];
   for (let b = 0; b < batch; b++) {
-    const [outH, outW] = targetSizes ? targetSizes[b]! : [inH, inW];
-    if (!Number.isInteger(outH) || !Number.isInteger(outW) || outH <= 0 || outW <= 0) {
-      throw new RetinaError('INVALID_ARGUMENT', `Target size [${outH}, ${outW}] must be two positive integers [height, width].`);
-    }
     const image = logits.data.subarray(b * classes * inH * inW, (b + 1) * classes * inH * inW);
-    maps.push(targetSizes ? upsampledArgmax(image, classes, inH, inW, outH, outW) : argmax(image, classes, inH * inW, inW));
+    const size = targetSizes?.[b];
+    maps.push(size ? upsampledArgmax(image, classes, inH, inW, size[0], size[1]) : argmax(image, classes, inH * inW, inW));
   }
   return maps;
 }

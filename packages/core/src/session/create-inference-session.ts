@@ -23,15 +23,15 @@ interface SessionFactory {
 
 const DEVICES: readonly InferenceSession.Device[] = ['auto', 'webgpu', 'wasm', 'cpu'];
 
-async function chooseBackend(options: CreateSessionOptions): Promise<SessionFactory> {
+async function chooseBackend(options: CreateSessionOptions, gpuOutputs: readonly string[]): Promise<SessionFactory> {
   const device = options.device ?? 'auto';
   if (!DEVICES.includes(device)) {
     throw new RetinaError('INVALID_ARGUMENT', `device must be one of ${DEVICES.join(', ')}; got ${String(device)}.`);
   }
   const { numThreads } = options;
-  const web = (reason: string, adapter?: object): SessionFactory => ({
+  const web = (reason: string, adapter?: GPUAdapter): SessionFactory => ({
     loadsFromPath: false,
-    create: (model) => createOnnxruntimeWebSession(model, { adapter, numThreads, reason }),
+    create: (model) => createOnnxruntimeWebSession(model, { adapter, numThreads, reason, gpuOutputs }),
   });
 
   if (device === 'wasm') return web('device "wasm" requested');
@@ -68,14 +68,19 @@ async function readModelFiles(repo: ModelRepo, file: string, loadsFromPath: bool
 
 /**
  * Loads a repo's ONNX graph (`onnx/model.onnx`, or the file `dtype`/`modelFile` pick) on the runtime that
- * `device` selects; `session.backend` tells which one and why.
+ * `device` selects; `session.backend` tells which one and why. On WebGPU, the outputs named in
+ * `gpuOutputs` can be kept in GPU memory (gpu-outputs.ts); `run` still reads them back.
  */
-export async function createInferenceSession(repo: ModelRepo, options: CreateSessionOptions = {}): Promise<InferenceSession> {
+export async function createInferenceSession(
+  repo: ModelRepo,
+  options: CreateSessionOptions = {},
+  gpuOutputs: readonly string[] = [],
+): Promise<InferenceSession> {
   const dtype = options.dtype ?? 'fp32';
   if (!Object.hasOwn(MODEL_FILES, dtype)) {
     throw new RetinaError('INVALID_ARGUMENT', `dtype must be one of ${Object.keys(MODEL_FILES).join(', ')}; got ${String(dtype)}.`);
   }
-  const factory = await chooseBackend(options);
+  const factory = await chooseBackend(options, gpuOutputs);
   const file = options.modelFile ?? MODEL_FILES[dtype];
   return factory.create(await readModelFiles(repo, file, factory.loadsFromPath, options));
 }

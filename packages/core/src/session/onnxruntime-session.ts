@@ -4,6 +4,7 @@ import { RetinaError } from '../errors.js';
 import type { OnnxExternalData } from '../hub/read-onnx-model.js';
 import { Tensor, type TensorDataType } from '../tensor.js';
 import { fromFloat16Bits, toFloat16Bits } from './float16.js';
+import { registerGpuOutputRun, type GpuTensor } from './gpu-outputs.js';
 import type { InferenceSession } from './inference-session.js';
 
 export type OrtRuntime = Pick<typeof ort, 'InferenceSession' | 'Tensor'>;
@@ -78,12 +79,21 @@ class OnnxruntimeSession implements InferenceSession {
   }
 
   run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
-    const result = this.#queue.then(() => this.#run(feeds));
+    return this.#enqueue(feeds, undefined) as Promise<Record<string, Tensor>>;
+  }
+
+  /** Like `run`, but outputs onnxruntime left in GPU memory stay there, on `device`. */
+  runKeepingGpuOutputs(feeds: Readonly<Record<string, Tensor>>, device: GPUDevice): Promise<Record<string, Tensor | GpuTensor>> {
+    return this.#enqueue(feeds, device);
+  }
+
+  #enqueue(feeds: Readonly<Record<string, Tensor>>, gpuDevice: GPUDevice | undefined): Promise<Record<string, Tensor | GpuTensor>> {
+    const result = this.#queue.then(() => this.#run(feeds, gpuDevice));
     this.#queue = result.catch(() => undefined);
     return result;
   }
 
-  async #run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+  async #run(feeds: Readonly<Record<string, Tensor>>, gpuDevice: GPUDevice | undefined): Promise<Record<string, Tensor | GpuTensor>> {
     const session = this.#session;
     if (!session) throw new RetinaError('INFERENCE_FAILED', 'This inference session was released; load the model again.');
     const ortFeeds: Record<string, ort.Tensor> = {};
@@ -101,7 +111,14 @@ class OnnxruntimeSession implements InferenceSession {
     } catch (error) {
       throw new RetinaError('INFERENCE_FAILED', `${this.backend.runtime} failed to run the model: ${errorMessage(error)}`, { cause: error });
     }
-    return Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, fromOrtTensor(name, value)]));
+    const entries = Object.entries(outputs).map(async ([name, value]) => {
+      if (value.location !== 'gpu-buffer') return [name, fromOrtTensor(name, value)] as const;
+      const download = async () => fromOrtTensor(name, new this.#runtime.Tensor(value.type, await value.getData(true), value.dims)) as Tensor<'float32'>;
+      if (!gpuDevice) return [name, await download()] as const;
+      const kept: GpuTensor = { dims: value.dims, buffer: value.gpuBuffer as GPUBuffer, device: gpuDevice, download, dispose: () => value.dispose() };
+      return [name, kept] as const;
+    });
+    return Object.fromEntries(await Promise.all(entries));
   }
 
   async release(): Promise<void> {
@@ -112,12 +129,16 @@ class OnnxruntimeSession implements InferenceSession {
   }
 }
 
-/** Creates an onnxruntime session; load errors become MODEL_LOAD_FAILED naming the file. */
+/**
+ * Creates an onnxruntime session; load errors become MODEL_LOAD_FAILED naming the file. With
+ * `gpuDevice`, the session's GPU-output run is registered (see gpu-outputs.ts).
+ */
 export async function createOnnxruntimeSession(
   runtime: OrtRuntime,
   model: ModelFiles,
   options: ort.InferenceSession.SessionOptions,
   backend: InferenceSession.Backend,
+  gpuDevice?: () => Promise<GPUDevice>,
 ): Promise<InferenceSession> {
   let session: ort.InferenceSession;
   try {
@@ -137,5 +158,10 @@ export async function createOnnxruntimeSession(
     await session.release();
     throw new RetinaError('MODEL_LOAD_FAILED', `${backend.runtime} is too old: Retina needs version 1.22 or later (input and output metadata).`);
   }
-  return new OnnxruntimeSession(runtime, session, backend);
+  const wrapped = new OnnxruntimeSession(runtime, session, backend);
+  if (gpuDevice) {
+    const device = await gpuDevice();
+    registerGpuOutputRun(wrapped, (feeds) => wrapped.runKeepingGpuOutputs(feeds, device));
+  }
+  return wrapped;
 }

@@ -1,15 +1,10 @@
 import type { InferenceSession } from './inference-session.js';
 import { createOnnxruntimeSession, type ModelFiles } from './onnxruntime-session.js';
 
-// TypeScript's DOM library has no WebGPU types; the adapter is only handed on to onnxruntime-web.
-type WebGpuAdapter = object;
-interface WebGpu {
-  requestAdapter(): Promise<WebGpuAdapter | null>;
-}
-
 /** A WebGPU adapter of this environment, or why there is none. */
-export async function findWebGpuAdapter(): Promise<{ adapter: WebGpuAdapter } | { unavailable: string }> {
-  const gpu = (globalThis.navigator as { gpu?: WebGpu } | undefined)?.gpu;
+export async function findWebGpuAdapter(): Promise<{ adapter: GPUAdapter } | { unavailable: string }> {
+  // Undefined outside browsers (and in browsers without WebGPU), whatever the DOM types say.
+  const gpu = (globalThis.navigator as Partial<Navigator> | undefined)?.gpu;
   if (!gpu) return { unavailable: 'no WebGPU in this environment (navigator.gpu is undefined)' };
   try {
     const adapter = await gpu.requestAdapter();
@@ -22,7 +17,7 @@ export async function findWebGpuAdapter(): Promise<{ adapter: WebGpuAdapter } | 
 /** A session on onnxruntime-web: WebGPU when an adapter is given, else WebAssembly on the CPU. */
 export async function createOnnxruntimeWebSession(
   model: ModelFiles,
-  options: { adapter?: WebGpuAdapter; numThreads?: number; reason: string },
+  options: { adapter?: GPUAdapter; numThreads?: number; reason: string; gpuOutputs?: readonly string[] },
 ): Promise<InferenceSession> {
   // Browsers get the `webgpu` entry (onnxruntime's native WebGPU provider; the default entry's JSEP
   // kernels miss BiT's goldens on WebGPU), Node the default entry, the only one that runs there.
@@ -31,5 +26,11 @@ export async function createOnnxruntimeWebSession(
   if (options.numThreads !== undefined) ort.env.wasm.numThreads = options.numThreads;
   if (options.adapter) ort.env.webgpu.adapter = options.adapter;
   const device = options.adapter ? 'webgpu' : 'wasm';
-  return createOnnxruntimeSession(ort, model, { executionProviders: [device] }, { runtime: 'onnxruntime-web', device, reason: options.reason });
+  const backend = { runtime: 'onnxruntime-web', device, reason: options.reason } as const;
+  const gpuOutputs = options.adapter ? (options.gpuOutputs ?? []) : [];
+  if (gpuOutputs.length === 0) return createOnnxruntimeSession(ort, model, { executionProviders: [device] }, backend);
+  const preferredOutputLocation = Object.fromEntries(gpuOutputs.map((name) => [name, 'gpu-buffer'] as const));
+  // Typed as a promise, but onnxruntime-web 1.30 hands back the device itself; await takes either.
+  const gpuDevice = async () => (await ort.env.webgpu.device) as GPUDevice;
+  return createOnnxruntimeSession(ort, model, { executionProviders: [device], preferredOutputLocation }, backend, gpuDevice);
 }

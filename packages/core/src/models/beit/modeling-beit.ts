@@ -21,6 +21,8 @@ export class BeitForImageClassification extends ImageClassificationModel<BeitCon
 export class BeitForSemanticSegmentation extends PreTrainedModel<BeitConfig> {
   static readonly architecture = 'BeitForSemanticSegmentation';
   static readonly configClass = BeitConfig;
+  // The segmentation pipeline upsamples and takes the argmax of the logits on the GPU.
+  static readonly gpuOutputs = ['logits'];
 
   constructor(config: BeitConfig, session: InferenceSession) {
     super(config, session);

@@ -1,6 +1,9 @@
 import type { BeitForSemanticSegmentation } from '../../models/beit/modeling-beit.js';
 import type { ImageProcessor } from '../../processors/image-processor.js';
 import { postProcessSemanticSegmentation, type LabelMap } from '../../processors/semantic-segmentation.js';
+import { postProcessSemanticSegmentationOnGpu } from '../../processors/semantic-segmentation-gpu.js';
+import { gpuOutputRunOf, isGpuTensor, type GpuTensor } from '../../session/gpu-outputs.js';
+import type { Tensor } from '../../tensor.js';
 import { createTaskPipeline, type PipelineBatch, type PipelineCallOptions, type TaskPipeline } from '../pipeline-base.js';
 
 export type ImageSegmentationOptions = PipelineCallOptions;
@@ -22,13 +25,24 @@ export interface ImageSegmentationResult {
 
 export type ImageSegmentationPipeline = TaskPipeline<'image-segmentation', BeitForSemanticSegmentation, ImageSegmentationOptions, ImageSegmentationResult>;
 
+/**
+ * On WebGPU the logits stay in GPU memory and are upsampled and reduced to label maps there; only
+ * the label maps are read back.
+ */
 export function createImageSegmentationPipeline(model: BeitForSemanticSegmentation, processor: ImageProcessor): ImageSegmentationPipeline {
   return createTaskPipeline('image-segmentation', model, processor, {
-    postprocess: ({ logits }, { originalSizes }: PipelineBatch<ImageSegmentationOptions>) =>
-      postProcessSemanticSegmentation(logits, originalSizes).map((labelMap) => ({
-        labelMap,
-        segments: segmentsOf(labelMap, model.config.id2label),
-      })),
+    infer: async (input): Promise<{ logits: Tensor<'float32'> | GpuTensor }> => {
+      const runOnGpu = gpuOutputRunOf(model.session);
+      if (!runOnGpu) return model.forward(input);
+      const { logits } = await runOnGpu({ pixel_values: input.pixelValues });
+      return { logits: logits as Tensor<'float32'> | GpuTensor };
+    },
+    postprocess: async ({ logits }, { originalSizes }: PipelineBatch<ImageSegmentationOptions>) => {
+      const labelMaps = isGpuTensor(logits)
+        ? await postProcessSemanticSegmentationOnGpu(logits, originalSizes)
+        : postProcessSemanticSegmentation(logits, originalSizes);
+      return labelMaps.map((labelMap) => ({ labelMap, segments: segmentsOf(labelMap, model.config.id2label) }));
+    },
   });
 }
 
