@@ -46,13 +46,20 @@ export function createImageSegmentationPipeline(model: BeitForSemanticSegmentati
   });
 }
 
-function segmentsOf(labelMap: LabelMap, id2label: Readonly<Record<number, string>>): Segment[] {
-  const present = [...new Set(labelMap.data)].sort((a, b) => a - b);
-  return present.map((id) => {
-    const data = new Uint8Array(labelMap.data.length);
-    labelMap.data.forEach((label, i) => {
-      if (label === id) data[i] = 255;
-    });
-    return { label: id2label[id] ?? `LABEL_${id}`, score: null, mask: { width: labelMap.width, height: labelMap.height, data } };
-  });
+function segmentsOf({ width, height, data }: LabelMap, id2label: Readonly<Record<number, string>>): Segment[] {
+  // One pass over the map for all classes: neighbouring pixels mostly share a class.
+  const masks = new Map<number, Uint8Array>();
+  let label = -1;
+  let mask: Uint8Array | undefined;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] !== label) {
+      label = data[i]!;
+      mask = masks.get(label);
+      if (!mask) masks.set(label, (mask = new Uint8Array(data.length)));
+    }
+    mask![i] = 255;
+  }
+  return [...masks.keys()]
+    .sort((a, b) => a - b)
+    .map((id) => ({ label: id2label[id] ?? `LABEL_${id}`, score: null, mask: { width, height, data: masks.get(id)! } }));
 }
