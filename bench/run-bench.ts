@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium.js';
 import { parseBenchOptions } from './cli-options.js';
 import type { Backend, BenchModel } from './models.js';
 import type { ContenderRequest, ScenarioRequest } from './page/protocol.js';
@@ -16,14 +17,8 @@ import { startStaticServer } from './static-server.js';
 
 const BENCH_MODELS_DIR = process.env.RETINA_BENCH_MODELS ?? join(repoRoot, '..', 'shared', 'bench-models');
 const FIXTURES_DIR = process.env.RETINA_FIXTURES ?? join(repoRoot, '..', 'shared', 'fixtures');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
+const BENCH_CHROMIUM_ARGS = [
+  ...CHROMIUM_ARGS,
   '--enable-unsafe-webgpu',
   // measureUserAgentSpecificMemory without its randomised delay of up to 20 s.
   '--enable-blink-features=ForceEagerMeasureMemory',
@@ -53,7 +48,7 @@ const { origin, server } = await startStaticServer({
   '/ort-tfjs/': packageDist('onnxruntime-web', createRequire(rootPackage).resolve('@huggingface/transformers')),
 });
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: BENCH_CHROMIUM_ARGS });
 const browserSession = await browser.newBrowserCDPSession();
 const page = await browser.newPage();
 page.on('console', (message) => {

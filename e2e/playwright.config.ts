@@ -1,17 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.js';
 import type { DeviceOptions } from './support/test.js';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
-
-// Debian's Chromium, never a browser Playwright downloads.
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 export default defineConfig<DeviceOptions>({
   testDir: '.',
@@ -25,7 +16,7 @@ export default defineConfig<DeviceOptions>({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     browserName: 'chromium',
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   webServer: {
     command: 'pnpm exec tsx e2e/server/static-server.ts',
@@ -39,7 +30,7 @@ export default defineConfig<DeviceOptions>({
       name: 'webgpu',
       use: {
         device: 'webgpu',
-        launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...chromiumArgs, '--enable-unsafe-webgpu'] },
+        launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] },
       },
     },
     // Losing the GPU only means something where there is one.
