@@ -1,13 +1,5 @@
+import { DATA_LOCATION_EXTERNAL, ENTRY, GRAPH, MODEL, TENSOR } from './onnx-fields.js';
 import { protobufFields } from './protobuf-fields.js';
-
-// Field numbers of onnx.proto.
-const MODEL_GRAPH = 7;
-const GRAPH_INITIALIZER = 5;
-const TENSOR_EXTERNAL_DATA = 13;
-const TENSOR_DATA_LOCATION = 14;
-const DATA_LOCATION_EXTERNAL = 1;
-const ENTRY_KEY = 1;
-const ENTRY_VALUE = 2;
 
 const utf8 = new TextDecoder();
 
@@ -18,10 +10,10 @@ const utf8 = new TextDecoder();
  */
 export function externalDataLocations(model: Uint8Array): string[] {
   const locations = new Set<string>();
-  for (const graph of fieldBytes(model, MODEL_GRAPH)) {
-    for (const tensor of fieldBytes(graph, GRAPH_INITIALIZER)) {
-      const location = externalLocation(tensor);
-      if (location !== undefined) locations.add(location);
+  for (const graph of fieldBytes(model, MODEL.graph)) {
+    for (const tensor of fieldBytes(graph, GRAPH.initializer)) {
+      const external = externalTensorData(tensor);
+      if (external) locations.add(external.location);
     }
   }
   return [...locations];
@@ -31,20 +23,34 @@ function* fieldBytes(message: Uint8Array, number: number): Generator<Uint8Array>
   for (const field of protobufFields(message)) if (field.number === number && field.bytes) yield field.bytes;
 }
 
-/** A TensorProto's `location` entry, if its data_location says EXTERNAL (as onnxruntime checks). */
-function externalLocation(tensor: Uint8Array): string | undefined {
-  let external = false;
-  let location: string | undefined;
-  for (const { number, varint, bytes } of protobufFields(tensor)) {
-    if (number === TENSOR_DATA_LOCATION) external = varint === DATA_LOCATION_EXTERNAL;
-    if (number === TENSOR_EXTERNAL_DATA && bytes) location = locationEntry(bytes) ?? location;
-  }
-  return external ? location : undefined;
+/** Where a TensorProto's bytes are in its external file, as onnxruntime reads them. */
+export interface ExternalTensorData {
+  location: string;
+  offset: number;
+  /** Undefined when the entry is absent: the tensor's size then says. */
+  length: number | undefined;
 }
 
-/** The value of a StringStringEntryProto whose key is `location`. */
-function locationEntry(entry: Uint8Array): string | undefined {
+/** A TensorProto's external data entries, if its data_location says EXTERNAL (as onnxruntime checks). */
+export function externalTensorData(tensor: Uint8Array): ExternalTensorData | undefined {
+  let external = false;
+  const entries = new Map<string, string>();
+  for (const { number, varint, bytes } of protobufFields(tensor)) {
+    if (number === TENSOR.dataLocation) external = varint === DATA_LOCATION_EXTERNAL;
+    if (number === TENSOR.externalData && bytes) {
+      const [key, value] = entryOf(bytes);
+      if (key !== undefined) entries.set(key, value ?? '');
+    }
+  }
+  const location = entries.get('location');
+  if (!external || location === undefined) return undefined;
+  const length = entries.get('length');
+  return { location, offset: Number(entries.get('offset') ?? 0), length: length === undefined ? undefined : Number(length) };
+}
+
+/** The key and value of a StringStringEntryProto. */
+function entryOf(entry: Uint8Array): [string | undefined, string | undefined] {
   const text = new Map<number, string>();
   for (const { number, bytes } of protobufFields(entry)) if (bytes) text.set(number, utf8.decode(bytes));
-  return text.get(ENTRY_KEY) === 'location' ? text.get(ENTRY_VALUE) : undefined;
+  return [text.get(ENTRY.key), text.get(ENTRY.value)];
 }

@@ -2,6 +2,7 @@ import { RetinaError } from '../errors.js';
 import type { ModelRepo, ReadFileOptions } from '../hub/model-repo.js';
 import { readOnnxModel } from '../hub/read-onnx-model.js';
 import { isNode } from '../hub/settings.js';
+import { foldWeightTransposes } from './fold-weight-transposes.js';
 import type { InferenceSession } from './inference-session.js';
 import { createOnnxruntimeNodeSession, importOnnxruntimeNode } from './onnxruntime-node-session.js';
 import type { ModelFiles } from './onnxruntime-session.js';
@@ -63,7 +64,8 @@ async function readModelFiles(repo: ModelRepo, file: string, loadsFromPath: bool
   const path = loadsFromPath ? await repo.localPath?.(file, options) : undefined;
   if (path !== undefined) return { file, location: repo.location, graph: path, externalData: [] };
   const { model, externalData = [] } = await readOnnxModel(repo, file, options);
-  return { file, location: repo.location, graph: model, externalData };
+  const folded = foldWeightTransposes(model, externalData);
+  return { file, location: repo.location, graph: folded.graph, externalData: folded.externalData };
 }
 
 /**

@@ -8,9 +8,11 @@ export const int = (field: number, value: number) => [...varint(field << 3), ...
 export const bytesField = (field: number, content: number[]) => [...varint((field << 3) | 2), ...varint(content.length), ...content];
 export const str = (field: number, text: string) => bytesField(field, [...new TextEncoder().encode(text)]);
 export const entry = (key: string, value: string) => bytesField(13, [...str(1, key), ...str(2, value)]);
-/** A ValueInfoProto (graph input 11 / output 12) of a 1-D tensor; elemType 1 = float32, 10 = float16. */
-export const tensorValueInfo = (field: number, name: string, elemType: number, length: number) =>
-  bytesField(field, [...str(1, name), ...bytesField(2, bytesField(1, [...int(1, elemType), ...bytesField(2, bytesField(1, int(1, length)))]))]);
+/** A ValueInfoProto (graph input 11 / output 12) of a tensor of that length (1-D) or those dims; elemType 1 = float32, 10 = float16. */
+export const tensorValueInfo = (field: number, name: string, elemType: number, dims: number | readonly number[]) => {
+  const shape = (typeof dims === 'number' ? [dims] : dims).flatMap((dim) => bytesField(1, int(1, dim)));
+  return bytesField(field, [...str(1, name), ...bytesField(2, bytesField(1, [...int(1, elemType), ...bytesField(2, shape)]))]);
+};
 /** A TensorProto float32[3] whose 12 bytes are at the start of the file `location` (data_location 14 = EXTERNAL). */
 export const externalTensor = (name: string, location: string) => [
   ...int(1, 3),
