@@ -146,6 +146,8 @@ describe('foldWeightTransposes', () => {
     ['the weight is also a graph input', { extra: tensorValueInfo(11, 'W', FLOAT, [3, 5]) }],
     ['the transposed value is a graph output', { transposeIsOutput: true }],
     ['perm keeps the axes', { perm: [0, 1] }],
+    ['another initializer reads the same bytes', { extra: [...weight('V', [5, 3], FLOAT, 16, 60), ...node('Identity', ['V'], ['V2'])] }],
+    ['another initializer reads part of them', { extra: [...weight('V', [2], FLOAT, 20, 8), ...node('Identity', ['V'], ['V2'])] }],
   ])('leaves the graph and the bytes alone when %s', (_, options) => {
     const { graph, data } = transposeModel(options);
     const before = data.slice();

@@ -51,6 +51,8 @@ export interface FoldedModel {
 const transposedMatrices = new WeakMap<ArrayBufferLike, Set<string>>();
 
 const text = (field: ProtobufField) => utf8.decode(field.bytes);
+/** onnxruntime reads `./model.onnx.data` and `model.onnx.data` as the same file. */
+const fileKey = (location: string) => location.replace(/^\.\//, '');
 
 function readNode(field: ProtobufField): Node {
   const node: Node = { field, opType: '', domain: '', inputs: [], outputs: [], perm: undefined };
@@ -66,6 +68,11 @@ function readNode(field: ProtobufField): Node {
     }
   }
   return node;
+}
+
+/** The bytes of a fixed-width tensor (0 for other element types). */
+function dataBytes({ dims, dataType }: Initializer): number {
+  return dims.reduce((count, dim) => count * dim, ELEMENT_BYTES[dataType] ?? 0);
 }
 
 function readInitializer(field: ProtobufField): Initializer {
@@ -104,17 +111,23 @@ function findFold(node: Node, context: FoldContext): Fold | undefined {
   if (context.uses.get(input) !== 1 || context.graphIo.has(input) || context.graphIo.has(output)) return undefined;
   const elementBytes = ELEMENT_BYTES[initializer.dataType];
   const external = externalTensorData(initializer.field.bytes!);
-  const data = external && context.externalData.get(external.location);
+  const data = external && context.externalData.get(fileKey(external.location));
   if (!elementBytes || !external || !data) return undefined;
-  const length = initializer.dims[0]! * initializer.dims[1]! * elementBytes;
+  const length = dataBytes(initializer);
   if (external.length !== undefined && external.length !== length) return undefined;
   if (!Number.isSafeInteger(external.offset) || external.offset < 0 || external.offset + length > data.length) return undefined;
+  // Bytes another initializer also reads (tied weights stored once) must keep their layout.
+  const end = external.offset + length;
+  const ranges = context.ranges.get(fileKey(external.location)) ?? [];
+  if (ranges.some((range) => range.initializer !== initializer && range.start < end && external.offset < range.end)) return undefined;
   return { node, initializer, data, offset: external.offset };
 }
 
 interface FoldContext {
   /** Undefined for a name more than one initializer has. */
   initializers: Map<string, Initializer | undefined>;
+  /** Every external initializer's byte range, per file. */
+  ranges: Map<string, { initializer: Initializer; start: number; end: number }[]>;
   uses: Map<string, number>;
   /** Names of the graph's inputs and outputs. */
   graphIo: Set<string>;
@@ -146,15 +159,23 @@ export function foldWeightTransposes(model: Uint8Array, externalData: readonly O
   const graphFields = [...protobufFields(graphField.bytes!)];
   const context: FoldContext = {
     initializers: new Map(),
+    ranges: new Map(),
     uses: new Map(),
     graphIo: new Set(),
-    externalData: new Map(externalData.map(({ path, data }) => [path.replace(/^\.\//, ''), data])),
+    externalData: new Map(externalData.map(({ path, data }) => [fileKey(path), data])),
   };
   for (const field of graphFields) {
     if (field.number === GRAPH.initializer && field.bytes) {
       const initializer = readInitializer(field);
       // A name given twice is left alone: which one onnxruntime keeps is not ours to guess.
       context.initializers.set(initializer.name, context.initializers.has(initializer.name) ? undefined : initializer);
+      const external = externalTensorData(field.bytes);
+      if (external) {
+        const key = fileKey(external.location);
+        const length = external.length ?? dataBytes(initializer);
+        const ranges = context.ranges.get(key) ?? context.ranges.set(key, []).get(key)!;
+        ranges.push({ initializer, start: external.offset, end: external.offset + length });
+      }
     }
     if ((field.number === GRAPH.input || field.number === GRAPH.output) && field.bytes) {
       const name = [...protobufFields(field.bytes)].find((part) => part.number === VALUE_INFO.name && part.bytes);
@@ -171,7 +192,7 @@ export function foldWeightTransposes(model: Uint8Array, externalData: readonly O
   }
   if (folds.size === 0) return { graph: model, externalData: [...externalData], folded: 0 };
 
-  const largest = Math.max(...[...folds.values()].map(({ initializer }) => initializer.dims[0]! * initializer.dims[1]! * ELEMENT_BYTES[initializer.dataType]!));
+  const largest = Math.max(...[...folds.values()].map(({ initializer }) => dataBytes(initializer)));
   const scratch = new ArrayBuffer(largest);
   const graphParts: Uint8Array[] = [];
   for (const field of graphFields) {
