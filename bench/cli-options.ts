@@ -14,6 +14,7 @@ const USAGE = `pnpm bench [-- options]
   --backends a,b      wasm, webgpu (default: both; WebGPU is SwiftShader here)
   --runs N            timed runs per series (default 20)
   --budget-s S        a series of runs slower than 5 s stops after S seconds and 3 runs (default 60)
+  --warm-up-s S       warm-up per series after loading: runs until S seconds have passed (default 5)
   --no-build          use packages/worker/dist as it is`;
 
 function list<T extends string>(value: string | undefined, known: readonly T[], what: string): T[] {
@@ -34,7 +35,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
   const options: BenchOptions = {
     models: [...BENCH_MODELS],
     backends: [...BACKENDS],
-    policy: { runs: 20, slowRunMs: 5000, minRuns: 3, budgetMs: 60_000 },
+    policy: { runs: 20, slowRunMs: 5000, warmUpMs: 5000, minRuns: 3, budgetMs: 60_000 },
     build: true,
   };
   for (let i = 0; i < args.length; i++) {
@@ -46,6 +47,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     } else if (flag === '--backends') options.backends = list(args[++i], BACKENDS, 'backends');
     else if (flag === '--runs') options.policy.runs = positive(args[++i], flag);
     else if (flag === '--budget-s') options.policy.budgetMs = positive(args[++i], flag) * 1000;
+    else if (flag === '--warm-up-s') options.policy.warmUpMs = positive(args[++i], flag) * 1000;
     else if (flag === '--no-build') options.build = false;
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }

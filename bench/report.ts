@@ -74,7 +74,8 @@ export function formatReport(results: BenchResults): string {
     `Chromium ${env.chromium} headless, ${env.cpus} CPUs (load average at start ${env.loadAverage.map((l) => l.toFixed(1)).join(', ')}); WebGPU adapter: ${env.webgpuAdapter}.`,
     `Input: ${env.photo.format}, ${env.photo.width}×${env.photo.height}, ${env.photo.bytes} bytes, sha256 ${env.photo.sha256.slice(0, 16)}….`,
     `Contenders are loaded side by side and timed in interleaved rounds (one run of each in turn) after their warm-up ` +
-      `(2 runs, 1 when a run exceeds ${env.policy.slowRunMs / 1000} s). Rounds asked: ${env.policy.runs}; a scenario whose runs exceed ` +
+      `(per series, runs until ${env.policy.warmUpMs / 1000} s have passed, at least 2; 1 when a run exceeds ${env.policy.slowRunMs / 1000} s: ` +
+      `V8 optimises WebAssembly in the background for seconds after loading). Rounds asked: ${env.policy.runs}; a scenario whose runs exceed ` +
       `${env.policy.slowRunMs / 1000} s stops after ${env.policy.minRuns} rounds and ${env.policy.budgetMs / 1000} s. Rounds: ${roundCounts.join('; ')}.`,
     '',
     '**WebGPU here is SwiftShader (a CPU emulation): it proves the path works; its timings mean nothing for real GPUs.**',

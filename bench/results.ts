@@ -1,6 +1,7 @@
 // The shape of bench/results/*.json.
 import type { Backend, BenchModel } from './models.js';
 import type { ContenderRequest, LoadInfo } from './page/protocol.js';
+import type { SeriesPolicy } from './rounds.js';
 
 export type ContenderName = ContenderRequest['kind'];
 
@@ -44,7 +45,7 @@ export interface BenchResults {
     loadAverage: number[];
     webgpuAdapter: string;
     photo: { format: string; width: number; height: number; bytes: number; sha256: string };
-    policy: { runs: number; slowRunMs: number; minRuns: number; budgetMs: number };
+    policy: SeriesPolicy;
   };
   scenarios: ScenarioResults[];
   roundTrip: Partial<Record<Backend, RoundsResults>>;

@@ -9,8 +9,10 @@ import { median } from './stats.js';
 export interface SeriesPolicy {
   /** Timed rounds wanted. */
   runs: number;
-  /** When a run takes longer than this, the rounds may stop early... */
+  /** When a run takes longer than this, the rounds may stop early (and warm-up is one run)... */
   slowRunMs: number;
+  /** Warm-up per series after loading, at least (see page/runs.ts). */
+  warmUpMs: number;
   /** ...once there are this many... */
   minRuns: number;
   /** ...and they have taken this long. */

@@ -76,6 +76,7 @@ async function measureScenario(model: BenchModel, backend: Backend): Promise<Sce
     modelUrl: `${origin}/models/${model.name}/`,
     photoUrl: `${origin}/input/${photo.file}`,
     slowRunMs: options.policy.slowRunMs,
+    warmUpMs: options.policy.warmUpMs,
   };
   const requests: ContenderRequest[] = [{ kind: 'floor', scenario }, { kind: 'retina', scenario }];
   if (model.transformersJs) requests.push({ kind: 'transformersJs', scenario });
@@ -91,6 +92,7 @@ async function measureRoundTrip(backend: Backend): Promise<RoundsResults> {
     modelFile: 'onnx/model.onnx',
     size: 224,
     slowRunMs: options.policy.slowRunMs,
+    warmUpMs: options.policy.warmUpMs,
   };
   await openBenchPage();
   const requests: ContenderRequest[] = [

@@ -37,7 +37,7 @@ const api = {
     if (request.model.task === 'image-segmentation') {
       round.postprocess = async () => postProcessSemanticSegmentation(logits, [originalSize]);
     }
-    await warmUp(round, request.slowRunMs);
+    await warmUp(round, request);
     return { ortVersion, fetchMs, createSessionMs, coldStartMs: fetchMs + createSessionMs, modelBytes };
   },
 
@@ -46,7 +46,7 @@ const api = {
     const dims = [1, 3, request.size, request.size];
     const feeds = { [session.inputNames[0]!]: pixelTensor(new Float32Array(3 * request.size * request.size).fill(0.25), dims) };
     round = { inference: () => session.run(feeds) };
-    await warmUp(round, request.slowRunMs);
+    await warmUp(round, request);
     return { ortVersion, coldStartMs: fetchMs + createSessionMs };
   },
 

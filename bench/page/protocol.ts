@@ -4,24 +4,30 @@ import type { Backend, BenchModel } from '../models.js';
 
 export type ContenderKind = 'floor' | 'retina' | 'transformersJs';
 
-export interface ScenarioRequest {
+/**
+ * Warm-up after loading, per series (excluded from every series): runs until `warmUpMs` have passed,
+ * at least 2, or 1 when a run exceeds `slowRunMs`.
+ */
+export interface WarmUpPolicy {
+  slowRunMs: number;
+  warmUpMs: number;
+}
+
+export interface ScenarioRequest extends WarmUpPolicy {
   model: BenchModel;
   backend: Backend;
   /** Folder URL of the model (config.json, preprocessor_config.json, model.onnx, model.onnx.data). */
   modelUrl: string;
   /** URL of the 4032x3024 test photo (PNG). */
   photoUrl: string;
-  /** Warm-up runs after loading (excluded from every series): 2, or 1 when a run exceeds `slowRunMs`. */
-  slowRunMs: number;
 }
 
 /** A tiny graph that takes any input size (the fixtures' bit-preact-cls), so that inference is small. */
-export interface RoundTripRequest {
+export interface RoundTripRequest extends WarmUpPolicy {
   backend: Backend;
   modelUrl: string;
   modelFile: string;
   size: number;
-  slowRunMs: number;
 }
 
 export type ContenderRequest =

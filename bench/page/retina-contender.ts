@@ -31,7 +31,7 @@ export class RetinaContender {
     const coldStartMs = performance.now() - start;
     const options = model.preprocess ? { preprocess: model.preprocess } : {};
     this.#runs = { endToEnd: async () => (this.#output = (await run(photo, options)) as AnyResult) };
-    await warmUp(this.#runs, request.slowRunMs);
+    await warmUp(this.#runs, request);
     return { coldStartMs, backendReason: run.backend.reason };
   }
 
@@ -55,7 +55,7 @@ export class RetinaContender {
         return model.run({ pixel_values: { dtype: 'float32', data: new Float32Array(3 * size * size).fill(0.25), dims } }, { onTimings });
       },
     };
-    await warmUp(this.#runs, request.slowRunMs);
+    await warmUp(this.#runs, request);
     return { coldStartMs };
   }
 

@@ -42,7 +42,7 @@ const api = {
       preprocess: () => classify.processor(image),
       inference: () => classify.model({ pixel_values }),
     };
-    await warmUp(round, request.slowRunMs);
+    await warmUp(round, request);
     return { version: env.version, ortVersion: onnx.versions?.web ?? 'unknown', coldStartMs };
   },
 
