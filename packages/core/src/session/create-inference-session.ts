@@ -64,8 +64,9 @@ async function readModelFiles(repo: ModelRepo, file: string, loadsFromPath: bool
   const path = loadsFromPath ? await repo.localPath?.(file, options) : undefined;
   if (path !== undefined) return { file, location: repo.location, graph: path, externalData: [] };
   const { model, externalData = [] } = await readOnnxModel(repo, file, options);
-  const folded = foldWeightTransposes(model, externalData);
-  return { file, location: repo.location, graph: folded.graph, externalData: folded.externalData };
+  // The external-data buffers are changed in place: they stay the ones to hand over.
+  const { graph } = foldWeightTransposes(model, externalData);
+  return { file, location: repo.location, graph, externalData };
 }
 
 /**

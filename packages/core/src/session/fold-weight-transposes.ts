@@ -3,7 +3,7 @@
 // about 65 MB to the WebAssembly heap, which never shrinks. Transposing the weights where they already
 // are, in the external-data buffer Retina just downloaded, hands onnxruntime the folded graph instead.
 import type { OnnxExternalData } from '../hub/read-onnx-model.js';
-import { externalTensorData } from '../hub/onnx-external-data.js';
+import { externalTensorData, type ExternalTensorData } from '../hub/onnx-external-data.js';
 import { ATTRIBUTE, GRAPH, MODEL, NODE, TENSOR, VALUE_INFO } from '../hub/onnx-fields.js';
 import { protobufFields, repeatedVarints, type ProtobufField } from '../hub/protobuf-fields.js';
 import { concatBytes, lengthDelimitedField, stringField, varintField } from '../hub/protobuf-writer.js';
@@ -29,6 +29,7 @@ interface Initializer {
   name: string;
   dims: number[];
   dataType: number;
+  external: ExternalTensorData | undefined;
 }
 
 /** A Transpose of a 2-D external weight that only it reads, and where the transposed bytes go. */
@@ -41,7 +42,6 @@ interface Fold {
 
 export interface FoldedModel {
   graph: Uint8Array;
-  externalData: OnnxExternalData[];
   /** How many Transpose nodes were folded into their weights. */
   folded: number;
 }
@@ -76,7 +76,7 @@ function dataBytes({ dims, dataType }: Initializer): number {
 }
 
 function readInitializer(field: ProtobufField): Initializer {
-  const initializer: Initializer = { field, name: '', dims: [], dataType: 0 };
+  const initializer: Initializer = { field, name: '', dims: [], dataType: 0, external: externalTensorData(field.bytes!) };
   for (const part of protobufFields(field.bytes!)) {
     if (part.number === TENSOR.dims) initializer.dims.push(...repeatedVarints(part));
     else if (part.number === TENSOR.dataType && part.varint !== undefined) initializer.dataType = part.varint;
@@ -110,7 +110,7 @@ function findFold(node: Node, context: FoldContext): Fold | undefined {
   // Read elsewhere, the weight must stay as it is; a graph input may be overridden by a feed.
   if (context.uses.get(input) !== 1 || context.graphIo.has(input) || context.graphIo.has(output)) return undefined;
   const elementBytes = ELEMENT_BYTES[initializer.dataType];
-  const external = externalTensorData(initializer.field.bytes!);
+  const { external } = initializer;
   const data = external && context.externalData.get(fileKey(external.location));
   if (!elementBytes || !external || !data) return undefined;
   const length = dataBytes(initializer);
@@ -153,9 +153,10 @@ function foldedInitializer({ initializer, node }: Fold): Uint8Array {
  * when there is nothing to fold.
  */
 export function foldWeightTransposes(model: Uint8Array, externalData: readonly OnnxExternalData[]): FoldedModel {
+  if (externalData.length === 0) return { graph: model, folded: 0 };
   const modelFields = [...protobufFields(model)];
   const graphField = modelFields.find((field) => field.number === MODEL.graph && field.bytes);
-  if (!graphField || externalData.length === 0) return { graph: model, externalData: [...externalData], folded: 0 };
+  if (!graphField) return { graph: model, folded: 0 };
   const graphFields = [...protobufFields(graphField.bytes!)];
   const context: FoldContext = {
     initializers: new Map(),
@@ -169,7 +170,7 @@ export function foldWeightTransposes(model: Uint8Array, externalData: readonly O
       const initializer = readInitializer(field);
       // A name given twice is left alone: which one onnxruntime keeps is not ours to guess.
       context.initializers.set(initializer.name, context.initializers.has(initializer.name) ? undefined : initializer);
-      const external = externalTensorData(field.bytes);
+      const { external } = initializer;
       if (external) {
         const key = fileKey(external.location);
         const length = external.length ?? dataBytes(initializer);
@@ -184,21 +185,21 @@ export function foldWeightTransposes(model: Uint8Array, externalData: readonly O
   }
   countInputUses(graphField.bytes!, context.uses);
 
-  const folds = new Map<ProtobufField, Fold>();
-  for (const field of graphFields) {
-    if (field.number !== GRAPH.node || !field.bytes) continue;
-    const fold = findFold(readNode(field), context);
-    if (fold) folds.set(fold.node.field, fold).set(fold.initializer.field, fold);
-  }
-  if (folds.size === 0) return { graph: model, externalData: [...externalData], folded: 0 };
+  const folds = graphFields.flatMap((field) => {
+    const fold = field.number === GRAPH.node && field.bytes ? findFold(readNode(field), context) : undefined;
+    return fold ? [fold] : [];
+  });
+  if (folds.length === 0) return { graph: model, folded: 0 };
 
-  const largest = Math.max(...[...folds.values()].map(({ initializer }) => dataBytes(initializer)));
-  const scratch = new ArrayBuffer(largest);
+  const droppedNodes = new Set(folds.map((fold) => fold.node.field));
+  const foldByInitializer = new Map(folds.map((fold) => [fold.initializer.field, fold]));
+  const scratch = new ArrayBuffer(Math.max(...folds.map(({ initializer }) => dataBytes(initializer))));
   const graphParts: Uint8Array[] = [];
   for (const field of graphFields) {
-    const fold = folds.get(field);
+    if (droppedNodes.has(field)) continue;
+    const fold = foldByInitializer.get(field);
     if (!fold) graphParts.push(field.encoded);
-    else if (field === fold.initializer.field) {
+    else {
       const [rows, cols] = fold.initializer.dims as [number, number];
       const elementBytes = ELEMENT_BYTES[fold.initializer.dataType]!;
       const done = transposedMatrices.get(fold.data.buffer) ?? new Set();
@@ -209,5 +210,5 @@ export function foldWeightTransposes(model: Uint8Array, externalData: readonly O
     }
   }
   const graph = concatBytes(modelFields.map((field) => (field === graphField ? lengthDelimitedField(MODEL.graph, concatBytes(graphParts)) : field.encoded)));
-  return { graph, externalData: [...externalData], folded: folds.size / 2 };
+  return { graph, folded: folds.length };
 }
