@@ -60,6 +60,23 @@ for (const model of CLASSIFIERS) {
   });
 }
 
+test('a call that turns do_convert_rgb off still gets RGB from an RGB PNG (the browser decodes it to RGBA)', async ({ retinaPage, device }) => {
+  const { converted, asDecoded } = await retinaPage.evaluate(
+    async ({ url, device }) => {
+      const retina = Retina.createRetinaWorker({ device: device as 'webgpu' | 'wasm' });
+      try {
+        const pipe = await retina.pipeline('image-classification', url);
+        const image = '/fixtures/images/chelsea.png';
+        return { converted: await pipe(image), asDecoded: await pipe(image, { preprocess: { doConvertRgb: false } }) };
+      } finally {
+        retina.terminate();
+      }
+    },
+    { url: modelUrl(retinaPage, 'bit-preact-cls'), device },
+  );
+  expect(asDecoded).toEqual(converted);
+});
+
 test('image-segmentation with beit-seg matches the core in Node (post-processed on the GPU on WebGPU)', async ({ retinaPage, device }) => {
   const expected = await inNode<ImageSegmentationResult>('image-segmentation', 'beit-seg');
   const { results: actual, postprocessDevice } = await inWorker<{ labelMap: { width: number; height: number; data: number[] }; segments: { label: string; mask: { data: number[] } }[] }>(

@@ -1,7 +1,7 @@
-// Serves the built worker package, the test pages and ../shared/fixtures to the Playwright suite, on
-// 127.0.0.1 only. Every response is cross-origin isolated (COOP + COEP, so WebAssembly threads work),
-// carries the strict CSP the script-tag build must live under, and is never HTTP-cached, so that
-// only the Cache API can spare a download.
+// Serves the built worker package, the test pages (the core page as built) and ../shared/fixtures to
+// the Playwright suite, on 127.0.0.1 only. Every response is cross-origin isolated (COOP + COEP, so
+// WebAssembly threads work), carries the strict CSP the script-tag build must live under, and is
+// never HTTP-cached, so that only the Cache API can spare a download.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
@@ -16,6 +16,7 @@ const port = Number(process.env.E2E_PORT ?? 4173);
 const ROOTS: Record<string, string> = {
   '/worker/': join(repoRoot, 'packages', 'worker', 'dist'),
   '/pages/': join(repoRoot, 'e2e', 'pages'),
+  '/core-page/': join(repoRoot, 'e2e', 'core-page', 'dist'),
   '/fixtures/': fixturesRoot,
   '/throttled/fixtures/': fixturesRoot,
 };

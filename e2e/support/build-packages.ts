@@ -1,7 +1,8 @@
-// The pages load the built bundles: build the worker package and what it depends on (core) first.
+// The pages load built bundles: the worker package (with the core it depends on) and the core page.
 import { execSync } from 'node:child_process';
 import { repoRoot } from './paths.js';
 
 export default function buildPackages(): void {
   execSync('pnpm --filter "@retina/worker..." build', { cwd: repoRoot, stdio: 'inherit' });
+  execSync('pnpm exec vite build --config e2e/core-page/vite.config.ts', { cwd: repoRoot, stdio: 'inherit' });
 }

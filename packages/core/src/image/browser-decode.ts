@@ -2,6 +2,7 @@ import { RetinaError } from '../errors.js';
 import { hasCanvasReadback, readPixelsThroughCanvas } from './canvas-readback.js';
 import type { DecodedFile } from './decoded-file.js';
 import { type ExifOrientation, applyExifOrientation, readExifOrientation } from './exif-orientation.js';
+import { browserRgbaToImage } from './browser-rgba.js';
 import { readHeaderDimensions } from './header-dimensions.js';
 import type { ImageFormat } from './image-format.js';
 import { inspectJpeg, takeEveryNth } from './jpeg-decode.js';
@@ -12,15 +13,6 @@ import type { RawImage } from './raw-image.js';
 /** Whether the browser's own decoders can be used (pages and workers with OffscreenCanvas). */
 export function canDecodeInBrowser(): boolean {
   return typeof createImageBitmap === 'function' && hasCanvasReadback();
-}
-
-function dropOpaqueAlpha(rgba: Uint8ClampedArray, width: number, height: number): RawImage {
-  for (let i = 3; i < rgba.length; i += 4) {
-    if (rgba[i] !== 255) return { data: rgba, width, height, channels: 4 };
-  }
-  const rgb = new Uint8Array(width * height * 3);
-  for (let p = 0; p < width * height; p++) rgb.set(rgba.subarray(p * 4, p * 4 + 3), p * 3);
-  return { data: rgb, width, height, channels: 3 };
 }
 
 interface HeaderFacts {
@@ -58,7 +50,8 @@ function reconcileOrientation(image: RawImage, jpeg: HeaderFacts['jpeg'], wanted
 /**
  * Decodes JPEG, WebP, GIF, AVIF, BMP (whatever the browser supports) with `createImageBitmap`,
  * without colour-space conversion or premultiplication, and reads the pixels back. Grayscale JPEG
- * gives 1 channel and fully opaque images 3, like Pillow's L and RGB modes; others stay RGBA.
+ * gives 1 channel and fully opaque images 3, like Pillow's L and RGB modes; others stay RGBA (and
+ * opaque ones too for callers that keep opaque alpha).
  * Reading back goes through a canvas, so the colour under fully transparent pixels is lost.
  */
 export async function decodeInBrowser(bytes: Uint8Array, format: ImageFormat, context: DecodeContext): Promise<DecodedFile> {
@@ -84,7 +77,7 @@ export async function decodeInBrowser(bytes: Uint8Array, format: ImageFormat, co
     const rgba = readPixelsThroughCanvas(bitmap, width, height);
     const image: RawImage = header.grayscale
       ? { data: takeEveryNth(rgba, 4), width, height, channels: 1 }
-      : dropOpaqueAlpha(rgba, width, height);
+      : browserRgbaToImage(rgba, width, height, context.keepOpaqueAlpha);
     // The orientation is settled here, so nothing is left for the caller to apply.
     return { image: reconcileOrientation(image, header.jpeg, context.applyExifOrientation), exifOrientation: undefined };
   } finally {

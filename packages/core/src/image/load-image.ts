@@ -61,11 +61,12 @@ async function toRawImage(input: ImageInput, context: DecodeContext): Promise<Ra
   throw unusableInput(input);
 }
 
-async function load(input: ImageInput, options: LoadImageOptions, purpose: DecodePurpose): Promise<RawImage> {
+async function load(input: ImageInput, options: LoadImageOptions, purpose: DecodePurpose, keepOpaqueAlpha: boolean): Promise<RawImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   checkMaxPixelsOption(maxPixels);
   const context: DecodeContext = {
     purpose,
+    keepOpaqueAlpha,
     applyExifOrientation: options.applyExifOrientation ?? false,
     maxPixels,
     signal: options.signal,
@@ -83,7 +84,16 @@ async function load(input: ImageInput, options: LoadImageOptions, purpose: Decod
  * Rejects with a {@link RetinaError} (or the signal's reason when aborted).
  */
 export function loadImage(input: ImageInput, options: LoadImageOptions = {}): Promise<RawImage> {
-  return load(input, options, 'image');
+  return load(input, options, 'image', false);
+}
+
+/**
+ * {@link loadImage} for an image processor. One that converts to RGB drops alpha (Pillow's
+ * `convert("RGB")`), so an opaque RGB file may come back as RGBA with alpha 255 where the browser's
+ * decoder gives that: it saves a pass over every pixel of a large photo.
+ */
+export function loadProcessorInput(input: ImageInput, convertsToRgb: boolean, options: LoadImageOptions = {}): Promise<RawImage> {
+  return load(input, options, 'image', convertsToRgb);
 }
 
 /**
@@ -92,7 +102,7 @@ export function loadImage(input: ImageInput, options: LoadImageOptions = {}): Pr
  * rejected.
  */
 export async function loadLabelMap(input: ImageInput, options: LoadImageOptions = {}): Promise<RawImage> {
-  const map = await load(input, options, 'labels');
+  const map = await load(input, options, 'labels', false);
   if (map.channels !== 1) {
     throw new RetinaError(
       'INVALID_IMAGE',

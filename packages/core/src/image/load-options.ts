@@ -24,6 +24,11 @@ export type DecodePurpose = 'image' | 'labels';
 
 export interface DecodeContext {
   purpose: DecodePurpose;
+  /**
+   * The caller drops alpha (Pillow's `convert("RGB")`), so an opaque RGB file may come back as RGBA
+   * with alpha 255 where the decoder produced that: it saves a pass over every pixel.
+   */
+  keepOpaqueAlpha: boolean;
   applyExifOrientation: boolean;
   maxPixels: number;
   signal: AbortSignal | undefined;

@@ -19,6 +19,8 @@ export interface PngChunks {
   imageData: Uint8Array[];
   /** Byte ranges [start, end) of tRNS chunks, header and CRC included. */
   transparencyChunks: Array<[start: number, end: number]>;
+  /** Whether an acTL chunk makes it an animated PNG. */
+  animated: boolean;
 }
 
 const SIGNATURE_LENGTH = 8;
@@ -59,7 +61,7 @@ export function readPngHeader(bytes: Uint8Array): PngHeader {
 /** Walks every chunk up to IEND, so that a cut-off file fails here with a clear message. */
 export function readPngChunks(bytes: Uint8Array): PngChunks {
   const data = view(bytes);
-  const chunks: PngChunks = { palette: undefined, exif: undefined, imageData: [], transparencyChunks: [] };
+  const chunks: PngChunks = { palette: undefined, exif: undefined, imageData: [], transparencyChunks: [], animated: false };
   let at = SIGNATURE_LENGTH;
   for (;;) {
     if (at + CHUNK_OVERHEAD > bytes.length) {
@@ -80,6 +82,7 @@ export function readPngChunks(bytes: Uint8Array): PngChunks {
     else if (type === 'PLTE') chunks.palette = body;
     else if (type === 'eXIf') chunks.exif ??= body;
     else if (type === 'tRNS') chunks.transparencyChunks.push([at, end]);
+    else if (type === 'acTL') chunks.animated = true;
     at = end;
   }
 }

@@ -1,6 +1,5 @@
 import type { ImageInput } from '../image/image-input.js';
-import { loadImage } from '../image/load-image.js';
-import type { LoadImageOptions } from '../image/load-options.js';
+import { loadProcessorInput } from '../image/load-image.js';
 import type { RawImage } from '../image/raw-image.js';
 import type { ImageProcessor, ImageProcessorOptions } from '../processors/image-processor.js';
 import type { PixelValuesInput } from '../models/modeling-outputs.js';
@@ -64,7 +63,7 @@ export function createTaskPipeline<
   const runBatch = async (images: readonly ImageInput[], options: Options): Promise<Result[]> => {
     steps.checkOptions?.(options);
     const timer = new LapTimer();
-    const decoded = await decodeAll(images, options.preprocess?.load);
+    const decoded = await decodeAll(images, processor, options.preprocess);
     const decode = timer.lap();
     const { pixelValues, originalSizes } = await processor.preprocess(decoded, options.preprocess);
     const preprocess = timer.lap();
@@ -90,9 +89,10 @@ export function createTaskPipeline<
   }) as TaskPipeline<Task, Model, Options, Result>;
 }
 
-/** The inputs as 8-bit pixels, decoded one after another. */
-async function decodeAll(images: readonly ImageInput[], options: LoadImageOptions | undefined): Promise<RawImage[]> {
+/** The inputs as 8-bit pixels, decoded one after another the way the processor reads them. */
+async function decodeAll(images: readonly ImageInput[], processor: ImageProcessor, options: ImageProcessorOptions | undefined): Promise<RawImage[]> {
+  const convertsToRgb = options?.doConvertRgb ?? processor.settings.doConvertRgb;
   const decoded: RawImage[] = [];
-  for (const image of images) decoded.push(await loadImage(image, options));
+  for (const image of images) decoded.push(await loadProcessorInput(image, convertsToRgb, options?.load));
   return decoded;
 }
