@@ -28,6 +28,8 @@ interface DecodeResult {
   width: number;
   height: number;
   channels: number;
+  /** Channels with keepOpaqueAlpha. */
+  paddedChannels: number;
   mismatches: number;
   /** Which decoder ran: the platform's (ImageDecoder) or Retina's (DecompressionStream). */
   decoder: 'platform' | 'javascript' | 'both' | 'none';
@@ -77,23 +79,33 @@ function decodeInPage(page: Page, cases: DecodeCase[]): Promise<DecodeResult[]> 
       const before = { ...counts };
       const decoded = await RetinaCore.loadImage(png);
       const used = { platform: counts.platform > before.platform, javascript: counts.javascript > before.javascript };
+      const padded = await RetinaCore.loadImage(png, { keepOpaqueAlpha: true });
       const stored = new Uint8Array(await (await fetch(raw)).arrayBuffer());
       const expected = palette ? Uint8Array.from(Array.from(stored).flatMap((i) => palette.slice(i * 3, i * 3 + 3))) : stored;
       let mismatches = Math.abs(expected.length - decoded.data.length);
       for (let i = 0; i < Math.min(expected.length, decoded.data.length); i++) if (expected[i] !== decoded.data[i]) mismatches++;
+      // With keepOpaqueAlpha, RGB may come as RGBA: the same colours, alpha 255.
+      const paddedRgb = padded.channels === 4 && decoded.channels === 3;
+      for (let p = 0; p < padded.width * padded.height; p++) {
+        for (let c = 0; c < padded.channels; c++) {
+          const want = paddedRgb ? (c === 3 ? 255 : decoded.data[p * 3 + c]) : decoded.data[p * padded.channels + c];
+          if (padded.data[p * padded.channels + c] !== want) mismatches++;
+        }
+      }
       const decoder = used.platform ? (used.javascript ? 'both' : 'platform') : used.javascript ? 'javascript' : 'none';
-      results.push({ name, width: decoded.width, height: decoded.height, channels: decoded.channels, mismatches, decoder } as const);
+      results.push({ name, width: decoded.width, height: decoded.height, channels: decoded.channels, paddedChannels: padded.channels, mismatches, decoder } as const);
     }
     return results;
   }, cases);
 }
 
-test('every fixture PNG decodes to exactly Pillow\'s pixels, 8-bit gray and RGB on the platform decoder', async ({ page }) => {
+test('every fixture PNG decodes to exactly Pillow\'s pixels (RGB padded to RGBA on request), 8-bit gray and RGB on the platform decoder', async ({ page }) => {
   const cases = images.map((entry) => ({ name: entry.id, png: `/fixtures/images/${entry.id}.png`, raw: `/fixtures/${entry.raw.file}`, palette: entry.palette }));
   const results = await decodeInPage(page, cases);
   for (const result of results) {
     const entry = image(result.name);
     expect([result.width, result.height, result.channels], result.name).toEqual([entry.width, entry.height, CHANNELS[entry.mode]]);
+    expect(result.paddedChannels, result.name).toBe(entry.mode === 'RGB' ? 4 : CHANNELS[entry.mode]);
     expect(result.mismatches, result.name).toBe(0);
     // All fixture L and RGB files are 8-bit without tRNS; P, LA and RGBA need Retina's decoder.
     expect(result.decoder, result.name).toBe(entry.mode === 'L' || entry.mode === 'RGB' ? 'platform' : 'javascript');

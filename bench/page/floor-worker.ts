@@ -15,9 +15,12 @@ function firstOutput(session: ort.InferenceSession, outputs: ort.InferenceSessio
   return new Tensor('float32', value.data as Float32Array, value.dims);
 }
 
+/** The photo decoded as Retina's pipelines decode it for a processor: opaque RGB may stay RGBA. */
+const decode = (photo: Blob): Promise<RawImage> => loadImage(photo, { keepOpaqueAlpha: true });
+
 async function preparedInput(request: ScenarioRequest, processor: ImageProcessor) {
   const photo = await (await fetch(request.photoUrl)).blob();
-  const image: RawImage = await loadImage(photo);
+  const image = await decode(photo);
   const { pixelValues, originalSizes } = await processor.preprocess(image, request.model.preprocess);
   return { photo, image, pixelValues, originalSize: originalSizes[0]! };
 }
@@ -31,7 +34,7 @@ const api = {
     let logits = firstOutput(session, await session.run(feeds));
     round = {
       inference: async () => (logits = firstOutput(session, await session.run(feeds))),
-      decode: () => loadImage(photo),
+      decode: () => decode(photo),
       preprocess: () => processor.preprocess(image, request.model.preprocess),
     };
     if (request.model.task === 'image-segmentation') {

@@ -7,9 +7,10 @@ import type { DecodeContext } from './load-options.js';
 import { decodePng } from './png-decode.js';
 
 /**
- * Decodes an encoded image file. PNG always goes through the exact JavaScript decoder (a canvas
- * would premultiply alpha); other formats use the browser's decoders where they exist, and
- * JPEG falls back to jpeg-js elsewhere (Node).
+ * Decodes an encoded image file. PNG goes through Retina's exact decoder, which hands 8-bit gray
+ * and RGB files to the platform's where that gives the same bytes (a canvas would premultiply
+ * alpha); other formats use the browser's decoders where they exist, and JPEG falls back to
+ * jpeg-js elsewhere (Node).
  */
 export async function decodeImageBytes(bytes: Uint8Array, context: DecodeContext): Promise<DecodedFile> {
   const format = sniffImageFormat(bytes);

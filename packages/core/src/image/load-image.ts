@@ -61,12 +61,12 @@ async function toRawImage(input: ImageInput, context: DecodeContext): Promise<Ra
   throw unusableInput(input);
 }
 
-async function load(input: ImageInput, options: LoadImageOptions, purpose: DecodePurpose, keepOpaqueAlpha: boolean): Promise<RawImage> {
+async function load(input: ImageInput, options: LoadImageOptions, purpose: DecodePurpose): Promise<RawImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   checkMaxPixelsOption(maxPixels);
   const context: DecodeContext = {
     purpose,
-    keepOpaqueAlpha,
+    keepOpaqueAlpha: options.keepOpaqueAlpha ?? false,
     applyExifOrientation: options.applyExifOrientation ?? false,
     maxPixels,
     signal: options.signal,
@@ -80,20 +80,12 @@ async function load(input: ImageInput, options: LoadImageOptions, purpose: Decod
 
 /**
  * Decodes any supported input into 8-bit pixels exactly as Pillow opens the file: L → 1 channel,
- * LA → 2, RGB → 3, RGBA → 4, palette → RGB. Canvas-backed inputs give RGBA.
+ * LA → 2, RGB → 3 (or 4, alpha 255, with `keepOpaqueAlpha`), RGBA → 4, palette → RGB. Canvas-backed
+ * inputs give RGBA.
  * Rejects with a {@link RetinaError} (or the signal's reason when aborted).
  */
 export function loadImage(input: ImageInput, options: LoadImageOptions = {}): Promise<RawImage> {
-  return load(input, options, 'image', false);
-}
-
-/**
- * {@link loadImage} for an image processor. One that converts to RGB drops alpha (Pillow's
- * `convert("RGB")`), so an opaque RGB file may come back as RGBA with alpha 255 where the browser's
- * decoder gives that: it saves a pass over every pixel of a large photo.
- */
-export function loadProcessorInput(input: ImageInput, convertsToRgb: boolean, options: LoadImageOptions = {}): Promise<RawImage> {
-  return load(input, options, 'image', convertsToRgb);
+  return load(input, options, 'image');
 }
 
 /**
@@ -102,7 +94,7 @@ export function loadProcessorInput(input: ImageInput, convertsToRgb: boolean, op
  * rejected.
  */
 export async function loadLabelMap(input: ImageInput, options: LoadImageOptions = {}): Promise<RawImage> {
-  const map = await load(input, options, 'labels', false);
+  const map = await load(input, { ...options, keepOpaqueAlpha: false }, 'labels');
   if (map.channels !== 1) {
     throw new RetinaError(
       'INVALID_IMAGE',

@@ -13,6 +13,12 @@ export interface LoadImageOptions {
    * the file header before decoding, so an oversized file fails fast.
    */
   maxPixels?: number;
+  /**
+   * Let opaque RGB images come back as RGBA with alpha 255 where the browser's decoder gives that
+   * (PNG, JPEG, WebP...), saving a pass over every pixel. Image processors drop alpha anyway, so
+   * this suits images that are only preprocessed; they set it themselves. Default false: Pillow's modes.
+   */
+  keepOpaqueAlpha?: boolean;
   /** Cancels fetching and decoding; the promise then rejects with the signal's reason. */
   signal?: AbortSignal;
   /** Used for URL inputs instead of the global `fetch`. */
@@ -24,10 +30,6 @@ export type DecodePurpose = 'image' | 'labels';
 
 export interface DecodeContext {
   purpose: DecodePurpose;
-  /**
-   * The caller drops alpha (Pillow's `convert("RGB")`), so an opaque RGB file may come back as RGBA
-   * with alpha 255 where the decoder produced that: it saves a pass over every pixel.
-   */
   keepOpaqueAlpha: boolean;
   applyExifOrientation: boolean;
   maxPixels: number;

@@ -1,5 +1,5 @@
 import type { ImageInput } from '../image/image-input.js';
-import { loadProcessorInput } from '../image/load-image.js';
+import { loadImage } from '../image/load-image.js';
 import type { RawImage } from '../image/raw-image.js';
 import type { ImageProcessor, ImageProcessorOptions } from '../processors/image-processor.js';
 import type { PixelValuesInput } from '../models/modeling-outputs.js';
@@ -91,8 +91,8 @@ export function createTaskPipeline<
 
 /** The inputs as 8-bit pixels, decoded one after another the way the processor reads them. */
 async function decodeAll(images: readonly ImageInput[], processor: ImageProcessor, options: ImageProcessorOptions | undefined): Promise<RawImage[]> {
-  const convertsToRgb = options?.doConvertRgb ?? processor.settings.doConvertRgb;
+  const load = { ...options?.load, keepOpaqueAlpha: options?.doConvertRgb ?? processor.settings.doConvertRgb };
   const decoded: RawImage[] = [];
-  for (const image of images) decoded.push(await loadProcessorInput(image, convertsToRgb, options?.load));
+  for (const image of images) decoded.push(await loadImage(image, load));
   return decoded;
 }

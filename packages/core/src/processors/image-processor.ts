@@ -1,7 +1,7 @@
 import { RetinaError } from '../errors.js';
 import { openModelRepo, type HubOptions, type ReadFileOptions } from '../hub/index.js';
 import type { ImageInput } from '../image/image-input.js';
-import { loadProcessorInput } from '../image/load-image.js';
+import { loadImage } from '../image/load-image.js';
 import type { LoadImageOptions } from '../image/load-options.js';
 import type { RawImage } from '../image/raw-image.js';
 import { parseResample, resize, type ResampleFilter } from '../image/resample/index.js';
@@ -114,7 +114,8 @@ export abstract class ImageProcessor {
     const prepared: PreparedImage[] = [];
     const originalSizes: Array<[number, number]> = [];
     for (const input of inputs) {
-      const image = await loadProcessorInput(input, settings.doConvertRgb, options.load);
+      // Converting to RGB drops alpha, so an opaque image's padding byte can stay.
+      const image = await loadImage(input, { ...options.load, keepOpaqueAlpha: settings.doConvertRgb });
       originalSizes.push([image.height, image.width]);
       prepared.push(this.prepare(image, settings));
     }
