@@ -3,7 +3,7 @@
 import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { fixtureFile } from './support/fixtures.js';
-import { encodePng, type PngSpec } from './support/png-file.js';
+import { buildPng, chunk } from '../packages/core/src/testing/png-writer.js';
 import { expect, test } from './support/test.js';
 
 interface FixtureImage {
@@ -115,26 +115,31 @@ test('every fixture PNG decodes to exactly Pillow\'s pixels (RGB padded to RGBA 
 test('the platform decoder ignores gamma, chromaticities and rendering intent, and reads Adam7; 16-bit and tRNS stay off it', async ({ page }) => {
   const rgb = image('chelsea');
   const gray = image('camera');
-  const pixels = (entry: FixtureImage) => readFileSync(fixtureFile(entry.raw.file));
-  const colourChunks: PngSpec['chunks'] = [
-    ['gAMA', Uint8Array.of(0, 1, 0x86, 0xa0)], // gamma 1.0
-    ['cHRM', new Uint8Array(32).fill(0x10)],
-    ['sRGB', Uint8Array.of(3)],
+  const pixels = (entry: FixtureImage) => Array.from(readFileSync(fixtureFile(entry.raw.file)));
+  const colourChunks = [
+    chunk('gAMA', Uint8Array.of(0, 1, 0x86, 0xa0)), // gamma 1.0
+    chunk('cHRM', new Uint8Array(32).fill(0x10)),
+    chunk('sRGB', Uint8Array.of(3)),
   ];
-  const first = pixels(rgb).subarray(0, 3);
-  const specs: Record<string, { source: FixtureImage; spec: Omit<PngSpec, 'width' | 'height' | 'channels' | 'samples'>; decoder: string; samples?: Uint16Array }> = {
-    'rgb-colour-chunks': { source: rgb, spec: { bitDepth: 8, chunks: colourChunks }, decoder: 'platform' },
-    'rgb-adam7': { source: rgb, spec: { bitDepth: 8, interlaced: true }, decoder: 'platform' },
-    'gray-adam7-gamma': { source: gray, spec: { bitDepth: 8, interlaced: true, chunks: colourChunks.slice(0, 1) }, decoder: 'platform' },
+  const first = pixels(rgb).slice(0, 3);
+  const specs: Record<string, { source: FixtureImage; png: { depth?: number; adam7?: boolean; chunksBeforeData?: Uint8Array[] }; decoder: string }> = {
+    'rgb-colour-chunks': { source: rgb, png: { chunksBeforeData: colourChunks }, decoder: 'platform' },
+    'rgb-adam7': { source: rgb, png: { adam7: true }, decoder: 'platform' },
+    'gray-adam7-gamma': { source: gray, png: { adam7: true, chunksBeforeData: colourChunks.slice(0, 1) }, decoder: 'platform' },
     // The low bytes would round the high ones up on a decoder that rounds; Pillow keeps the high byte.
-    'rgb-16-bit': { source: rgb, spec: { bitDepth: 16 }, decoder: 'javascript', samples: Uint16Array.from(pixels(rgb), (v) => (v << 8) | 0xa5) },
-    'rgb-transparent-colour': { source: rgb, spec: { bitDepth: 8, chunks: [['tRNS', Uint8Array.of(0, first[0]!, 0, first[1]!, 0, first[2]!)]] }, decoder: 'javascript' },
+    'rgb-16-bit': { source: rgb, png: { depth: 16 }, decoder: 'javascript' },
+    'rgb-transparent-colour': {
+      source: rgb,
+      png: { chunksBeforeData: [chunk('tRNS', Uint8Array.of(0, first[0]!, 0, first[1]!, 0, first[2]!))] },
+      decoder: 'javascript',
+    },
   };
   const files = Object.fromEntries(
-    Object.entries(specs).map(([name, { source, spec, samples }]) => [
-      name,
-      encodePng({ ...spec, width: source.width, height: source.height, channels: CHANNELS[source.mode] as 1 | 3, samples: samples ?? pixels(source) }),
-    ]),
+    Object.entries(specs).map(([name, { source, png: { depth = 8, ...png } }]) => {
+      const samples = depth === 16 ? pixels(source).map((v) => (v << 8) | 0xa5) : pixels(source);
+      const colorType = source.mode === 'L' ? 0 : 2;
+      return [name, Buffer.from(buildPng({ ...png, width: source.width, height: source.height, depth, colorType, samples }))];
+    }),
   );
   await serveGenerated(page, files);
   const results = await decodeInPage(

@@ -1,8 +1,8 @@
 import { RetinaError } from '../errors.js';
+import { browserRgbaToImage } from './browser-rgba.js';
 import { hasCanvasReadback, readPixelsThroughCanvas } from './canvas-readback.js';
 import type { DecodedFile } from './decoded-file.js';
 import { type ExifOrientation, applyExifOrientation, readExifOrientation } from './exif-orientation.js';
-import { browserRgbaToImage } from './browser-rgba.js';
 import { readHeaderDimensions } from './header-dimensions.js';
 import type { ImageFormat } from './image-format.js';
 import { inspectJpeg, takeEveryNth } from './jpeg-decode.js';
