@@ -1,6 +1,7 @@
 // A small PNG writer for tests, independent of the decoders under test: every colour type and bit
 // depth, the five row filters in turn, Adam7, extra chunks before the image data.
 import { deflateSync } from 'node:zlib';
+import { concatBytes } from '../hub/protobuf-writer.js';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -21,16 +22,6 @@ export function chunk(type: string, body: Uint8Array): Uint8Array {
   out.set(Array.from(type, (c) => c.charCodeAt(0)), 4);
   out.set(body, 8);
   view.setUint32(8 + body.length, crc32(out.subarray(4, 8 + body.length)));
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 
@@ -109,11 +100,11 @@ export function buildPng(spec: PngSpec): Uint8Array {
   view.setUint32(0, width);
   view.setUint32(4, height);
   header.set([depth, colorType, 0, 0, spec.adam7 ? 1 : 0], 8);
-  return concat([
+  return concatBytes([
     Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
     chunk('IHDR', header),
     ...(spec.chunksBeforeData ?? []),
-    chunk('IDAT', deflateSync(concat(lines))),
+    chunk('IDAT', deflateSync(concatBytes(lines))),
     chunk('IEND', new Uint8Array(0)),
   ]);
 }
