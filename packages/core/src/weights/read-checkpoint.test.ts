@@ -104,6 +104,15 @@ describe('readCheckpoint', () => {
     });
   });
 
+  it('rejects an aborted read with the AbortError, not as a missing file', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(readCheckpoint(openModelRepo(fixturePath('models', MODEL)), { signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+      message: expect.stringContaining('model.safetensors'),
+    });
+  });
+
   it('lists the names it looked for when a folder has no weights, then reads the next one', async () => {
     await expect(readCheckpoint(openModelRepo(folder('empty')))).rejects.toMatchObject({
       code: 'FILE_NOT_FOUND',
