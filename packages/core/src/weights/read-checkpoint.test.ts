@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openModelRepo } from '../hub/open-model-repo.js';
 import { fixturePath, readBytes } from '../testing/fixtures.js';
+import { sendFile, startTestServer } from '../testing/test-http-server.js';
 import { packSafetensors, rawSafetensorsHeader } from '../testing/safetensors-file.js';
 import { readCheckpoint } from './read-checkpoint.js';
 
@@ -86,6 +87,23 @@ describe('readCheckpoint', () => {
       const tensor = checkpoint.tensors.get(tensorName)!;
       expect([tensor.shape, tensor.file]).toEqual([shape, file]);
       expect(Buffer.from(tensor.data).equals(Buffer.from(bytes))).toBe(true);
+    }
+  });
+
+  it('looks the files up on the hub in Transformers\' order, reading pytorch_model.bin when safetensors are missing', async () => {
+    const root = fixturePath('models');
+    const server = await startTestServer((path, request, response) => {
+      const [, , model, , , file] = path.split('/'); // /test-org/<model>/resolve/main/<file>
+      return file !== 'model.safetensors' && sendFile(root, `${model}/${file}`, request, response);
+    });
+    try {
+      const repo = openModelRepo(`test-org/${MODEL}`, { remoteHost: server.url, allowLocalModels: false });
+      const checkpoint = await readCheckpoint(repo);
+      const base = `/test-org/${MODEL}/resolve/main`;
+      expect(server.requests).toEqual([`GET ${base}/model.safetensors`, `GET ${base}/model.safetensors.index.json`, `GET ${base}/pytorch_model.bin`]);
+      for (const { name, bytes } of fixtureTensors()) expect(Buffer.from(checkpoint.tensors.get(name)!.data).equals(Buffer.from(bytes))).toBe(true);
+    } finally {
+      await server.close();
     }
   });
 
