@@ -301,7 +301,8 @@ class Unpickler {
       }
       case Op.STACK_GLOBAL: {
         const [module, name] = this.popMany(2);
-        if (typeof module !== 'string' || typeof name !== 'string') return hooks.fail('it names a global with something that is not a string');
+        if (typeof module !== 'string' || typeof name !== 'string')
+          return hooks.fail('it names a global with something that is not a string');
         this.push(hooks.resolveGlobal(module, name));
         return;
       }
@@ -473,5 +474,7 @@ function unquoteString(line: string, hooks: PickleHooks): string {
 
 /** Protocol 0's UNICODE: raw-unicode-escape, where only \uXXXX and \UXXXXXXXX are escapes. */
 function unescapeRawUnicode(line: string): string {
-  return line.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, short?: string, long?: string) => String.fromCodePoint(parseInt(short ?? long!, 16)));
+  return line.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, short?: string, long?: string) =>
+    String.fromCodePoint(parseInt(short ?? long!, 16)),
+  );
 }
