@@ -68,10 +68,6 @@ export function httpSource(options: HttpSourceOptions): FileSource {
       await store?.put(url, cacheableResponse(bytes, response)).catch(() => undefined);
       return bytes;
     },
-    async localPath(file, { signal }) {
-      throwIfAborted(signal, file, location);
-      return undefined;
-    },
   };
 }
 
