@@ -87,27 +87,32 @@ export async function createInferenceSession(
   if (!Object.hasOwn(MODEL_FILES, dtype)) {
     throw new RetinaError('INVALID_ARGUMENT', `dtype must be one of ${Object.keys(MODEL_FILES).join(', ')}; got ${String(dtype)}.`);
   }
-  const factory = await chooseBackend(options, gpuOutputs);
   const file = options.modelFile ?? MODEL_FILES[dtype];
-  const model = await readModelFiles(repo, file, options);
   const { signal } = options;
   const action = `Loading ${file} from ${repo.location}`;
-  // A repo of the caller's own may not watch the signal, and parsing does not.
-  if (signal?.aborted) throw abortReason(action, signal);
-  return signal ? createUnlessAborted(factory.create(model), signal, action) : factory.create(model);
+  // A repo of the caller's own may not watch the signal, and choosing a backend and parsing do not.
+  const throwIfAborted = () => {
+    if (signal?.aborted) throw abortReason(action, signal);
+  };
+  throwIfAborted();
+  const factory = await chooseBackend(options, gpuOutputs);
+  throwIfAborted();
+  const model = await readModelFiles(repo, file, options);
+  throwIfAborted();
+  return signal ? createUnlessAborted(() => factory.create(model), signal, action) : factory.create(model);
 }
 
 /**
  * A runtime cannot stop creating a session: an abort rejects at once, and the session is released
  * when it is ready.
  */
-function createUnlessAborted(creating: Promise<InferenceSession>, signal: AbortSignal, action: string): Promise<InferenceSession> {
+function createUnlessAborted(create: () => Promise<InferenceSession>, signal: AbortSignal, action: string): Promise<InferenceSession> {
   return new Promise((resolve, reject) => {
+    const creating = create();
     const onAbort = () => {
       reject(abortReason(action, signal));
       creating.then((session) => session.release()).catch(() => undefined);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
     creating.then(
       (session) => {
         signal.removeEventListener('abort', onAbort);
@@ -118,5 +123,8 @@ function createUnlessAborted(creating: Promise<InferenceSession>, signal: AbortS
         reject(error);
       },
     );
+    // The runtime may have been called, and the signal aborted, before `create` returned.
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
 }
