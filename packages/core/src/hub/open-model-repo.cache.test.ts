@@ -199,7 +199,7 @@ describe('openModelRepo with the Cache API', () => {
     const cache = await cacheStorage.open('retina-models');
     const url = (file: string) => `${server.url}/app/${file}`;
     await cache.put(url('config.json'), new Response(indexHtml, { headers: { 'content-type': 'text/html' } }));
-    await cache.put(url('onnx/model.onnx'), new Response(graph.subarray(0, 20), { headers: { 'content-length': String(graph.length) } }));
+    await cache.put(url('onnx/model.onnx'), new Response(graph.slice(0, 20), { headers: { 'content-length': String(graph.length) } }));
     appServesModel = true;
     const repo = openModelRepo(`${server.url}/app`, { cacheStorage });
     expect(await repo.json('config.json')).toEqual({ model_type: 'beit' });
