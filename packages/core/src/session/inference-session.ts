@@ -24,6 +24,9 @@ export namespace InferenceSession {
 
   export type Runtime = 'onnxruntime-node' | 'onnxruntime-web';
 
+  /** How much onnxruntime itself writes to the console, least to most severe. */
+  export type LogLevel = 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
+
   export interface Backend {
     readonly runtime: Runtime;
     readonly device: Exclude<Device, 'auto'>;
@@ -54,5 +57,10 @@ export namespace InferenceSession {
      * before its first session).
      */
     numThreads?: number;
+    /**
+     * What onnxruntime logs to the console. Default `error`: a load and runs that work log nothing.
+     * `warning` or `verbose` bring its messages back for debugging (e.g. which nodes it runs on the CPU).
+     */
+    logLevel?: LogLevel;
   }
 }
