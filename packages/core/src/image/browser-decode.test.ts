@@ -115,7 +115,7 @@ describe('browser decoding path', () => {
 
   it('reads an ImageBitmap back as RGBA', async () => {
     const bitmap = new FakeBitmap(2, 1, rgbaPixels(2, 1, 0));
-    const image = await loadImage(bitmap as unknown as ImageBitmap);
+    const image = await loadImage(bitmap);
     expect(image).toEqual({ data: bitmap.pixels, width: 2, height: 1, channels: 4 });
   });
 });
