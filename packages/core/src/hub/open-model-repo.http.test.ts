@@ -206,8 +206,9 @@ describe('openModelRepo over HTTP', () => {
     const seen: string[] = [];
     const files: Record<string, string> = { 'https://models.example/repo/config.json': '{"model_type":"beit"}' };
     const customFetch: typeof fetch = async (input) => {
-      seen.push(String(input));
-      const body = files[String(input)];
+      const url = input instanceof Request ? input.url : input.toString();
+      seen.push(url);
+      const body = files[url];
       return body === undefined ? new Response('missing', { status: 404 }) : new Response(body);
     };
     const repo = openModelRepo('https://models.example/repo', { fetch: customFetch });

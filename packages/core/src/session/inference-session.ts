@@ -15,6 +15,8 @@ export interface InferenceSession {
   release(): Promise<void>;
 }
 
+// A namespace merged with the interface, as onnxruntime's own InferenceSession types are: InferenceSession.Device reads as one API.
+// eslint-disable-next-line @typescript-eslint/no-namespace
 export namespace InferenceSession {
   /** `auto`: onnxruntime-node in Node.js when installed, WebGPU in a browser with an adapter, else WASM. */
   export type Device = 'auto' | 'webgpu' | 'wasm' | 'cpu';

@@ -124,10 +124,10 @@ class OnnxruntimeSession implements InferenceSession {
       if (value.location !== 'gpu-buffer') return [name, fromOrtTensor(name, value)] as const;
       const download = async () => fromOrtTensor(name, new this.#runtime.Tensor(value.type, await value.getData(true), value.dims)) as Tensor<'float32'>;
       if (!gpuDevice) return [name, await download()] as const;
-      const kept: GpuTensor = { dims: value.dims, buffer: value.gpuBuffer as GPUBuffer, device: gpuDevice, download, dispose: () => value.dispose() };
+      const kept: GpuTensor = { dims: value.dims, buffer: value.gpuBuffer, device: gpuDevice, download, dispose: () => value.dispose() };
       return [name, kept] as const;
     });
-    return Object.fromEntries(await Promise.all(entries));
+    return Object.fromEntries<Tensor | GpuTensor>(await Promise.all(entries));
   }
 
   async release(): Promise<void> {

@@ -36,6 +36,6 @@ export async function createOnnxruntimeWebSession(
   if (gpuOutputs.length === 0) return createOnnxruntimeSession(ort, model, sessionOptions, backend);
   const preferredOutputLocation = Object.fromEntries(gpuOutputs.map((name) => [name, 'gpu-buffer'] as const));
   // Typed as a promise, but onnxruntime-web 1.30 hands back the device itself; await takes either.
-  const gpuDevice = async () => (await ort.env.webgpu.device) as GPUDevice;
+  const gpuDevice = async () => await ort.env.webgpu.device;
   return createOnnxruntimeSession(ort, model, { ...sessionOptions, preferredOutputLocation }, backend, gpuDevice);
 }

@@ -31,7 +31,7 @@ export function fixtureRepo(model: string): ModelRepo {
 /** A golden `.bin` as a Retina tensor. */
 export function goldenTensor(model: string, desc: BinDescriptor): Tensor {
   const data = readBin(desc, 'models', model, 'golden');
-  return new Tensor(desc.dtype, data as Float32Array, desc.shape);
+  return new Tensor(desc.dtype, data, desc.shape);
 }
 
 /**
