@@ -1,0 +1,3 @@
+export type { Checkpoint, WeightDtype, WeightTensor } from './weight-tensor.js';
+export { parseSafetensors } from './safetensors.js';
+export { readCheckpoint } from './read-checkpoint.js';
