@@ -3,7 +3,9 @@ import { openModelRepo, type HubOptions, type ModelRepo } from '../hub/index.js'
 import { createInferenceSession, type CreateSessionOptions } from '../session/create-inference-session.js';
 import type { InferenceSession } from '../session/inference-session.js';
 import type { Tensor } from '../tensor.js';
-import { checkFeeds, checkGraphDim, requireGraphValue, type InputErrorHint } from './graph-checks.js';
+import { readGraphMetadata } from '../graph/graph-metadata.js';
+import { checkFeeds, checkGraphDim, checkGraphMetadata, requireGraphValue, type InputErrorHint } from './graph-checks.js';
+import { modelFilesFromWeights } from './graph-from-weights.js';
 import type { PretrainedConfig } from './pretrained-config.js';
 
 /** Where files come from (hub options) and how the graph runs (session options). */
@@ -30,14 +32,21 @@ export function openRepo(source: string | ModelRepo, options: HubOptions): Model
   return typeof source === 'string' ? openModelRepo(source, options) : source;
 }
 
-/** Creates the session for `config`'s model from `repo` and builds `modelClass` on it; the session is released if that fails. */
+/**
+ * Creates the session for `config`'s model from `repo` (its ONNX file, or the graph built from its weights,
+ * as `options.source` says) and builds `modelClass` on it; the session is released if that fails.
+ */
 export async function loadModel<M, C extends VisionConfig>(
   modelClass: ModelClass<M, C>,
   repo: ModelRepo,
   config: C,
   options: FromPretrainedOptions,
 ): Promise<M> {
-  const session = await createInferenceSession(repo, options, modelClass.gpuOutputs);
+  const architecture = modelClass.architecture;
+  const session = await createInferenceSession(repo, options, modelClass.gpuOutputs, {
+    fromWeights: (dtype) => modelFilesFromWeights(repo, config, architecture, dtype, options),
+    checkGraph: (graph, file) => checkGraphMetadata(readGraphMetadata(graph), file, config.modelType, architecture),
+  });
   try {
     return new modelClass(config, session);
   } catch (error) {
