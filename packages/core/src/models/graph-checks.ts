@@ -59,6 +59,17 @@ export function checkGraphDim(value: ValueMetadata, axis: number, expected: numb
   }
 }
 
+/** Fails with INVALID_CONFIG when the graph leaves one of `axes` of `value` dynamic although config.json fixes it. */
+export function checkFixedGraphDims(value: ValueMetadata, axes: readonly number[], configSays: string): void {
+  const dynamic = axes.filter((axis) => typeof value.dims.at(axis) !== 'number');
+  if (dynamic.length === 0) return;
+  throw new RetinaError(
+    'INVALID_CONFIG',
+    `config.json says ${configSays}, a model of fixed input size, but the graph's ${value.name} has shape ${formatDims(value.dims)} ` +
+      '(any size there, as in a BiT graph): config.json and the ONNX file do not belong together.',
+  );
+}
+
 /** Extra words for an input error: `why` follows "for this model", `fix` ends the message. */
 export interface InputErrorHint {
   readonly why?: string;

@@ -4,8 +4,8 @@ import { createInferenceSession, type CreateSessionOptions } from '../session/cr
 import type { InferenceSession } from '../session/inference-session.js';
 import type { Tensor } from '../tensor.js';
 import { readGraphMetadata } from '../graph/graph-metadata.js';
-import { checkFeeds, checkGraphDim, checkGraphMetadata, requireGraphValue, type InputErrorHint } from './graph-checks.js';
-import { modelFilesFromWeights } from './graph-from-weights.js';
+import { checkFeeds, checkFixedGraphDims, checkGraphDim, checkGraphMetadata, requireGraphValue, type InputErrorHint } from './graph-checks.js';
+import { graphBuilderOf, modelFilesFromWeights } from './graph-from-weights.js';
 import type { PretrainedConfig } from './pretrained-config.js';
 
 /** Where files come from (hub options) and how the graph runs (session options). */
@@ -43,8 +43,9 @@ export async function loadModel<M, C extends VisionConfig>(
   options: FromPretrainedOptions,
 ): Promise<M> {
   const architecture = modelClass.architecture;
+  const buildGraph = await graphBuilderOf(config.modelType);
   const session = await createInferenceSession(repo, options, modelClass.gpuOutputs, {
-    fromWeights: (dtype) => modelFilesFromWeights(repo, config, architecture, dtype, options),
+    ...(buildGraph && { fromWeights: (dtype) => modelFilesFromWeights(repo, config, architecture, buildGraph, dtype, options) }),
     checkGraph: (graph, file) => checkGraphMetadata(readGraphMetadata(graph), file, config.modelType, architecture),
   });
   try {
@@ -86,6 +87,8 @@ export abstract class PreTrainedModel<C extends VisionConfig = VisionConfig> {
     const pixelValues = this.requireInput('pixel_values');
     checkGraphDim(pixelValues, 1, config.numChannels, `num_channels ${config.numChannels}`);
     if (config.imageSize !== undefined) {
+      // Fixed-size families' graphs are fixed to image_size; one that takes any size is another family's (BiT's).
+      checkFixedGraphDims(pixelValues, [2, 3], `model_type "${config.modelType}" with image_size ${config.imageSize}`);
       checkGraphDim(pixelValues, 2, config.imageSize, `image_size ${config.imageSize}`);
       checkGraphDim(pixelValues, 3, config.imageSize, `image_size ${config.imageSize}`);
     }

@@ -96,14 +96,20 @@ async function readModelFiles(
   return { file, location: repo.location, graph, externalData };
 }
 
-async function builtModelFiles(sources: GraphSources, dtype: InferenceSession.ModelDtype, location: string): Promise<ModelFiles> {
+/** The graph built from the weights; `missingFile` is the ONNX file "auto" looked for first, for the message. */
+async function builtModelFiles(sources: GraphSources, dtype: InferenceSession.ModelDtype, location: string, missingFile?: string): Promise<ModelFiles> {
   if (!sources.fromWeights) {
-    throw new RetinaError('INVALID_ARGUMENT', `source "weights" needs a model class that builds its graph; load the model with fromPretrained (${location}).`);
+    throw new RetinaError('UNSUPPORTED_MODEL', `Retina cannot build this model's graph from weights yet; ${location} needs its ONNX file (source "onnx").`);
   }
   if (dtype === 'q8') {
     throw new RetinaError('INVALID_ARGUMENT', `dtype "q8" needs onnx/model_quantized.onnx in ${location}; a graph built from the weights is fp32 or fp16.`);
   }
-  return sources.fromWeights(dtype);
+  try {
+    return await sources.fromWeights(dtype);
+  } catch (error) {
+    if (missingFile === undefined || !isFileNotFound(error)) throw error;
+    throw new RetinaError('FILE_NOT_FOUND', `${location} has no ${missingFile}, nor weights to build the graph from. ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /**
@@ -133,6 +139,6 @@ export async function createInferenceSession(
   const optional = source === 'auto' && options.modelFile === undefined && sources.fromWeights !== undefined;
   const files =
     (source === 'weights' ? undefined : await readModelFiles(repo, file, factory.loadsFromPath, options, optional, sources)) ??
-    (await builtModelFiles(sources, dtype, repo.location));
+    (await builtModelFiles(sources, dtype, repo.location, source === 'auto' ? file : undefined));
   return factory.create(files);
 }
