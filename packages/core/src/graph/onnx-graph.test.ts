@@ -61,10 +61,10 @@ function expected(x: Float32Array): number[] {
 
 async function session(built: BuiltGraph, runtime: 'node' | 'web'): Promise<InferenceSession> {
   const model = { file: 'built', location: 'memory', graph: built.graph, externalData: built.externalData };
-  if (runtime === 'web') return createOnnxruntimeWebSession(model, { reason: 'test', numThreads: 1 });
+  if (runtime === 'web') return createOnnxruntimeWebSession(model, { reason: 'test', numThreads: 1, logLevel: 'error' });
   const node = await importOnnxruntimeNode();
   if (!('runtime' in node)) throw new Error(node.unavailable);
-  return createOnnxruntimeNodeSession(node.runtime, model, { reason: 'test', numThreads: 1 });
+  return createOnnxruntimeNodeSession(node.runtime, model, { reason: 'test', numThreads: 1, logLevel: 'error' });
 }
 
 const x = Float32Array.from({ length: 2 * IN }, (_, i) => Math.sin(i + 1) * 3);

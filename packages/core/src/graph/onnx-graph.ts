@@ -275,7 +275,7 @@ function attribute(name: string, value: AttributeValue): Uint8Array {
   if ('float' in value) return typed(ATTRIBUTE_TYPE.float, floatField(ATTRIBUTE.f, value.float));
   if ('floats' in value) return typed(ATTRIBUTE_TYPE.floats, ...value.floats.map((f) => floatField(ATTRIBUTE.floats, f)));
   const { type, dims, bytes } = value.tensor;
-  return typed(ATTRIBUTE_TYPE.tensor, lengthDelimitedField(ATTRIBUTE.t, tensorProto({ name: '', type, dims, data: bytes }, (location) => location)));
+  return typed(ATTRIBUTE_TYPE.tensor, lengthDelimitedField(ATTRIBUTE.tensor, tensorProto({ name: '', type, dims, data: bytes }, (location) => location)));
 }
 
 function isNumberList(value: AttributeValue): value is readonly number[] {
