@@ -1,6 +1,15 @@
 // Field numbers and enums of onnx.proto, for the messages Retina reads, rewrites or builds without a schema compiler.
 
-export const MODEL = { irVersion: 1, producerName: 2, producerVersion: 3, graph: 7, opsetImport: 8, metadataProps: 14, trainingInfo: 20, functions: 25 } as const;
+export const MODEL = {
+  irVersion: 1,
+  producerName: 2,
+  producerVersion: 3,
+  graph: 7,
+  opsetImport: 8,
+  metadataProps: 14,
+  trainingInfo: 20,
+  functions: 25,
+} as const;
 export const OPERATOR_SET_ID = { domain: 1, version: 2 } as const;
 export const GRAPH = { node: 1, name: 2, initializer: 5, input: 11, output: 12, sparseInitializer: 15 } as const;
 export const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 } as const;

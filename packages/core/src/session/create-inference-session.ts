@@ -99,18 +99,33 @@ async function readModelFiles(
 }
 
 /** The graph built from the weights; `missingFile` is the ONNX file "auto" looked for first, for the message. */
-async function builtModelFiles(sources: GraphSources, dtype: InferenceSession.ModelDtype, location: string, missingFile?: string): Promise<ModelFiles> {
+async function builtModelFiles(
+  sources: GraphSources,
+  dtype: InferenceSession.ModelDtype,
+  location: string,
+  missingFile?: string,
+): Promise<ModelFiles> {
   if (!sources.fromWeights) {
-    throw new RetinaError('UNSUPPORTED_MODEL', `Retina cannot build this model's graph from weights yet; ${location} needs its ONNX file (source "onnx").`);
+    throw new RetinaError(
+      'UNSUPPORTED_MODEL',
+      `Retina cannot build this model's graph from weights yet; ${location} needs its ONNX file (source "onnx").`,
+    );
   }
   if (dtype === 'q8') {
-    throw new RetinaError('INVALID_ARGUMENT', `dtype "q8" needs onnx/model_quantized.onnx in ${location}; a graph built from the weights is fp32 or fp16.`);
+    throw new RetinaError(
+      'INVALID_ARGUMENT',
+      `dtype "q8" needs onnx/model_quantized.onnx in ${location}; a graph built from the weights is fp32 or fp16.`,
+    );
   }
   try {
     return await sources.fromWeights(dtype);
   } catch (error) {
     if (missingFile === undefined || !isFileNotFound(error)) throw error;
-    throw new RetinaError('FILE_NOT_FOUND', `${location} has no ${missingFile}, nor weights to build the graph from. ${(error as Error).message}`, { cause: error });
+    throw new RetinaError(
+      'FILE_NOT_FOUND',
+      `${location} has no ${missingFile}, nor weights to build the graph from. ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 

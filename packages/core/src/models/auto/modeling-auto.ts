@@ -25,7 +25,9 @@ export interface AutoModelClass<M> {
   modelClassFor(config: AutoConfigType): AnyModelClass<M>;
 }
 
-const ALL_CLASSES: ModelClassesByType<AutoModelType> = Object.fromEntries(MODEL_FAMILIES.map((family) => [family.modelType, family.modelClasses]));
+const ALL_CLASSES: ModelClassesByType<AutoModelType> = Object.fromEntries(
+  MODEL_FAMILIES.map((family) => [family.modelType, family.modelClasses]),
+);
 
 /** The classes of `architectures` (e.g. "BitForImageClassification") from the family registry; `M` is their instance type. */
 function classesOf<M>(...architectures: string[]): ModelClassesByType<M> {
@@ -81,7 +83,10 @@ export const AutoModel = defineAutoModel<AutoModelType>('AutoModel', ALL_CLASSES
 
 export const AutoModelForImageClassification = defineAutoModel<
   BitForImageClassification | BeitForImageClassification | ViTHybridForImageClassification
->('AutoModelForImageClassification', classesOf('BitForImageClassification', 'BeitForImageClassification', 'ViTHybridForImageClassification'));
+>(
+  'AutoModelForImageClassification',
+  classesOf('BitForImageClassification', 'BeitForImageClassification', 'ViTHybridForImageClassification'),
+);
 
 export const AutoModelForSemanticSegmentation = defineAutoModel<BeitForSemanticSegmentation>(
   'AutoModelForSemanticSegmentation',
