@@ -12,6 +12,8 @@ import { packSafetensors, rawSafetensorsHeader } from '../testing/safetensors-fi
 import { readCheckpoint } from '../weights/read-checkpoint.js';
 import { AutoConfig } from './auto/configuration-auto.js';
 import { AutoModelForImageClassification } from './auto/modeling-auto.js';
+import { bitOutputSize } from './bit/bit-encoder-graph.js';
+import { BitConfig } from './bit/configuration-bit.js';
 import { buildBitGraph } from './bit/graph-bit.js';
 import { buildViTHybridGraph } from './vit-hybrid/graph-vit-hybrid.js';
 
@@ -54,6 +56,23 @@ describe('graphs built from weights', () => {
     const handedOver = built.externalData.find((file) => file.path === 'model.safetensors');
     expect(handedOver?.data).toBe(checkpoint.files[0]!.bytes);
   });
+});
+
+describe('bitOutputSize', () => {
+  it.each(['bit-backbone', 'bit-bottleneck-same-cls', 'bit-feature', 'bit-preact-cls'])(
+    'gives the height and width of %s outputs in every case',
+    (model) => {
+      const config = new BitConfig(readJson('models', model, 'config.json'));
+      for (const { inputs, outputs } of readGolden(model).cases) {
+        const [, , height, width] = inputs.pixel_values!.shape;
+        for (const [name, { shape }] of Object.entries(outputs)) {
+          if (shape.length !== 4 || name === 'pooler_output') continue;
+          const stage = name === 'last_hidden_state' ? config.depths.length : config.outIndices[Number(name.split('.')[1])]!;
+          expect([bitOutputSize(config, height!, stage), bitOutputSize(config, width!, stage)], `${model} ${name}`).toEqual(shape.slice(2));
+        }
+      }
+    },
+  );
 });
 
 /** bit-preact-cls's tensors, to rewrite into a bad checkpoint. */
@@ -123,6 +142,19 @@ describe('bad checkpoints and configs', () => {
       expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(message) }),
     );
     await expectNextLoadWorks();
+  });
+
+  it('refuses a ViT-Hybrid backbone_featmap_shape that image_size does not give', async () => {
+    const config = { ...readJson<Record<string, unknown>>('models', 'vit-hybrid-cls', 'config.json'), image_size: 32 };
+    const repo = repoWithFiles(fixtureRepo('vit-hybrid-cls'), { 'config.json': config });
+    await expect(
+      autoClassFor('ViTHybridForImageClassification').fromPretrained(repo, { device: 'cpu', source: 'weights' }),
+    ).rejects.toThrow(
+      expect.objectContaining({
+        code: 'INVALID_CONFIG',
+        message: expect.stringMatching(/backbone_featmap_shape \[1,64,4,4\].*2x2 feature maps of image_size 32/),
+      }),
+    );
   });
 
   it('refuses a checkpoint of another model_type', async () => {
