@@ -82,7 +82,7 @@ export {
 } from './hub/index.js';
 
 // Checkpoints (model.safetensors, pytorch_model.bin)
-export { parseSafetensors, readCheckpoint, type Checkpoint, type WeightDtype, type WeightTensor } from './weights/index.js';
+export { parsePytorchBin, parseSafetensors, readCheckpoint, type Checkpoint, type WeightDtype, type WeightTensor } from './weights/index.js';
 
 // Pipelines
 export { pipeline, type PipelineOptions, type PipelineTask, type PipelinesByTask } from './pipelines/pipeline.js';

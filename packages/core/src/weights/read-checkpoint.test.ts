@@ -9,6 +9,7 @@ import { readCheckpoint } from './read-checkpoint.js';
 
 const MODEL = 'beit-seg';
 const SHARDS = ['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors'];
+const BIN_SHARD = 'pytorch_model-00001-of-00001.bin';
 
 /** The fixture's tensors as the test reads them from the header: name → dtype, shape, bytes. */
 function fixtureTensors() {
@@ -38,6 +39,9 @@ describe('readCheckpoint', () => {
     await cp(join(folder('sharded'), SHARDS[0]!), join(folder('missing-shard'), SHARDS[0]!));
     await writeFile(join(folder('missing-shard'), 'model.safetensors.index.json'), JSON.stringify({ weight_map: weightMap }));
     await cp(folder('sharded'), folder('wrong-shard'), { recursive: true });
+    await cp(fixturePath('models', MODEL, 'pytorch_model.bin'), join(folder('bin-only'), 'pytorch_model.bin'));
+    await cp(fixturePath('models', MODEL, 'pytorch_model.bin'), join(folder('bin-sharded'), BIN_SHARD));
+    await writeFile(join(folder('bin-sharded'), 'pytorch_model.bin.index.json'), JSON.stringify({ weight_map: Object.fromEntries(tensors.map(({ name }) => [name, BIN_SHARD])) }));
     const swapped = { ...weightMap, [tensors[0]!.name]: SHARDS[1] };
     await writeFile(join(folder('wrong-shard'), 'model.safetensors.index.json'), JSON.stringify({ weight_map: swapped }));
   });
@@ -69,6 +73,20 @@ describe('readCheckpoint', () => {
       expect([tensor.shape, tensor.file]).toEqual([shape, SHARDS[i < half ? 0 : 1]]);
       expect(Buffer.from(tensor.data).equals(Buffer.from(bytes))).toBe(true);
     });
+  });
+
+  it.each([
+    ['bin-only', 'pytorch_model.bin'],
+    ['bin-sharded', BIN_SHARD],
+  ])('reads pytorch weights when there is no safetensors file (%s)', async (name, file) => {
+    const checkpoint = await readCheckpoint(openModelRepo(folder(name)));
+    expect(checkpoint.files.map((entry) => entry.name)).toEqual([file]);
+    expect(checkpoint.metadata).toEqual({});
+    for (const { name: tensorName, shape, bytes } of fixtureTensors()) {
+      const tensor = checkpoint.tensors.get(tensorName)!;
+      expect([tensor.shape, tensor.file]).toEqual([shape, file]);
+      expect(Buffer.from(tensor.data).equals(Buffer.from(bytes))).toBe(true);
+    }
   });
 
   it('names a missing shard, then reads the next checkpoint', async () => {
