@@ -34,7 +34,7 @@ function fakeCheckpoint(): Checkpoint {
     map.set(`model.${name}`, { name: `model.${name}`, dtype: 'float32', shape, data, file: 'model.safetensors', fileOffset: offset });
     offset += values.byteLength;
   }
-  return { tensors: map, files: [{ name: 'model.safetensors', bytes }] };
+  return { tensors: map, files: [{ name: 'model.safetensors', bytes }], metadata: {} };
 }
 
 function build(type: ComputeType, externalDataFile?: string): BuiltGraph {
