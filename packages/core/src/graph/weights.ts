@@ -85,6 +85,11 @@ export class ModelWeights {
     );
   }
 
+  /** The heads' weights (a head's "layernorm", "classifier", ...): names as they are, never under the base prefix. */
+  head(): ModelWeights {
+    return new ModelWeights(this.#checkpoint, { basePrefix: '', type: this.type, where: this.#where, scope: this.#scope });
+  }
+
   has(name: string): boolean {
     return this.#find(name) !== undefined;
   }
@@ -93,9 +98,10 @@ export class ModelWeights {
   tensor(name: string, shape: readonly number[], configField: string): WeightTensor {
     const tensor = this.#find(name);
     if (!tensor) {
+      const names = this.#basePrefix ? `"${this.#basePrefix}.${this.#scope}${name}" (nor "${this.#scope}${name}")` : `"${this.#scope}${name}"`;
       throw new RetinaError(
         'MODEL_LOAD_FAILED',
-        `The checkpoint in ${this.#where} has no tensor "${this.#basePrefix}.${this.#scope}${name}" (nor "${this.#scope}${name}"), which config.json's ` +
+        `The checkpoint in ${this.#where} has no tensor ${names}, which config.json's ` +
           `${configField} implies. Are config.json and the weights from the same model?`,
       );
     }
@@ -134,6 +140,7 @@ export class ModelWeights {
 
   #find(name: string): WeightTensor | undefined {
     const scoped = this.#scope + name;
+    if (!this.#basePrefix) return this.#checkpoint.tensors.get(scoped);
     return this.#checkpoint.tensors.get(`${this.#basePrefix}.${scoped}`) ?? this.#checkpoint.tensors.get(scoped);
   }
 }
