@@ -1,4 +1,4 @@
-import type { Checkpoint } from './checkpoint.js';
+import type { Checkpoint } from '../weights/weight-tensor.js';
 import type { BuiltGraph } from './onnx-graph.js';
 import type { ComputeType } from './weights.js';
 

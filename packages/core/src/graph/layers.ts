@@ -1,5 +1,6 @@
 // Layers that several families' graphs share, on onnxruntime's fused operators where both its WebGPU
 // and WebAssembly (CPU) providers have them.
+import { RetinaError } from '../errors.js';
 import { DATA_TYPE } from '../hub/onnx-fields.js';
 import { float, MICROSOFT_DOMAIN, type Dim, type OnnxGraph } from './onnx-graph.js';
 import { transpose2d, type ComputeType, type ModelWeights } from './weights.js';
@@ -27,6 +28,19 @@ export function linear(
   if (scale === undefined) return graph.op('Add', [product, weights.initializer(graph, `${prefix}.bias`, [outFeatures], configField)]);
   const bias = Float32Array.from(weights.floats(`${prefix}.bias`, [outFeatures], configField), (value, i) => value * factor(i));
   return graph.op('Add', [product, weights.computed(graph, `${prefix}.bias.scaled`, [outFeatures], bias)]);
+}
+
+/** A PyTorch Linear on a 2-D input [rows, in] as Gemm with transB: the checkpoint's [out, in] weight is used as it is. */
+export function gemm(
+  graph: OnnxGraph,
+  weights: ModelWeights,
+  x: string,
+  prefix: string,
+  [inFeatures, outFeatures]: readonly [number, number],
+  configField: string,
+): string {
+  const weight = weights.initializer(graph, `${prefix}.weight`, [outFeatures, inFeatures], configField);
+  return graph.op('Gemm', [x, weight, weights.initializer(graph, `${prefix}.bias`, [outFeatures], configField)], { transB: 1 });
 }
 
 /** PyTorch LayerNorm over the last axis (`weight`, `bias` [size] at `prefix`) as one LayerNormalization. */
@@ -60,4 +74,39 @@ export function floatInput(graph: OnnxGraph, name: string, dims: readonly Dim[],
 /** `value` (of the compute type) as the float32 graph output `name`. */
 export function floatOutput(graph: OnnxGraph, value: string, name: string, dims: readonly Dim[], type: ComputeType): void {
   graph.output(type === 'float32' ? value : graph.op('Cast', [value], { to: DATA_TYPE.float32 }), name, 'float32', dims);
+}
+
+/** Transformers' ACT2FN activations that graphs support, by config name (`hidden_act`). */
+const ACTIVATIONS: Readonly<Record<string, (graph: OnnxGraph, x: string) => string>> = {
+  relu: (graph, x) => graph.op('Relu', [x]),
+  gelu: gelu,
+  // The tanh approximation, which onnxruntime fuses as FastGelu.
+  gelu_new: (graph, x) => graph.op('FastGelu', [x], {}, MICROSOFT_DOMAIN),
+  gelu_pytorch_tanh: (graph, x) => graph.op('FastGelu', [x], {}, MICROSOFT_DOMAIN),
+  silu: (graph, x) => graph.op('Mul', [x, graph.op('Sigmoid', [x])]),
+  swish: (graph, x) => graph.op('Mul', [x, graph.op('Sigmoid', [x])]),
+  sigmoid: (graph, x) => graph.op('Sigmoid', [x]),
+  tanh: (graph, x) => graph.op('Tanh', [x]),
+  linear: (_, x) => x,
+};
+
+/** Fails with INVALID_CONFIG naming `configField` (e.g. "hidden_act") unless `name` is an activation graphs support. */
+export function checkActivation(name: string, configField: string): void {
+  if (!Object.hasOwn(ACTIVATIONS, name)) {
+    throw new RetinaError(
+      'INVALID_CONFIG',
+      `config.json: ${configField} "${name}" is not supported for running from weights; supported: ${Object.keys(ACTIVATIONS).join(', ')}.`,
+    );
+  }
+}
+
+/** The activation `name` (checked with {@link checkActivation}) applied to `x`. */
+export function activation(graph: OnnxGraph, x: string, name: string, configField: string): string {
+  checkActivation(name, configField);
+  return ACTIVATIONS[name]!(graph, x);
+}
+
+/** INVALID_CONFIG for a config value the reference accepts but graph builders do not. */
+export function unsupportedOption(configField: string, value: unknown, why: string): RetinaError {
+  return new RetinaError('INVALID_CONFIG', `config.json: ${configField} ${JSON.stringify(value)} is not supported for running from weights: ${why}.`);
 }

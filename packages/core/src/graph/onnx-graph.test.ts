@@ -6,7 +6,7 @@ import type { InferenceSession } from '../session/inference-session.js';
 import { createOnnxruntimeNodeSession, importOnnxruntimeNode } from '../session/onnxruntime-node-session.js';
 import { createOnnxruntimeWebSession } from '../session/onnxruntime-web-session.js';
 import { Tensor } from '../tensor.js';
-import type { Checkpoint, WeightTensor } from './checkpoint.js';
+import type { Checkpoint, WeightTensor } from '../weights/weight-tensor.js';
 import { graphMetadata } from './graph-builder.js';
 import { readGraphMetadata } from './graph-metadata.js';
 import { floatInput, floatOutput, layerNorm, linear } from './layers.js';

@@ -3,7 +3,7 @@
 // the compute dtype, uncopied when they need no change.
 import { RetinaError } from '../errors.js';
 import { fromFloat16Bits, toFloat16Bits } from '../session/float16.js';
-import type { Checkpoint, WeightTensor } from './checkpoint.js';
+import type { Checkpoint, WeightTensor } from '../weights/weight-tensor.js';
 import type { OnnxGraph } from './onnx-graph.js';
 
 export type ComputeType = 'float32' | 'float16';
@@ -123,14 +123,17 @@ export class ModelWeights {
     return tensor;
   }
 
-  /** The weight as it is, as an initializer of the compute type: external data into the checkpoint bytes when no conversion is needed. */
-  initializer(graph: OnnxGraph, name: string, shape: readonly number[], configField: string): string {
+  /**
+   * The weight as it is, as an initializer of the compute type (of dims `dims`, same element count: e.g. a
+   * norm's [C] as [C, 1, 1]); external data into the checkpoint bytes when no conversion is needed.
+   */
+  initializer(graph: OnnxGraph, name: string, shape: readonly number[], configField: string, dims: readonly number[] = shape): string {
     const tensor = this.tensor(name, shape, configField);
     const fileBytes = this.#files.get(tensor.file);
     if (tensor.dtype === this.type && tensor.fileOffset !== undefined && fileBytes) {
-      return graph.externalInitializer(tensor.name, this.type, shape, tensor.file, fileBytes, tensor.fileOffset);
+      return graph.externalInitializer(tensor.name, this.type, dims, tensor.file, fileBytes, tensor.fileOffset);
     }
-    return this.computed(graph, tensor.name, shape, weightFloats(tensor));
+    return this.computed(graph, tensor.name, dims, weightFloats(tensor));
   }
 
   /** The float32 values of a weight, for precomputing. */

@@ -24,7 +24,11 @@ export async function readOnnxModel(
   file = 'onnx/model.onnx',
   options: ReadFileOptions = {},
 ): Promise<OnnxModelFiles> {
-  const model = await repo.bytes(file, options);
+  return readOnnxExternalData(repo, file, await repo.bytes(file, options), options);
+}
+
+/** The external weight files `model` (read from `file`) names, read from beside it. */
+export async function readOnnxExternalData(repo: ModelRepo, file: string, model: Uint8Array, options: ReadFileOptions = {}): Promise<OnnxModelFiles> {
   const locations = externalDataLocations(model);
   if (locations.length === 0) return { model };
   const folder = file.slice(0, file.lastIndexOf('/') + 1);

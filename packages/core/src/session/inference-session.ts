@@ -22,6 +22,9 @@ export namespace InferenceSession {
   /** Weights to load: onnx/model.onnx, onnx/model_fp16.onnx or onnx/model_quantized.onnx. */
   export type ModelDtype = 'fp32' | 'fp16' | 'q8';
 
+  /** Where the graph comes from: `onnx` the repo's ONNX file, `weights` built from its checkpoint, `auto` the file when present. */
+  export type ModelSource = 'auto' | 'onnx' | 'weights';
+
   export type Runtime = 'onnxruntime-node' | 'onnxruntime-web';
 
   export interface Backend {
@@ -44,6 +47,11 @@ export namespace InferenceSession {
     device?: Device;
     /** Default `fp32`. */
     dtype?: ModelDtype;
+    /**
+     * Default `auto`: `onnx/model.onnx` (or the file `dtype` picks) when the repo has it, else the graph
+     * built from config.json and the checkpoint (model.safetensors or pytorch_model.bin).
+     */
+    source?: ModelSource;
     /**
      * Graph file inside the model repo, overriding the one `dtype` picks; its external data is read from
      * `<modelFile>.data` when that file exists.

@@ -1,0 +1,22 @@
+import type { GraphBuilder } from '../graph/graph-builder.js';
+import type { ImageProcessor } from '../processors/image-processor.js';
+import type { PretrainedConfig } from './pretrained-config.js';
+import type { ModelClass } from './pretrained-model.js';
+
+/**
+ * Everything Retina knows about one model family, in one entry (models/<family>/family-<family>.ts):
+ * auto/ picks configs, processors and model classes from these entries, and loading builds graphs with
+ * `buildGraph`. A family without `buildGraph` runs from ONNX files only.
+ */
+export interface ModelFamily<C extends PretrainedConfig = any> {
+  /** config.json's `model_type`. */
+  readonly modelType: string;
+  readonly configClass: new (json: unknown) => C;
+  /** The Transformers class name preprocessor_config.json gives in `image_processor_type`. */
+  readonly processorName: string;
+  readonly processorClass: new (config: Record<string, unknown>) => ImageProcessor;
+  /** Every head; the first is the bare model, built when config.json's `architectures` names none. */
+  readonly modelClasses: readonly ModelClass<any, any>[];
+  /** Builds the ONNX graph of any of `modelClasses` from config.json and the checkpoint. */
+  readonly buildGraph?: GraphBuilder<C>;
+}

@@ -1,0 +1,14 @@
+import type { ModelFamily } from '../model-family.js';
+import { ViTHybridConfig } from './configuration-vit-hybrid.js';
+import { buildViTHybridGraph } from './graph-vit-hybrid.js';
+import { ViTHybridImageProcessor } from './image-processing-vit-hybrid.js';
+import { ViTHybridForImageClassification, ViTHybridModel } from './modeling-vit-hybrid.js';
+
+export const vitHybridFamily = {
+  modelType: ViTHybridConfig.modelType,
+  configClass: ViTHybridConfig,
+  processorName: 'ViTHybridImageProcessor',
+  processorClass: ViTHybridImageProcessor,
+  modelClasses: [ViTHybridModel, ViTHybridForImageClassification],
+  buildGraph: buildViTHybridGraph,
+} as const satisfies ModelFamily<ViTHybridConfig>;
