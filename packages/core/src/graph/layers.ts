@@ -22,7 +22,7 @@ export function linear(
   const { scale } = options;
   const factor = (output: number) => (scale === undefined ? 1 : typeof scale === 'number' ? scale : scale[output]!);
   const values = transpose2d(weights.floats(`${prefix}.weight`, [outFeatures, inFeatures], configField), outFeatures, inFeatures);
-  if (scale !== undefined) values.forEach((value, i) => (values[i] = value * factor(i % outFeatures)));
+  if (scale !== undefined) for (let i = 0; i < values.length; i++) values[i] = values[i]! * factor(i % outFeatures);
   const product = graph.op('MatMul', [x, weights.computed(graph, `${prefix}.weight.T`, [inFeatures, outFeatures], values)]);
   if (options.bias === false) return product;
   if (scale === undefined) return graph.op('Add', [product, weights.initializer(graph, `${prefix}.bias`, [outFeatures], configField)]);
