@@ -251,7 +251,8 @@ class Unpickler {
         return;
       case Op.APPENDS: {
         const items = this.popMark();
-        this.list(this.top()).push(...items);
+        const list = this.list(this.top());
+        for (const item of items) list.push(item); // not push(...items): a long batch would overflow the call stack
         return;
       }
       case Op.SETITEM: {

@@ -164,6 +164,8 @@ function toWeightTensor(name: string, tensor: PickledTensor, bytesOf: (storage: 
     const data = source.subarray(offset * itemBytes, (offset + count) * itemBytes);
     return entry.method === 0 ? { name, dtype, shape, data, file, fileOffset: entry.dataOffset + offset * itemBytes } : { name, dtype, shape, data, file };
   }
+  // A view with more elements than its storage repeats elements (stride 0): expanding it could take any amount of memory.
+  if (count > storageCount) throw notStateDict(file, `tensor "${name}" repeats elements of its storage (stride [${stride.join(', ')}]); save it with .contiguous()`);
   return { name, dtype, shape, data: copyInCOrder(source, itemBytes, offset, size, stride), file };
 }
 
@@ -177,7 +179,7 @@ function checkByteOrder(bytes: Uint8Array, entry: ZipEntry | undefined, file: st
 
 function describe(value: unknown): string {
   if (value === null) return 'None';
-  if (Array.isArray(value)) return `a tuple or list (${JSON.stringify(value, (_, item: unknown) => (typeof item === 'bigint' ? String(item) : item)).slice(0, 80)})`;
+  if (Array.isArray(value)) return `a tuple or list of ${value.length} items`;
   if (value instanceof Map) return 'a dict';
   if (value instanceof PickleCallable) return `the function ${value.qualifiedName}`;
   if (value instanceof PickledTensor) return 'a tensor';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openModelRepo } from '../hub/open-model-repo.js';
 import { fixturePath, readBytes } from '../testing/fixtures.js';
+import { sendFile, startTestServer } from '../testing/test-http-server.js';
 import { packSafetensors, rawSafetensorsHeader } from '../testing/safetensors-file.js';
 import { readCheckpoint } from './read-checkpoint.js';
 
@@ -89,6 +90,23 @@ describe('readCheckpoint', () => {
     }
   });
 
+  it('looks the files up on the hub in Transformers\' order, reading pytorch_model.bin when safetensors are missing', async () => {
+    const root = fixturePath('models');
+    const server = await startTestServer((path, request, response) => {
+      const [, , model, , , file] = path.split('/'); // /test-org/<model>/resolve/main/<file>
+      return file !== 'model.safetensors' && sendFile(root, `${model}/${file}`, request, response);
+    });
+    try {
+      const repo = openModelRepo(`test-org/${MODEL}`, { remoteHost: server.url, allowLocalModels: false });
+      const checkpoint = await readCheckpoint(repo);
+      const base = `/test-org/${MODEL}/resolve/main`;
+      expect(server.requests).toEqual([`GET ${base}/model.safetensors`, `GET ${base}/model.safetensors.index.json`, `GET ${base}/pytorch_model.bin`]);
+      for (const { name, bytes } of fixtureTensors()) expect(Buffer.from(checkpoint.tensors.get(name)!.data).equals(Buffer.from(bytes))).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('names a missing shard, then reads the next checkpoint', async () => {
     await expect(readCheckpoint(openModelRepo(folder('missing-shard')))).rejects.toMatchObject({
       code: 'FILE_NOT_FOUND',
@@ -101,6 +119,15 @@ describe('readCheckpoint', () => {
     await expect(readCheckpoint(openModelRepo(folder('wrong-shard')))).rejects.toMatchObject({
       code: 'MODEL_LOAD_FAILED',
       message: expect.stringMatching(/does not match its shards: it puts tensor ".+" in model-00002-of-00002\.safetensors, which does not hold it/),
+    });
+  });
+
+  it('rejects an aborted read with the AbortError, not as a missing file', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(readCheckpoint(openModelRepo(fixturePath('models', MODEL)), { signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+      message: expect.stringContaining('model.safetensors'),
     });
   });
 
