@@ -36,8 +36,8 @@ afterAll(() => {
   console.table(maxAbsDiffs);
 });
 
-it('covers the BiT and ViT-Hybrid fixtures', () => {
-  expect(buildable).toEqual(expect.arrayContaining(['bit-backbone', 'bit-bottleneck-same-cls', 'bit-feature', 'bit-preact-cls', 'vit-hybrid-cls', 'vit-hybrid-feature']));
+it('covers the BiT, BEiT and ViT-Hybrid fixtures', () => {
+  expect(buildable).toEqual(expect.arrayContaining(['beit-cls', 'beit-cls-abs', 'beit-feature', 'beit-mim', 'beit-seg', 'bit-backbone', 'bit-bottleneck-same-cls', 'bit-feature', 'bit-preact-cls', 'vit-hybrid-cls', 'vit-hybrid-feature']));
 });
 
 describe.each(BACKENDS)('graphs built from weights on $runtime ($device)', ({ runtime, device }) => {

@@ -1,7 +1,7 @@
 // The ONNX graph of a BEiT checkpoint, built from config.json and the weights (no export step).
 import { RetinaError } from '../../errors.js';
 import { computeType, graphMetadata, type GraphBuilder } from '../../graph/graph-builder.js';
-import { floatInput, floatOutput, linear } from '../../graph/layers.js';
+import { checkActivation, floatInput, floatOutput, gemm, linear, unsupportedOption } from '../../graph/layers.js';
 import { OnnxGraph, type Dim } from '../../graph/onnx-graph.js';
 import { ModelWeights } from '../../graph/weights.js';
 import type { BeitConfig } from './configuration-beit.js';
@@ -10,10 +10,6 @@ import { beitSegmentationHead } from './graph-beit-segmentation.js';
 
 const ARCHITECTURES = ['BeitModel', 'BeitForImageClassification', 'BeitForSemanticSegmentation', 'BeitForMaskedImageModeling'] as const;
 type BeitArchitecture = (typeof ARCHITECTURES)[number];
-
-function unsupported(option: string, why: string): RetinaError {
-  return new RetinaError('INVALID_CONFIG', `config.json: ${option} ${why}`);
-}
 
 /** Refuses what the graph cannot honour, naming the config option. */
 function checkConfig(config: BeitConfig, architecture: string): asserts architecture is BeitArchitecture {
@@ -24,24 +20,21 @@ function checkConfig(config: BeitConfig, architecture: string): asserts architec
     );
   }
   if (config.hiddenSize % config.numAttentionHeads !== 0) {
-    throw unsupported(
-      `"hidden_size" (${config.hiddenSize})`,
-      `must be a multiple of "num_attention_heads" (${config.numAttentionHeads}), as in Transformers.`,
-    );
+    throw unsupportedOption('hidden_size', config.hiddenSize, `it must be a multiple of num_attention_heads (${config.numAttentionHeads}), as in Transformers`);
   }
-  if (config.hiddenAct !== 'gelu') throw unsupported(`"hidden_act" "${config.hiddenAct}"`, 'is not supported: built graphs use "gelu" (erf).');
+  checkActivation(config.hiddenAct, 'hidden_act');
   const prunedHeads = config.json.pruned_heads;
   if (typeof prunedHeads === 'object' && prunedHeads !== null && Object.keys(prunedHeads).length > 0) {
-    throw unsupported('"pruned_heads"', 'is not supported: built graphs need every attention head. Export the pruned model to ONNX instead.');
+    throw unsupportedOption('pruned_heads', prunedHeads, 'built graphs have every attention head; export the pruned model to ONNX instead');
   }
   if (config.json.output_attentions === true) {
-    throw unsupported('"output_attentions" true', 'is not supported: built graphs do not output attention maps. Set it to false.');
+    throw unsupportedOption('output_attentions', true, 'built graphs do not output attention maps; set it to false');
   }
   if (architecture === 'BeitForMaskedImageModeling' && !config.useMaskToken) {
-    throw unsupported('"use_mask_token" false', 'leaves BeitForMaskedImageModeling without a mask token: it must be true.');
+    throw unsupportedOption('use_mask_token', false, 'BeitForMaskedImageModeling replaces masked patches by the mask token; it must be true');
   }
   if (architecture === 'BeitForImageClassification' && config.numLabels === 0) {
-    throw unsupported('"num_labels" 0', 'gives a classifier without classes: use BeitModel and its pooler_output instead.');
+    throw unsupportedOption('num_labels', 0, 'a classifier needs classes; use BeitModel and its pooler_output instead');
   }
 }
 
@@ -84,11 +77,7 @@ export const buildBeitGraph: GraphBuilder<BeitConfig> = (config, architecture, c
     output(pool(context, hidden, last), 'pooler_output', ['batch_size', hiddenSize]);
   } else if (architecture === 'BeitForImageClassification') {
     const pooled = pool(context, hidden, lastHiddenState());
-    const logits = graph.op('Gemm', [
-      pooled,
-      heads.initializer(graph, 'classifier.weight', [config.numLabels, hiddenSize], 'num_labels (id2label)'),
-      heads.initializer(graph, 'classifier.bias', [config.numLabels], 'num_labels (id2label)'),
-    ], { transB: 1 });
+    const logits = gemm(graph, heads, pooled, 'classifier', [hiddenSize, config.numLabels], 'num_labels (id2label)');
     output(logits, 'logits', ['batch_size', config.numLabels]);
   } else if (architecture === 'BeitForMaskedImageModeling') {
     const tokens = patches + 1;
