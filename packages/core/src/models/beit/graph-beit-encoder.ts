@@ -142,6 +142,11 @@ function encoderLayer(context: BeitBuildContext, x: string, layer: number): stri
   return graph.op('Add', [residual, projected]);
 }
 
+/** The patch tokens of hidden states [batch, N + 1, hidden]: [batch, N, hidden] without the [CLS] token. */
+export function patchTokens({ graph, config }: BeitBuildContext, x: string): string {
+  return graph.op('Slice', [x, graph.int64s([1]), graph.int64s([config.patchesPerSide ** 2 + 1]), graph.int64s([1])]);
+}
+
 /** Embeddings and every encoder layer; `boolMaskedPos` (bool [batch, N]) for masked image modeling. */
 export function beitEncoder(context: BeitBuildContext, pixelValues: string, boolMaskedPos?: string): BeitEncoderOutput {
   const hiddenStates = [embeddings(context, pixelValues, boolMaskedPos)];
