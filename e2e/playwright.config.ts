@@ -28,8 +28,8 @@ export default defineConfig<DeviceOptions>({
   projects: [
     {
       name: 'webgpu',
-      // Decoding images does not touch the GPU: the wasm project covers it.
-      testIgnore: 'image-decoding.spec.ts',
+      // Decoding images and reading checkpoints do not touch the GPU: the wasm project covers them.
+      testIgnore: ['image-decoding.spec.ts', 'checkpoint-loading.spec.ts'],
       use: {
         device: 'webgpu',
         launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] },

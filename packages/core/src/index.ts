@@ -81,8 +81,14 @@ export {
   type ReadFileOptions,
 } from './hub/index.js';
 
+// Graphs built from config.json and a checkpoint (no ONNX file needed)
+export { exportGraphFromWeights, type ExportedGraph, type ExportGraphOptions } from './models/export-graph.js';
+export { MODEL_FAMILIES } from './models/model-families.js';
+export type { ModelFamily } from './models/model-family.js';
+export { GRAPH_METADATA, type BuiltGraph, type GraphBuilder, type GraphBuildOptions } from './graph/index.js';
+
 // Checkpoints (model.safetensors, pytorch_model.bin)
-export { parseSafetensors, readCheckpoint, type Checkpoint, type WeightDtype, type WeightTensor } from './weights/index.js';
+export { parsePytorchBin, parseSafetensors, readCheckpoint, type Checkpoint, type WeightDtype, type WeightTensor } from './weights/index.js';
 
 // Pipelines
 export { pipeline, type PipelineOptions, type PipelineTask, type PipelinesByTask } from './pipelines/pipeline.js';

@@ -1,10 +1,10 @@
 import { RetinaError } from '../errors.js';
-import { canDecodeInBrowser, decodeInBrowser } from './browser-decode.js';
+import { canDecodeInBrowser, decodeInBrowser } from './browser/browser-decode.js';
 import type { DecodedFile } from './decoded-file.js';
 import { sniffImageFormat, unrecognisedFormatError } from './image-format.js';
-import { decodeJpeg } from './jpeg-decode.js';
+import { decodeJpeg } from './jpeg/jpeg-decode.js';
 import type { DecodeContext } from './load-options.js';
-import { decodePng } from './png-decode.js';
+import { decodePng } from './png/png-decode.js';
 
 /**
  * Decodes an encoded image file. PNG goes through Retina's exact decoder, which hands 8-bit gray

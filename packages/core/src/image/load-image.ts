@@ -1,5 +1,5 @@
 import { RetinaError } from '../errors.js';
-import { imageDataToImage, isCanvasImageInput, isImageData, readCanvasImageInput } from './canvas-input.js';
+import { imageDataToImage, isCanvasImageInput, isImageData, readCanvasImageInput } from './browser/canvas-input.js';
 import { decodeImageBytes } from './decode-bytes.js';
 import { applyExifOrientation } from './exif-orientation.js';
 import type { ImageInput, RawPixels } from './image-input.js';

@@ -6,19 +6,12 @@ import type { ModelFiles } from '../session/onnxruntime-session.js';
 import { readCheckpoint } from '../weights/read-checkpoint.js';
 import type { PretrainedConfig } from './pretrained-config.js';
 
-/** The graph builder of a model type's family; undefined when the family runs from ONNX files only. */
-export async function graphBuilderOf(modelType: string): Promise<GraphBuilder<PretrainedConfig> | undefined> {
-  // Imported when used: the registry imports every model class, and they import this module's importer.
-  const { familyOf } = await import('./model-families.js');
-  return familyOf(modelType)?.buildGraph as GraphBuilder<PretrainedConfig> | undefined;
-}
-
 /** Builds `architecture`'s graph for `config` from the checkpoint in `repo`. */
-export async function modelFilesFromWeights(
+export async function modelFilesFromWeights<C extends PretrainedConfig>(
   repo: ModelRepo,
-  config: PretrainedConfig,
+  config: C,
   architecture: string,
-  buildGraph: GraphBuilder<PretrainedConfig>,
+  buildGraph: GraphBuilder<C>,
   dtype: 'fp32' | 'fp16',
   options: ReadFileOptions,
 ): Promise<ModelFiles> {

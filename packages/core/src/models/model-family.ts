@@ -1,12 +1,11 @@
-import type { GraphBuilder } from '../graph/graph-builder.js';
 import type { ImageProcessor } from '../processors/image-processor.js';
 import type { PretrainedConfig } from './pretrained-config.js';
 import type { ModelClass } from './pretrained-model.js';
 
 /**
  * Everything Retina knows about one model family, in one entry (models/<family>/family-<family>.ts):
- * auto/ picks configs, processors and model classes from these entries, and loading builds graphs with
- * `buildGraph`. A family without `buildGraph` runs from ONNX files only.
+ * auto/ picks configs, processors and model classes from these entries. Each model class carries the
+ * family's graph builder as `static buildGraph` (see ModelClass); a family without one runs from ONNX files only.
  */
 export interface ModelFamily<C extends PretrainedConfig = any> {
   /** config.json's `model_type`. */
@@ -17,6 +16,4 @@ export interface ModelFamily<C extends PretrainedConfig = any> {
   readonly processorClass: new (config: Record<string, unknown>) => ImageProcessor;
   /** Every head; the first is the bare model, built when config.json's `architectures` names none. */
   readonly modelClasses: readonly ModelClass<any, any>[];
-  /** Builds the ONNX graph of any of `modelClasses` from config.json and the checkpoint. */
-  readonly buildGraph?: GraphBuilder<C>;
 }

@@ -5,7 +5,8 @@ import type { InferenceSession } from '../session/inference-session.js';
 import type { Tensor } from '../tensor.js';
 import { readGraphMetadata } from '../graph/graph-metadata.js';
 import { checkFeeds, checkFixedGraphDims, checkGraphDim, checkGraphMetadata, requireGraphValue, type InputErrorHint } from './graph-checks.js';
-import { graphBuilderOf, modelFilesFromWeights } from './graph-from-weights.js';
+import type { GraphBuilder } from '../graph/graph-builder.js';
+import { modelFilesFromWeights } from './graph-from-weights.js';
 import type { PretrainedConfig } from './pretrained-config.js';
 
 /** Where files come from (hub options) and how the graph runs (session options). */
@@ -26,6 +27,8 @@ export interface ModelClass<M = PreTrainedModel, C extends VisionConfig = Vision
   readonly configClass: ConfigClass<C>;
   /** Outputs a WebGPU session keeps in GPU memory for post-processing there (`forward` still reads them back). */
   readonly gpuOutputs?: readonly string[];
+  /** The family's graph builder, to run a checkpoint without an ONNX file; absent: ONNX files only. */
+  readonly buildGraph?: GraphBuilder<C>;
 }
 
 export function openRepo(source: string | ModelRepo, options: HubOptions): ModelRepo {
@@ -43,7 +46,7 @@ export async function loadModel<M, C extends VisionConfig>(
   options: FromPretrainedOptions,
 ): Promise<M> {
   const architecture = modelClass.architecture;
-  const buildGraph = await graphBuilderOf(config.modelType);
+  const { buildGraph } = modelClass;
   const session = await createInferenceSession(repo, options, modelClass.gpuOutputs, {
     ...(buildGraph && { fromWeights: (dtype) => modelFilesFromWeights(repo, config, architecture, buildGraph, dtype, options) }),
     checkGraph: (graph, file) => checkGraphMetadata(readGraphMetadata(graph), file, config.modelType, architecture),

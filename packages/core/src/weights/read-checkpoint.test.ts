@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openModelRepo } from '../hub/open-model-repo.js';
 import { fixturePath, readBytes } from '../testing/fixtures.js';
+import { sendFile, startTestServer } from '../testing/test-http-server.js';
 import { packSafetensors, rawSafetensorsHeader } from '../testing/safetensors-file.js';
 import { readCheckpoint } from './read-checkpoint.js';
 
 const MODEL = 'beit-seg';
 const SHARDS = ['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors'];
+const BIN_SHARD = 'pytorch_model-00001-of-00001.bin';
 
 /** The fixture's tensors as the test reads them from the header: name → dtype, shape, bytes. */
 function fixtureTensors() {
@@ -38,6 +40,9 @@ describe('readCheckpoint', () => {
     await cp(join(folder('sharded'), SHARDS[0]!), join(folder('missing-shard'), SHARDS[0]!));
     await writeFile(join(folder('missing-shard'), 'model.safetensors.index.json'), JSON.stringify({ weight_map: weightMap }));
     await cp(folder('sharded'), folder('wrong-shard'), { recursive: true });
+    await cp(fixturePath('models', MODEL, 'pytorch_model.bin'), join(folder('bin-only'), 'pytorch_model.bin'));
+    await cp(fixturePath('models', MODEL, 'pytorch_model.bin'), join(folder('bin-sharded'), BIN_SHARD));
+    await writeFile(join(folder('bin-sharded'), 'pytorch_model.bin.index.json'), JSON.stringify({ weight_map: Object.fromEntries(tensors.map(({ name }) => [name, BIN_SHARD])) }));
     const swapped = { ...weightMap, [tensors[0]!.name]: SHARDS[1] };
     await writeFile(join(folder('wrong-shard'), 'model.safetensors.index.json'), JSON.stringify({ weight_map: swapped }));
   });
@@ -71,6 +76,37 @@ describe('readCheckpoint', () => {
     });
   });
 
+  it.each([
+    ['bin-only', 'pytorch_model.bin'],
+    ['bin-sharded', BIN_SHARD],
+  ])('reads pytorch weights when there is no safetensors file (%s)', async (name, file) => {
+    const checkpoint = await readCheckpoint(openModelRepo(folder(name)));
+    expect(checkpoint.files.map((entry) => entry.name)).toEqual([file]);
+    expect(checkpoint.metadata).toEqual({});
+    for (const { name: tensorName, shape, bytes } of fixtureTensors()) {
+      const tensor = checkpoint.tensors.get(tensorName)!;
+      expect([tensor.shape, tensor.file]).toEqual([shape, file]);
+      expect(Buffer.from(tensor.data).equals(Buffer.from(bytes))).toBe(true);
+    }
+  });
+
+  it('looks the files up on the hub in Transformers\' order, reading pytorch_model.bin when safetensors are missing', async () => {
+    const root = fixturePath('models');
+    const server = await startTestServer((path, request, response) => {
+      const [, , model, , , file] = path.split('/'); // /test-org/<model>/resolve/main/<file>
+      return file !== 'model.safetensors' && sendFile(root, `${model}/${file}`, request, response);
+    });
+    try {
+      const repo = openModelRepo(`test-org/${MODEL}`, { remoteHost: server.url, allowLocalModels: false });
+      const checkpoint = await readCheckpoint(repo);
+      const base = `/test-org/${MODEL}/resolve/main`;
+      expect(server.requests).toEqual([`GET ${base}/model.safetensors`, `GET ${base}/model.safetensors.index.json`, `GET ${base}/pytorch_model.bin`]);
+      for (const { name, bytes } of fixtureTensors()) expect(Buffer.from(checkpoint.tensors.get(name)!.data).equals(Buffer.from(bytes))).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('names a missing shard, then reads the next checkpoint', async () => {
     await expect(readCheckpoint(openModelRepo(folder('missing-shard')))).rejects.toMatchObject({
       code: 'FILE_NOT_FOUND',
@@ -83,6 +119,15 @@ describe('readCheckpoint', () => {
     await expect(readCheckpoint(openModelRepo(folder('wrong-shard')))).rejects.toMatchObject({
       code: 'MODEL_LOAD_FAILED',
       message: expect.stringMatching(/does not match its shards: it puts tensor ".+" in model-00002-of-00002\.safetensors, which does not hold it/),
+    });
+  });
+
+  it('rejects an aborted read with the AbortError, not as a missing file', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(readCheckpoint(openModelRepo(fixturePath('models', MODEL)), { signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+      message: expect.stringContaining('model.safetensors'),
     });
   });
 

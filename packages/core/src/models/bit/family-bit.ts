@@ -1,6 +1,5 @@
 import type { ModelFamily } from '../model-family.js';
 import { BitConfig } from './configuration-bit.js';
-import { buildBitGraph } from './graph-bit.js';
 import { BitImageProcessor } from './image-processing-bit.js';
 import { BitBackbone, BitForImageClassification, BitModel } from './modeling-bit.js';
 
@@ -10,5 +9,4 @@ export const bitFamily = {
   processorName: 'BitImageProcessor',
   processorClass: BitImageProcessor,
   modelClasses: [BitModel, BitForImageClassification, BitBackbone],
-  buildGraph: buildBitGraph,
 } as const satisfies ModelFamily<BitConfig>;

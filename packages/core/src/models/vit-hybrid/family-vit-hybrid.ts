@@ -1,6 +1,5 @@
 import type { ModelFamily } from '../model-family.js';
 import { ViTHybridConfig } from './configuration-vit-hybrid.js';
-import { buildViTHybridGraph } from './graph-vit-hybrid.js';
 import { ViTHybridImageProcessor } from './image-processing-vit-hybrid.js';
 import { ViTHybridForImageClassification, ViTHybridModel } from './modeling-vit-hybrid.js';
 
@@ -10,5 +9,4 @@ export const vitHybridFamily = {
   processorName: 'ViTHybridImageProcessor',
   processorClass: ViTHybridImageProcessor,
   modelClasses: [ViTHybridModel, ViTHybridForImageClassification],
-  buildGraph: buildViTHybridGraph,
 } as const satisfies ModelFamily<ViTHybridConfig>;

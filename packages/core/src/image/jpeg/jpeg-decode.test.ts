@@ -1,8 +1,8 @@
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { RetinaError } from '../errors.js';
-import { maxAbsDiff } from '../testing/fixtures.js';
-import { loadImage, loadLabelMap } from './load-image.js';
+import { RetinaError } from '../../errors.js';
+import { maxAbsDiff } from '../../testing/fixtures.js';
+import { loadImage, loadLabelMap } from '../load-image.js';
 
 const WIDTH = 37;
 const HEIGHT = 23;

@@ -1,10 +1,10 @@
 import jpeg from 'jpeg-js';
-import { RetinaError } from '../errors.js';
-import type { DecodedFile } from './decoded-file.js';
-import { readExifOrientation } from './exif-orientation.js';
+import { RetinaError } from '../../errors.js';
+import type { DecodedFile } from '../decoded-file.js';
+import { readExifOrientation } from '../exif-orientation.js';
 import { type JpegStructure, readJpegStructure } from './jpeg-structure.js';
-import type { DecodeContext } from './load-options.js';
-import { checkImageSize } from './pixel-budget.js';
+import type { DecodeContext } from '../load-options.js';
+import { checkImageSize } from '../pixel-budget.js';
 
 /** Coefficient blocks, component planes and output stay under this per pixel; the rest is slack. */
 const DECODER_BYTES_PER_PIXEL = 32;

@@ -3,9 +3,9 @@
 // browser decoding is covered by the Playwright tests.
 import jpeg from 'jpeg-js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RetinaError } from '../errors.js';
-import { countMismatches, imageIndex, readBin, readBytes } from '../testing/fixtures.js';
-import { loadImage } from './load-image.js';
+import { RetinaError } from '../../errors.js';
+import { countMismatches, imageIndex, readBin, readBytes } from '../../testing/fixtures.js';
+import { loadImage } from '../load-image.js';
 
 class FakeBitmap {
   closed = false;

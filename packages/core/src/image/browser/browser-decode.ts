@@ -1,14 +1,14 @@
-import { RetinaError } from '../errors.js';
+import { RetinaError } from '../../errors.js';
 import { browserRgbaToImage } from './browser-rgba.js';
 import { hasCanvasReadback, readPixelsThroughCanvas } from './canvas-readback.js';
-import type { DecodedFile } from './decoded-file.js';
-import { type ExifOrientation, applyExifOrientation, readExifOrientation } from './exif-orientation.js';
-import { readHeaderDimensions } from './header-dimensions.js';
-import type { ImageFormat } from './image-format.js';
-import { inspectJpeg, takeEveryNth } from './jpeg-decode.js';
-import type { DecodeContext } from './load-options.js';
-import { checkImageSize } from './pixel-budget.js';
-import type { RawImage } from './raw-image.js';
+import type { DecodedFile } from '../decoded-file.js';
+import { type ExifOrientation, applyExifOrientation, readExifOrientation } from '../exif-orientation.js';
+import { readHeaderDimensions } from '../header-dimensions.js';
+import type { ImageFormat } from '../image-format.js';
+import { inspectJpeg, takeEveryNth } from '../jpeg/jpeg-decode.js';
+import type { DecodeContext } from '../load-options.js';
+import { checkImageSize } from '../pixel-budget.js';
+import type { RawImage } from '../raw-image.js';
 
 /** Whether the browser's own decoders can be used (pages and workers with OffscreenCanvas). */
 export function canDecodeInBrowser(): boolean {

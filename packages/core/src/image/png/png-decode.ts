@@ -1,13 +1,13 @@
-import { RetinaError } from '../errors.js';
-import { readExifOrientation } from './exif-orientation.js';
-import type { DecodedFile } from './decoded-file.js';
-import type { DecodeContext, DecodePurpose } from './load-options.js';
-import { checkImageSize } from './pixel-budget.js';
+import { RetinaError } from '../../errors.js';
+import { readExifOrientation } from '../exif-orientation.js';
+import type { DecodedFile } from '../decoded-file.js';
+import type { DecodeContext, DecodePurpose } from '../load-options.js';
+import { checkImageSize } from '../pixel-budget.js';
 import { inflateZlib } from './png-inflate.js';
 import { decodePngNatively } from './png-native-decode.js';
 import { unfilterScanlines, scanlineBytes } from './png-scanlines.js';
 import { type PngChunks, type PngHeader, readPngChunks, readPngHeader } from './png-structure.js';
-import type { ChannelCount, RawImage } from './raw-image.js';
+import type { ChannelCount, RawImage } from '../raw-image.js';
 
 const GRAY = 0;
 const RGB = 2;
