@@ -19,14 +19,15 @@ export function linear(
   configField: string,
   options: { bias?: boolean; scale?: number | Float32Array } = {},
 ): string {
-  const { scale } = options;
-  const factor = (output: number) => (scale === undefined ? 1 : typeof scale === 'number' ? scale : scale[output]!);
   const values = transpose2d(weights.floats(`${prefix}.weight`, [outFeatures, inFeatures], configField), outFeatures, inFeatures);
-  if (scale !== undefined) for (let i = 0; i < values.length; i++) values[i] = values[i]! * factor(i % outFeatures);
+  const factors = typeof options.scale === 'number' ? new Float32Array(outFeatures).fill(options.scale) : options.scale;
+  if (factors) {
+    for (let row = 0; row < values.length; row += outFeatures) for (let o = 0; o < outFeatures; o++) values[row + o] = values[row + o]! * factors[o]!;
+  }
   const product = graph.op('MatMul', [x, weights.computed(graph, `${prefix}.weight.T`, [inFeatures, outFeatures], values)]);
   if (options.bias === false) return product;
-  if (scale === undefined) return graph.op('Add', [product, weights.initializer(graph, `${prefix}.bias`, [outFeatures], configField)]);
-  const bias = Float32Array.from(weights.floats(`${prefix}.bias`, [outFeatures], configField), (value, i) => value * factor(i));
+  if (!factors) return graph.op('Add', [product, weights.initializer(graph, `${prefix}.bias`, [outFeatures], configField)]);
+  const bias = Float32Array.from(weights.floats(`${prefix}.bias`, [outFeatures], configField), (value, o) => value * factors[o]!);
   return graph.op('Add', [product, weights.computed(graph, `${prefix}.bias.scaled`, [outFeatures], bias)]);
 }
 

@@ -1,6 +1,5 @@
 import type { ModelFamily } from '../model-family.js';
 import { BeitConfig } from './configuration-beit.js';
-import { buildBeitGraph } from './graph-beit.js';
 import { BeitImageProcessor } from './image-processing-beit.js';
 import { BeitForImageClassification, BeitForMaskedImageModeling, BeitForSemanticSegmentation, BeitModel } from './modeling-beit.js';
 
@@ -10,5 +9,4 @@ export const beitFamily = {
   processorName: 'BeitImageProcessor',
   processorClass: BeitImageProcessor,
   modelClasses: [BeitModel, BeitForImageClassification, BeitForSemanticSegmentation, BeitForMaskedImageModeling],
-  buildGraph: buildBeitGraph,
 } as const satisfies ModelFamily<BeitConfig>;

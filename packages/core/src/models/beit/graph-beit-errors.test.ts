@@ -38,7 +38,8 @@ describe('built BEiT graphs', () => {
     // The fused operators, not their decompositions; no batch norm, no division, no erf.
     expect(ops).toContain('LayerNormalization');
     expect(ops).toContain('Gelu');
-    for (const op of ['BatchNormalization', 'Div', 'Erf', 'Sqrt', 'Pow']) expect(ops, op).not.toContain(op);
+    expect(ops).toContain('MultiHeadAttention');
+    for (const op of ['BatchNormalization', 'Div', 'Erf', 'Sqrt', 'Pow', 'Softmax']) expect(ops, op).not.toContain(op);
   });
 
   it('points unchanged weights at the checkpoint bytes instead of copying them', () => {

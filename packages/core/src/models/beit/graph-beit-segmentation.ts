@@ -3,7 +3,7 @@
 import { RetinaError } from '../../errors.js';
 import { gelu } from '../../graph/layers.js';
 import type { ModelWeights } from '../../graph/weights.js';
-import type { BeitBuildContext } from './graph-beit-encoder.js';
+import { patchTokens, type BeitBuildContext } from './graph-beit-encoder.js';
 
 /** nn.BatchNorm2d's default. */
 const BATCH_NORM_EPS = 1e-5;
@@ -106,10 +106,8 @@ function selectFeatures(context: BeitBuildContext, hiddenStates: readonly string
   }
   const { graph } = context;
   const side = config.patchesPerSide;
-  const tokens = side * side + 1;
   return indices.map((index) => {
-    const patches = graph.op('Slice', [hiddenStates[index - 1]!, graph.int64s([1]), graph.int64s([tokens]), graph.int64s([1])]);
-    const channelsFirst = graph.op('Transpose', [patches], { perm: [0, 2, 1] });
+    const channelsFirst = graph.op('Transpose', [patchTokens(context, hiddenStates[index - 1]!)], { perm: [0, 2, 1] });
     return graph.op('Reshape', [channelsFirst, graph.int64s([0, config.hiddenSize, side, side])]);
   });
 }

@@ -5,7 +5,7 @@ import { checkActivation, floatInput, floatOutput, gemm, linear, unsupportedOpti
 import { OnnxGraph, type Dim } from '../../graph/onnx-graph.js';
 import { ModelWeights } from '../../graph/weights.js';
 import type { BeitConfig } from './configuration-beit.js';
-import { beitEncoder, beitLayerNorm, type BeitBuildContext } from './graph-beit-encoder.js';
+import { beitEncoder, beitLayerNorm, patchTokens, type BeitBuildContext } from './graph-beit-encoder.js';
 import { beitSegmentationHead } from './graph-beit-segmentation.js';
 
 const ARCHITECTURES = ['BeitModel', 'BeitForImageClassification', 'BeitForSemanticSegmentation', 'BeitForMaskedImageModeling'] as const;
@@ -42,9 +42,7 @@ function checkConfig(config: BeitConfig, architecture: string): asserts architec
 function pool(context: BeitBuildContext, hidden: string, lastHiddenState: string): string {
   const { graph, config } = context;
   if (!config.useMeanPooling) return graph.op('Gather', [lastHiddenState, graph.constant('int64', [], [0])], { axis: 1 });
-  const tokens = config.patchesPerSide ** 2 + 1;
-  const patches = graph.op('Slice', [hidden, graph.int64s([1]), graph.int64s([tokens]), graph.int64s([1])]);
-  return beitLayerNorm(context, graph.op('ReduceMean', [patches], { axes: [1], keepdims: 0 }), 'pooler.layernorm');
+  return beitLayerNorm(context, graph.op('ReduceMean', [patchTokens(context, hidden)], { axes: [1], keepdims: 0 }), 'pooler.layernorm');
 }
 
 /** Builds BeitModel, BeitForImageClassification, BeitForSemanticSegmentation or BeitForMaskedImageModeling. */
@@ -80,9 +78,7 @@ export const buildBeitGraph: GraphBuilder<BeitConfig> = (config, architecture, c
     const logits = gemm(graph, heads, pooled, 'classifier', [hiddenSize, config.numLabels], 'num_labels (id2label)');
     output(logits, 'logits', ['batch_size', config.numLabels]);
   } else if (architecture === 'BeitForMaskedImageModeling') {
-    const tokens = patches + 1;
-    const patchTokens = graph.op('Slice', [lastHiddenState(), graph.int64s([1]), graph.int64s([tokens]), graph.int64s([1])]);
-    const normalised = beitLayerNorm(headContext, patchTokens, 'layernorm');
+    const normalised = beitLayerNorm(headContext, patchTokens(context, lastHiddenState()), 'layernorm');
     const logits = linear(graph, heads, normalised, 'lm_head', [hiddenSize, config.vocabSize], 'vocab_size');
     output(logits, 'logits', ['batch_size', patches, config.vocabSize]);
   } else {
