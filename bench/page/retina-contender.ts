@@ -38,7 +38,7 @@ export class RetinaContender {
         : await this.#retina.pipeline(model.task, request.checkpointUrl, { source: 'weights', useBrowserCache: false });
     const coldStartMs = performance.now() - start;
     const options = { ...(model.preprocess && { preprocess: model.preprocess }), onTimings: (timings: RemotePipelineTimings) => (this.#pipelineTimings = timings) };
-    this.#runs = { endToEnd: async () => (this.#output = (await run(photo, options)) as AnyResult) };
+    this.#runs = { endToEnd: async () => (this.#output = (await run(photo, options))) };
     await warmUp(this.#runs, request);
     return { coldStartMs, backendReason: run.backend.reason };
   }

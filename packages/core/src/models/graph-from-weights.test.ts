@@ -26,7 +26,9 @@ function graphContents(model: Uint8Array): { nodes: { opType: string; inputs: st
   const nodes = fields
     .filter((field) => field.number === GRAPH.node)
     .map((field) => ({ opType: strings(field.bytes!, NODE.opType)[0]!, inputs: strings(field.bytes!, NODE.input) }));
-  const initializers = new Set(fields.filter((field) => field.number === GRAPH.initializer).map((field) => strings(field.bytes!, TENSOR.name)[0]!));
+  const initializers = new Set(
+    fields.filter((field) => field.number === GRAPH.initializer).map((field) => strings(field.bytes!, TENSOR.name)[0]!),
+  );
   return { nodes, initializers };
 }
 
@@ -68,10 +70,16 @@ function preactTensors() {
 
 /** Loads bit-preact-cls from weights with some files replaced (source "weights", so the fixture's ONNX file is ignored). */
 const loadPreact = (files: Record<string, unknown>) =>
-  autoClassFor('BitForImageClassification').fromPretrained(repoWithFiles(fixtureRepo('bit-preact-cls'), files), { device: 'cpu', source: 'weights' });
+  autoClassFor('BitForImageClassification').fromPretrained(repoWithFiles(fixtureRepo('bit-preact-cls'), files), {
+    device: 'cpu',
+    source: 'weights',
+  });
 
 async function expectNextLoadWorks(): Promise<void> {
-  const model = await autoClassFor('BitForImageClassification').fromPretrained(fixtureRepo('bit-preact-cls'), { device: 'cpu', source: 'weights' });
+  const model = await autoClassFor('BitForImageClassification').fromPretrained(fixtureRepo('bit-preact-cls'), {
+    device: 'cpu',
+    source: 'weights',
+  });
   try {
     await expectGoldenCases(model, 'bit-preact-cls', readGolden('bit-preact-cls'));
   } finally {
@@ -85,7 +93,10 @@ describe('bad checkpoints and configs', () => {
   it('names a missing tensor and the config field that implies it', async () => {
     const tensors = preactTensors().filter(({ name }) => name !== 'bit.encoder.stages.1.layers.0.conv2.weight');
     await expect(loadPreact({ 'model.safetensors': packSafetensors(tensors) })).rejects.toThrow(
-      expect.objectContaining({ code: 'MODEL_LOAD_FAILED', message: expect.stringMatching(/"bit\.encoder\.stages\.1\.layers\.0\.conv2\.weight".*hidden_sizes\[1\]/) }),
+      expect.objectContaining({
+        code: 'MODEL_LOAD_FAILED',
+        message: expect.stringMatching(/"bit\.encoder\.stages\.1\.layers\.0\.conv2\.weight".*hidden_sizes\[1\]/),
+      }),
     );
     await expectNextLoadWorks();
   });
@@ -95,7 +106,10 @@ describe('bad checkpoints and configs', () => {
       tensor.name === 'classifier.1.weight' ? { ...tensor, shape: [4, 32], bytes: tensor.bytes.subarray(0, 4 * 32 * 4) } : tensor,
     );
     await expect(loadPreact({ 'model.safetensors': packSafetensors(tensors) })).rejects.toThrow(
-      expect.objectContaining({ code: 'MODEL_LOAD_FAILED', message: expect.stringMatching(/"classifier\.1\.weight" has shape \[4, 32\].*num_labels implies \[5, 32\]/) }),
+      expect.objectContaining({
+        code: 'MODEL_LOAD_FAILED',
+        message: expect.stringMatching(/"classifier\.1\.weight" has shape \[4, 32\].*num_labels implies \[5, 32\]/),
+      }),
     );
     await expectNextLoadWorks();
   });
@@ -105,7 +119,9 @@ describe('bad checkpoints and configs', () => {
     [{ num_groups: 3 }, /num_groups 3 is not supported.*divide/],
     [{ depths: [1, 1, 0, 1] }, /depths \[1,1,0,1\] is not supported/],
   ])('refuses the unsupported option %j, naming it', async (change, message) => {
-    await expect(loadPreact({ 'config.json': { ...preactConfig(), ...change } })).rejects.toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(message) }));
+    await expect(loadPreact({ 'config.json': { ...preactConfig(), ...change } })).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(message) }),
+    );
     await expectNextLoadWorks();
   });
 
@@ -125,7 +141,10 @@ describe('bad checkpoints and configs', () => {
       bytes: (file) => Promise.reject(new RetinaError('FILE_NOT_FOUND', `${file} is not here.`)),
     };
     await expect(AutoModelForImageClassification.fromPretrained(configsOnly, { device: 'cpu' })).rejects.toThrow(
-      expect.objectContaining({ code: 'FILE_NOT_FOUND', message: expect.stringMatching(/has no onnx\/model\.onnx, nor weights.*model\.safetensors/) }),
+      expect.objectContaining({
+        code: 'FILE_NOT_FOUND',
+        message: expect.stringMatching(/has no onnx\/model\.onnx, nor weights.*model\.safetensors/),
+      }),
     );
   });
 });
@@ -136,7 +155,10 @@ describe('config and graph that do not belong together', () => {
   it('refuses a BEiT or ViT-Hybrid config on an exported BiT graph of the same label count', async () => {
     const bitGraph = { 'onnx/model.onnx': readBytes('models', 'bit-bottleneck-same-cls', 'onnx', 'model.onnx') };
     const beitConfig = { ...readJson('models', 'beit-cls', 'config.json'), id2label: sameLabels, label2id: undefined };
-    for (const [model, config] of [['beit-cls', beitConfig], ['vit-hybrid-cls', readJson('models', 'vit-hybrid-cls', 'config.json')]] as const) {
+    for (const [model, config] of [
+      ['beit-cls', beitConfig],
+      ['vit-hybrid-cls', readJson('models', 'vit-hybrid-cls', 'config.json')],
+    ] as const) {
       const repo = repoWithFiles(fixtureRepo(model), { ...bitGraph, 'config.json': config });
       await expect(AutoModelForImageClassification.fromPretrained(repo, { device: 'cpu', source: 'onnx' })).rejects.toThrow(
         expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(/fixed input size.*do not belong together/) }),
@@ -147,14 +169,23 @@ describe('config and graph that do not belong together', () => {
   it('refuses a graph Retina built for another model type, from its metadata', async () => {
     const checkpoint = await readCheckpoint(fixtureRepo('bit-bottleneck-same-cls'));
     const config = AutoConfig.fromJson(readJson('models', 'bit-bottleneck-same-cls', 'config.json'));
-    const built = buildBitGraph(config as never, 'BitForImageClassification', checkpoint, { dtype: 'fp32', externalDataFile: 'model.onnx.data' });
+    const built = buildBitGraph(config as never, 'BitForImageClassification', checkpoint, {
+      dtype: 'fp32',
+      externalDataFile: 'model.onnx.data',
+    });
     const files = { 'onnx/model.onnx': built.graph, 'onnx/model.onnx.data': built.externalData[0]!.data };
     const vitHybrid = repoWithFiles(fixtureRepo('vit-hybrid-cls'), files);
     await expect(AutoModelForImageClassification.fromPretrained(vitHybrid, { device: 'cpu', source: 'onnx' })).rejects.toThrow(
-      expect.objectContaining({ code: 'MODEL_LOAD_FAILED', message: expect.stringMatching(/built by Retina for a BitForImageClassification \(model_type "bit"\).*"vit-hybrid"/) }),
+      expect.objectContaining({
+        code: 'MODEL_LOAD_FAILED',
+        message: expect.stringMatching(/built by Retina for a BitForImageClassification \(model_type "bit"\).*"vit-hybrid"/),
+      }),
     );
     // The same files with their own config.json load and match the goldens.
-    const bit = await autoClassFor('BitForImageClassification').fromPretrained(repoWithFiles(fixtureRepo('bit-bottleneck-same-cls'), files), { device: 'cpu', source: 'onnx' });
+    const bit = await autoClassFor('BitForImageClassification').fromPretrained(
+      repoWithFiles(fixtureRepo('bit-bottleneck-same-cls'), files),
+      { device: 'cpu', source: 'onnx' },
+    );
     try {
       await expectGoldenCases(bit, 'bit-bottleneck-same-cls', readGolden('bit-bottleneck-same-cls'));
     } finally {

@@ -42,7 +42,13 @@ interface ConvSpec {
 function samePads(graph: OnnxGraph, x: string, kernel: number, stride: number, dilation: number): string {
   const size = graph.op('Slice', [graph.op('Shape', [x]), graph.int64s([2]), graph.int64s([4])]);
   const outSize = graph.op('Div', [graph.op('Add', [size, graph.int64s([stride - 1])]), graph.int64s([stride])]);
-  const needed = graph.op('Sub', [graph.op('Add', [graph.op('Mul', [graph.op('Sub', [outSize, graph.int64s([1])]), graph.int64s([stride])]), graph.int64s([(kernel - 1) * dilation + 1])]), size]);
+  const needed = graph.op('Sub', [
+    graph.op('Add', [
+      graph.op('Mul', [graph.op('Sub', [outSize, graph.int64s([1])]), graph.int64s([stride])]),
+      graph.int64s([(kernel - 1) * dilation + 1]),
+    ]),
+    size,
+  ]);
   const total = graph.op('Max', [needed, graph.int64s([0])]);
   const head = graph.op('Div', [total, graph.int64s([2])]);
   const tail = graph.op('Sub', [total, head]);
@@ -99,7 +105,8 @@ function conv(ctx: BitGraphContext, x: string, name: string, spec: ConvSpec): st
 export function groupNorm(ctx: BitGraphContext, x: string, name: string, channels: number, withActivation = true): string {
   const { graph, weights, config } = ctx;
   const groups = config.numGroups;
-  if (channels % groups !== 0) throw unsupportedOption(ctx.field('num_groups'), groups, `it must divide every stage's channels (${channels} here)`);
+  if (channels % groups !== 0)
+    throw unsupportedOption(ctx.field('num_groups'), groups, `it must divide every stage's channels (${channels} here)`);
   const grouped = graph.op('Reshape', [x, graph.int64s([0, groups, -1])]);
   const ones = weights.computed(graph, graph.uniqueName('group_norm_scale'), [groups], new Float32Array(groups).fill(1));
   const zeros = weights.computed(graph, graph.uniqueName('group_norm_bias'), [groups], new Float32Array(groups));
@@ -114,7 +121,13 @@ export function groupNorm(ctx: BitGraphContext, x: string, name: string, channel
 /** BitEmbeddings: 7x7/2 convolution, padding, group norm (bottleneck only), 3x3/2 max pool. */
 function embeddings(ctx: BitGraphContext, pixelValues: string): string {
   const { graph, config } = ctx;
-  const spec = { inChannels: config.numChannels, outChannels: config.embeddingSize, kernel: 7, stride: 2, configField: ctx.field('embedding_size') };
+  const spec = {
+    inChannels: config.numChannels,
+    outChannels: config.embeddingSize,
+    kernel: 7,
+    stride: 2,
+    configField: ctx.field('embedding_size'),
+  };
   let x = conv(ctx, pixelValues, 'embedder.convolution', spec);
   if (config.globalPadding !== 'SAME') x = graph.op('Pad', [x, graph.int64s([0, 0, 1, 1, 0, 0, 1, 1])], { mode: 'constant' });
   if (config.layerType !== 'preactivation') x = groupNorm(ctx, x, 'embedder.norm', config.embeddingSize);
@@ -138,11 +151,28 @@ function preActivationLayer(ctx: BitGraphContext, x: string, name: string, spec:
   const { configField } = spec;
   const preact = groupNorm(ctx, x, `${name}.norm1`, spec.inChannels);
   const shortcut = spec.firstLayer
-    ? conv(ctx, preact, `${name}.downsample.conv`, { inChannels: spec.inChannels, outChannels: spec.outChannels, kernel: 1, stride: spec.stride, configField })
+    ? conv(ctx, preact, `${name}.downsample.conv`, {
+        inChannels: spec.inChannels,
+        outChannels: spec.outChannels,
+        kernel: 1,
+        stride: spec.stride,
+        configField,
+      })
     : x;
   let h = conv(ctx, preact, `${name}.conv1`, { inChannels: spec.inChannels, outChannels: mid, kernel: 1, configField });
-  h = conv(ctx, groupNorm(ctx, h, `${name}.norm2`, mid), `${name}.conv2`, { inChannels: mid, outChannels: mid, kernel: 3, stride: spec.stride, configField });
-  h = conv(ctx, groupNorm(ctx, h, `${name}.norm3`, mid), `${name}.conv3`, { inChannels: mid, outChannels: spec.outChannels, kernel: 1, configField });
+  h = conv(ctx, groupNorm(ctx, h, `${name}.norm2`, mid), `${name}.conv2`, {
+    inChannels: mid,
+    outChannels: mid,
+    kernel: 3,
+    stride: spec.stride,
+    configField,
+  });
+  h = conv(ctx, groupNorm(ctx, h, `${name}.norm3`, mid), `${name}.conv3`, {
+    inChannels: mid,
+    outChannels: spec.outChannels,
+    kernel: 1,
+    configField,
+  });
   return ctx.graph.op('Add', [h, shortcut]);
 }
 
@@ -152,13 +182,30 @@ function bottleneckLayer(ctx: BitGraphContext, x: string, name: string, spec: La
   const { configField } = spec;
   let shortcut = x;
   if (spec.firstLayer) {
-    const downsampled = conv(ctx, x, `${name}.downsample.conv`, { inChannels: spec.inChannels, outChannels: spec.outChannels, kernel: 1, stride: spec.stride, configField });
+    const downsampled = conv(ctx, x, `${name}.downsample.conv`, {
+      inChannels: spec.inChannels,
+      outChannels: spec.outChannels,
+      kernel: 1,
+      stride: spec.stride,
+      configField,
+    });
     shortcut = groupNorm(ctx, downsampled, `${name}.downsample.norm`, spec.outChannels, false);
   }
-  let h = groupNorm(ctx, conv(ctx, x, `${name}.conv1`, { inChannels: spec.inChannels, outChannels: mid, kernel: 1, configField }), `${name}.norm1`, mid);
+  let h = groupNorm(
+    ctx,
+    conv(ctx, x, `${name}.conv1`, { inChannels: spec.inChannels, outChannels: mid, kernel: 1, configField }),
+    `${name}.norm1`,
+    mid,
+  );
   const conv2 = { inChannels: mid, outChannels: mid, kernel: 3, stride: spec.stride, dilation: spec.dilation, configField };
   h = groupNorm(ctx, conv(ctx, h, `${name}.conv2`, conv2), `${name}.norm2`, mid);
-  h = groupNorm(ctx, conv(ctx, h, `${name}.conv3`, { inChannels: mid, outChannels: spec.outChannels, kernel: 1, configField }), `${name}.norm3`, spec.outChannels, false);
+  h = groupNorm(
+    ctx,
+    conv(ctx, h, `${name}.conv3`, { inChannels: mid, outChannels: spec.outChannels, kernel: 1, configField }),
+    `${name}.norm3`,
+    spec.outChannels,
+    false,
+  );
   return activation(ctx.graph, ctx.graph.op('Add', [h, shortcut]), ctx.config.hiddenAct, ctx.field('hidden_act'));
 }
 
@@ -166,9 +213,14 @@ function bottleneckLayer(ctx: BitGraphContext, x: string, name: string, spec: La
 export function checkBitConfig(config: BitConfig, field: (name: string) => string): void {
   checkActivation(config.hiddenAct, field('hidden_act'));
   if (config.hiddenSizes.length < config.depths.length) {
-    throw unsupportedOption(field('hidden_sizes'), config.hiddenSizes, `it needs one entry per stage of depths ${JSON.stringify(config.depths)}`);
+    throw unsupportedOption(
+      field('hidden_sizes'),
+      config.hiddenSizes,
+      `it needs one entry per stage of depths ${JSON.stringify(config.depths)}`,
+    );
   }
-  if (config.depths.some((depth) => depth < 1)) throw unsupportedOption(field('depths'), config.depths, 'every stage needs at least one layer');
+  if (config.depths.some((depth) => depth < 1))
+    throw unsupportedOption(field('depths'), config.depths, 'every stage needs at least one layer');
 }
 
 /**
