@@ -24,7 +24,8 @@ function expectPostProcessedMaps(logits: number[], shape: number[]): void {
   for (const entry of golden.post_process_semantic_segmentation) {
     const maps = postProcessSemanticSegmentation(tensor, entry.target_sizes ?? undefined);
     entry.maps.forEach((desc, i) => {
-      const expected = new Int32Array(readFileSync(fixtureFile('models', 'beit-seg', 'golden', desc.file)).buffer.slice(0));
+      const bytes = readFileSync(fixtureFile('models', 'beit-seg', 'golden', desc.file));
+      const expected = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
       expect([maps[i]!.height, maps[i]!.width], desc.file).toEqual(desc.shape);
       const mismatches = expected.reduce((count, label, p) => count + (label === maps[i]!.data[p] ? 0 : 1), 0);
       // Pixels whose two best classes are closer than the model tolerance may go either way.
