@@ -10,7 +10,10 @@ const modelsDir = join(fixturesRoot, 'models');
 function safetensorsHeader(file: string): Record<string, [string, number[]]> {
   const bytes = readFileSync(file);
   const length = Number(bytes.readBigUInt64LE(0));
-  const { __metadata__, ...tensors } = JSON.parse(bytes.subarray(8, 8 + length).toString('utf8')) as Record<string, { dtype: string; shape: number[] }>;
+  const { __metadata__, ...tensors } = JSON.parse(bytes.subarray(8, 8 + length).toString('utf8')) as Record<
+    string,
+    { dtype: string; shape: number[] }
+  >;
   return Object.fromEntries(Object.entries(tensors).map(([name, { dtype, shape }]) => [name, [dtype, shape]]));
 }
 

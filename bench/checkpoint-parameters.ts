@@ -106,7 +106,8 @@ function transformerLayers(dict: StateDict, prefix: string, config: Json, beit: 
     dict.affine(`${at}.intermediate.dense`, [intermediate, hidden]);
     dict.affine(`${at}.output.dense`, [hidden, intermediate]);
     if (beit && config.layer_scale_init_value > 0) {
-      for (const scale of ['lambda_1', 'lambda_2']) dict.tensor(`${at}.${scale}`, [hidden], { kind: 'constant', value: config.layer_scale_init_value });
+      for (const scale of ['lambda_1', 'lambda_2'])
+        dict.tensor(`${at}.${scale}`, [hidden], { kind: 'constant', value: config.layer_scale_init_value });
     }
     dict.norm(`${at}.layernorm_before`, hidden);
     dict.norm(`${at}.layernorm_after`, hidden);
@@ -165,7 +166,8 @@ function beitParameters(dict: StateDict, config: Json, architecture: string): vo
   if (config.use_mask_token || architecture === 'BeitForMaskedImageModeling') dict.tensor(`${prefix}embeddings.mask_token`, [1, 1, hidden]);
   dict.affine(`${prefix}embeddings.patch_embeddings.projection`, [hidden, config.num_channels, config.patch_size, config.patch_size]);
   if (config.use_absolute_position_embeddings) dict.tensor(`${prefix}embeddings.position_embeddings`, [1, side * side + 1, hidden]);
-  if (config.use_shared_relative_position_bias) dict.tensor(`${prefix}encoder.relative_position_bias.relative_position_bias_table`, biasTable);
+  if (config.use_shared_relative_position_bias)
+    dict.tensor(`${prefix}encoder.relative_position_bias.relative_position_bias_table`, biasTable);
   transformerLayers(dict, prefix, config, true, config.use_relative_position_bias ? biasTable : undefined);
   if (!config.use_mean_pooling) dict.norm(`${prefix}layernorm`, hidden);
   const pooled = architecture === 'BeitModel' || architecture === 'BeitForImageClassification';

@@ -61,7 +61,10 @@ export function writeCheckpoint(path: string, parameters: readonly Parameter[], 
     for (const parameter of parameters) {
       const count = parameter.shape.reduce((a, b) => a * b, 1);
       if (parameter.dtype === 'I64') {
-        writeSync(fd, new Uint8Array(new BigInt64Array(count).fill(BigInt(parameter.init.kind === 'constant' ? parameter.init.value : 0)).buffer));
+        writeSync(
+          fd,
+          new Uint8Array(new BigInt64Array(count).fill(BigInt(parameter.init.kind === 'constant' ? parameter.init.value : 0)).buffer),
+        );
         continue;
       }
       const random = uniform(fnv1a(`${seed}:${parameter.name}`));

@@ -27,7 +27,9 @@ export function ensureCheckpoints(benchModelsDir: string, names: readonly string
     for (const file of ['config.json', 'preprocessor_config.json']) copyFileSync(join(benchModelsDir, name, file), join(folder, file));
     const started = performance.now();
     writeCheckpoint(target, parameters, SEED);
-    console.log(`${name}: wrote model.safetensors, ${parameters.length} tensors, ${(bytes / 1e6).toFixed(0)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `${name}: wrote model.safetensors, ${parameters.length} tensors, ${(bytes / 1e6).toFixed(0)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
   return checkpointsDir;
 }

@@ -42,49 +42,48 @@ export interface GoldenRun {
 
 /** Loads `model` with `AutoModel` in a fresh worker, runs every golden case and compares each output in the page. */
 export function runGoldenCases(page: Page, request: GoldenRunRequest): Promise<GoldenRun> {
-  return page.evaluate(
-    async ({ model, fixtureUrl, device, golden, tolerance, keep = [] }) => {
-      const typed = { float32: Float32Array, int32: Int32Array, uint8: Uint8Array, bool: Uint8Array };
-      const read = async ({ file, dtype }: Golden['cases'][number]['inputs'][string]) =>
-        new typed[dtype](await (await fetch(`${fixtureUrl}/golden/${file}`)).arrayBuffer());
-      const retina = Retina.createRetinaWorker({ device });
-      try {
-        const loaded = await retina.loadModel('AutoModel', model);
-        const rows = [];
-        const calls: GoldenRun['calls'] = [];
-        const kept: Record<string, number[]> = {};
-        for (const goldenCase of golden.cases) {
-          const feeds = Object.fromEntries(
-            await Promise.all(
-              Object.entries(goldenCase.inputs).map(async ([name, desc]) => [name, new Retina.Tensor(desc.dtype, await read(desc), desc.shape)] as const),
+  return page.evaluate(async ({ model, fixtureUrl, device, golden, tolerance, keep = [] }) => {
+    const typed = { float32: Float32Array, int32: Int32Array, uint8: Uint8Array, bool: Uint8Array };
+    const read = async ({ file, dtype }: Golden['cases'][number]['inputs'][string]) =>
+      new typed[dtype](await (await fetch(`${fixtureUrl}/golden/${file}`)).arrayBuffer());
+    const retina = Retina.createRetinaWorker({ device });
+    try {
+      const loaded = await retina.loadModel('AutoModel', model);
+      const rows = [];
+      const calls: GoldenRun['calls'] = [];
+      const kept: Record<string, number[]> = {};
+      for (const goldenCase of golden.cases) {
+        const feeds = Object.fromEntries(
+          await Promise.all(
+            Object.entries(goldenCase.inputs).map(
+              async ([name, desc]) => [name, new Retina.Tensor(desc.dtype, await read(desc), desc.shape)] as const,
             ),
-          );
-          let timings: RemoteModelTimings | undefined;
-          const started = performance.now();
-          const outputs = await loaded.run(feeds, { onTimings: (reported) => (timings = reported) });
-          calls.push({ timings, pageMs: performance.now() - started });
-          for (const [name, desc] of Object.entries(goldenCase.outputs)) {
-            const expected = await read(desc);
-            const actual = outputs[name]!;
-            let maxAbsDiff = 0;
-            let violations = 0;
-            for (let i = 0; i < expected.length; i++) {
-              const diff = Math.abs(Number(actual.data[i]) - expected[i]!);
-              if (!(diff <= tolerance.atol + tolerance.rtol * Math.abs(expected[i]!))) violations++;
-              maxAbsDiff = Math.max(maxAbsDiff, diff);
-            }
-            const where = `${goldenCase.name} ${name}`;
-            if (keep.includes(where)) kept[where] = Array.from(actual.data as Float32Array);
-            rows.push({ where, dims: [...actual.dims], shape: desc.shape, maxAbsDiff, violations });
+          ),
+        );
+        let timings: RemoteModelTimings | undefined;
+        const started = performance.now();
+        const outputs = await loaded.run(feeds, { onTimings: (reported) => (timings = reported) });
+        calls.push({ timings, pageMs: performance.now() - started });
+        for (const [name, desc] of Object.entries(goldenCase.outputs)) {
+          const expected = await read(desc);
+          const actual = outputs[name]!;
+          let maxAbsDiff = 0;
+          let violations = 0;
+          for (let i = 0; i < expected.length; i++) {
+            const diff = Math.abs(Number(actual.data[i]) - expected[i]!);
+            if (!(diff <= tolerance.atol + tolerance.rtol * Math.abs(expected[i]!))) violations++;
+            maxAbsDiff = Math.max(maxAbsDiff, diff);
           }
+          const where = `${goldenCase.name} ${name}`;
+          if (keep.includes(where)) kept[where] = Array.from(actual.data as Float32Array);
+          rows.push({ where, dims: [...actual.dims], shape: desc.shape, maxAbsDiff, violations });
         }
-        return { backend: loaded.backend, architecture: loaded.architecture, rows, calls, kept };
-      } finally {
-        retina.terminate();
       }
-    },
-    request,
-  );
+      return { backend: loaded.backend, architecture: loaded.architecture, rows, calls, kept };
+    } finally {
+      retina.terminate();
+    }
+  }, request);
 }
 
 /** Expects the run on `device`, of the golden's architecture, every output of the right shape and within tolerance; returns the largest difference. */
