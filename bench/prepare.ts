@@ -11,6 +11,8 @@ import { encodeTestPhoto, PHOTO_HEIGHT, PHOTO_WIDTH } from './test-photo.js';
 export const benchDir = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(benchDir, '..');
 const cacheDir = join(benchDir, '.cache');
+/** The full-size bench models: graphs, configs and weight manifests. */
+export const BENCH_MODELS_DIR = process.env.RETINA_BENCH_MODELS ?? join(repoRoot, '..', 'shared', 'bench-models');
 
 export function buildRetinaWorker(): void {
   execSync('pnpm --filter @retina/worker build', { cwd: repoRoot, stdio: 'inherit' });
