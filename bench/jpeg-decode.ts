@@ -43,7 +43,7 @@ function pillowDecodeMs(jpegPath: string): { ms: number; version: string } | und
     'print(json.dumps({"ms": sorted(times)[len(times) // 2], "version": PIL.__version__}))',
   ].join('\n');
   try {
-    return JSON.parse(execFileSync(PILLOW_PYTHON, ['-c', script, jpegPath], { encoding: 'utf8' }));
+    return JSON.parse(execFileSync(PILLOW_PYTHON, ['-c', script, jpegPath], { encoding: 'utf8' })) as { ms: number; version: string };
   } catch {
     return undefined;
   }
@@ -86,13 +86,15 @@ try {
         return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
       };
       const bare = () =>
-        createImageBitmap(new Blob([jpeg], { type: 'image/jpeg' }), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' }).then((decoded) => {
-          const { width, height } = decoded;
-          const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true })!;
-          context.drawImage(decoded, 0, 0);
-          decoded.close();
-          return context.getImageData(0, 0, width, height);
-        });
+        createImageBitmap(new Blob([jpeg], { type: 'image/jpeg' }), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' }).then(
+          (decoded) => {
+            const { width, height } = decoded;
+            const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true })!;
+            context.drawImage(decoded, 0, 0);
+            decoded.close();
+            return context.getImageData(0, 0, width, height);
+          },
+        );
       let binary = '';
       for (let i = 0; i < jpeg.length; i += 0x8000) binary += String.fromCharCode(...jpeg.subarray(i, i + 0x8000));
       return {
