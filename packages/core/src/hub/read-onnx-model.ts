@@ -20,11 +20,7 @@ export interface OnnxModelFiles {
  * external weight files its tensors name, from beside it, as onnxruntime looks them up. Nothing else is
  * requested. Progress events name each file.
  */
-export async function readOnnxModel(
-  repo: ModelRepo,
-  file = 'onnx/model.onnx',
-  options: ReadFileOptions = {},
-): Promise<OnnxModelFiles> {
+export async function readOnnxModel(repo: ModelRepo, file = 'onnx/model.onnx', options: ReadFileOptions = {}): Promise<OnnxModelFiles> {
   const model = await repo.bytes(file, options);
   checkOnnxModel(model, file, repo.location);
   const locations = externalDataLocations(model);
