@@ -177,19 +177,12 @@ function createUnlessAborted(create: () => Promise<InferenceSession>, signal: Ab
   return new Promise((resolve, reject) => {
     const creating = create();
     const onAbort = () => {
+      // The abort reason is the caller's, whatever it is.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       reject(abortReason(action, signal));
       creating.then((session) => session.release()).catch(() => undefined);
     };
-    creating.then(
-      (session) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(session);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+    creating.finally(() => signal.removeEventListener('abort', onAbort)).then(resolve, reject);
     // The runtime may have been called, and the signal aborted, before `create` returned.
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
