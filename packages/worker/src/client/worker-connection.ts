@@ -30,7 +30,7 @@ export class WorkerConnection {
     const events: WorkerEvents = {
       gpuDeviceLost: (message) =>
         this.fail(
-          new WorkerFaultError('GPU_DEVICE_LOST', `The GPU device was lost (${message}); the next call restarts the worker on WebAssembly.`),
+          new WorkerFaultError('GPU_DEVICE_LOST', `The GPU device was lost (${message}); the next call restarts the worker, on WebAssembly unless WebGPU was asked for.`),
         ),
     };
     this.ready = this.#track(() => this.#api.init(setup, proxy(events)), undefined);

@@ -3,7 +3,7 @@ export type WorkerFaultCode = 'WORKER_TERMINATED' | 'WORKER_CRASHED' | 'GPU_DEVI
 
 /**
  * Rejects every call pending when the worker is terminated, crashes or loses its GPU device. The next
- * call starts a new worker (on WebAssembly when the GPU was lost) and loads the models it needs again.
+ * call starts a new worker (on WebAssembly when the GPU was lost, unless WebGPU was asked for) and loads the models it needs again.
  */
 export class WorkerFaultError extends Error {
   override readonly name = 'WorkerFaultError';
