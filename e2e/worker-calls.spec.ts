@@ -44,8 +44,10 @@ async function startGatedWorker(page: Page, device: string): Promise<Worker> {
   return worker;
 }
 
+// (Functions given to evaluate() run in the worker: they can use nothing from this file.)
 const started = (worker: Worker) => worker.evaluate(() => (globalThis as unknown as { gates: Gates }).gates.started);
-const release = (worker: Worker, gate: string) => worker.evaluate((gate) => (globalThis as unknown as { gates: Gates }).gates.release(gate), gate);
+const release = (worker: Worker, gate: string) =>
+  worker.evaluate((gate) => (globalThis as unknown as { gates: Gates }).gates.release(gate), gate);
 
 type PageState = { retina: ReturnType<typeof Retina.createRetinaWorker>; faults: string[]; calls: Record<string, Promise<unknown>> };
 type Classification = { label: string; score: number }[];
@@ -80,7 +82,10 @@ const callResult = (page: Page, gate: string) =>
 const settlesWithin = (page: Page, gate: string, ms: number) =>
   page.evaluate(
     ({ gate, ms }) =>
-      Promise.race([(globalThis as unknown as PageState).calls[gate]!.then(() => true), new Promise((resolve) => setTimeout(resolve, ms, false))]),
+      Promise.race([
+        (globalThis as unknown as PageState).calls[gate]!.then(() => true),
+        new Promise((resolve) => setTimeout(resolve, ms, false)),
+      ]),
     { gate, ms },
   );
 
@@ -125,7 +130,8 @@ test("one pipeline's calls run one after another; another model's calls do not w
 test("a call's signal cancels it while it runs and while it waits; the pipeline goes on", async ({ retinaPage: page, device }) => {
   const worker = await startGatedWorker(page, device);
   const reference = await loadPipeline(page, 'cls', modelUrl(page, 'beit-cls-abs'));
-  const abort = (gate: string) => page.evaluate((gate) => ((globalThis as unknown as Record<string, AbortController>)[`abort-${gate}`]!).abort(), gate);
+  const abort = (gate: string) =>
+    page.evaluate((gate) => (globalThis as unknown as Record<string, AbortController>)[`abort-${gate}`]!.abort(), gate);
   const aborted = { error: { name: 'AbortError', isDomException: true, isReason: true } };
 
   // Running: the call rejects at once with the signal's reason, though the worker is still on it.
@@ -163,10 +169,20 @@ test('errors from the worker keep their class, code and cause; the fault is a Re
     return {
       error: { isRetinaError: error instanceof Retina.RetinaError, name: error.name, code: error.code, message: error.message },
       cause: { isTypeError: cause instanceof TypeError, message: cause.message },
-      fault: { isRetinaError: fault instanceof Retina.RetinaError, isWorkerFault: fault instanceof Retina.WorkerFaultError, name: fault.name, code: fault.code },
+      fault: {
+        isRetinaError: fault instanceof Retina.RetinaError,
+        isWorkerFault: fault instanceof Retina.WorkerFaultError,
+        name: fault.name,
+        code: fault.code,
+      },
     };
   });
-  expect(outcome.error).toMatchObject({ isRetinaError: true, name: 'RetinaError', code: 'FILE_NOT_FOUND', message: expect.stringContaining('Failed to fetch') });
+  expect(outcome.error).toMatchObject({
+    isRetinaError: true,
+    name: 'RetinaError',
+    code: 'FILE_NOT_FOUND',
+    message: expect.stringContaining('Failed to fetch'),
+  });
   expect(outcome.cause).toEqual({ isTypeError: true, message: 'Failed to fetch' });
   expect(outcome.fault).toEqual({ isRetinaError: true, isWorkerFault: true, name: 'WorkerFaultError', code: 'WORKER_TERMINATED' });
 });

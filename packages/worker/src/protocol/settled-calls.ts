@@ -31,7 +31,15 @@ export type SettledApi<T> = {
 export type WorkerCalls<T> = RemoteObject<T>;
 
 // Built-in error classes keep their class; others become an Error with their name.
-const ERROR_CLASSES: Readonly<Record<string, ErrorConstructor>> = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
+const ERROR_CLASSES: Readonly<Record<string, ErrorConstructor>> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
 /** Enough for any real chain, and a stop for cyclic ones. */
 const MAX_CAUSE_DEPTH = 8;
 
