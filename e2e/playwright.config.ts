@@ -29,7 +29,7 @@ export default defineConfig<DeviceOptions>({
     {
       name: 'webgpu',
       // Decoding images does not touch the GPU: the wasm project covers it.
-      testIgnore: 'image-decoding.spec.ts',
+      testIgnore: ['image-decoding.spec.ts', 'jpeg-decoding.spec.ts'],
       use: {
         device: 'webgpu',
         launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] },

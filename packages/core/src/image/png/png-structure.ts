@@ -1,4 +1,4 @@
-import { RetinaError } from '../errors.js';
+import { RetinaError } from '../../errors.js';
 
 export interface PngHeader {
   width: number;

@@ -1,4 +1,4 @@
-import { RetinaError } from '../errors.js';
+import { RetinaError } from '../../errors.js';
 
 /** Whether this environment can read pixels back from images (browsers, pages and workers). */
 export function hasCanvasReadback(): boolean {

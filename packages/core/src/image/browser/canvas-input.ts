@@ -1,9 +1,9 @@
-import { RetinaError } from '../errors.js';
-import type { Dimensions } from './header-dimensions.js';
-import type { CanvasImageInput } from './image-input.js';
+import { RetinaError } from '../../errors.js';
+import type { Dimensions } from '../header-dimensions.js';
+import type { CanvasImageInput } from '../image-input.js';
 import { readPixelsThroughCanvas } from './canvas-readback.js';
-import { checkImageSize } from './pixel-budget.js';
-import type { RawImage } from './raw-image.js';
+import { checkImageSize } from '../pixel-budget.js';
+import type { RawImage } from '../raw-image.js';
 
 function isInstance<T>(input: unknown, type: { prototype: T } | undefined): input is T {
   return typeof type === 'function' && input instanceof type;

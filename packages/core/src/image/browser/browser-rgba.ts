@@ -1,4 +1,4 @@
-import type { RawImage } from './raw-image.js';
+import type { RawImage } from '../raw-image.js';
 
 function isOpaque(rgba: Uint8Array | Uint8ClampedArray): boolean {
   for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;

@@ -1,8 +1,8 @@
-import { browserRgbaToImage } from './browser-rgba.js';
-import { takeEveryNth } from './jpeg-decode.js';
-import type { DecodeContext } from './load-options.js';
+import { browserRgbaToImage } from '../browser/browser-rgba.js';
+import { takeEveryNth } from '../jpeg/jpeg-decode.js';
+import type { DecodeContext } from '../load-options.js';
 import type { PngChunks, PngHeader } from './png-structure.js';
-import type { RawImage } from './raw-image.js';
+import type { RawImage } from '../raw-image.js';
 
 const GRAY = 0;
 const RGB = 2;

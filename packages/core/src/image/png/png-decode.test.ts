@@ -1,9 +1,9 @@
 import { encode as encodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { RetinaError } from '../errors.js';
-import { countMismatches, fixturePath, imageIndex, readBin, readBytes, readJson } from '../testing/fixtures.js';
-import { buildPng, chunk, SAMPLES_PER_PIXEL } from '../testing/png-writer.js';
-import { loadImage, loadLabelMap } from './load-image.js';
+import { RetinaError } from '../../errors.js';
+import { countMismatches, fixturePath, imageIndex, readBin, readBytes, readJson } from '../../testing/fixtures.js';
+import { buildPng, chunk, SAMPLES_PER_PIXEL } from '../../testing/png-writer.js';
+import { loadImage, loadLabelMap } from '../load-image.js';
 
 /** Deterministic pseudo-random samples below 2^depth. */
 function samplesFor(count: number, depth: number, seed = 7): number[] {

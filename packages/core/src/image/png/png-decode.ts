@@ -1,13 +1,13 @@
-import { RetinaError } from '../errors.js';
-import { readExifOrientation } from './exif-orientation.js';
-import type { DecodedFile } from './decoded-file.js';
-import type { DecodeContext, DecodePurpose } from './load-options.js';
-import { checkImageSize } from './pixel-budget.js';
+import { RetinaError } from '../../errors.js';
+import { readExifOrientation } from '../exif-orientation.js';
+import type { DecodedFile } from '../decoded-file.js';
+import type { DecodeContext, DecodePurpose } from '../load-options.js';
+import { checkImageSize } from '../pixel-budget.js';
 import { inflateZlib } from './png-inflate.js';
 import { decodePngNatively } from './png-native-decode.js';
 import { unfilterScanlines, scanlineBytes } from './png-scanlines.js';
 import { type PngChunks, type PngHeader, readPngChunks, readPngHeader } from './png-structure.js';
-import type { ChannelCount, RawImage } from './raw-image.js';
+import type { ChannelCount, RawImage } from '../raw-image.js';
 
 const GRAY = 0;
 const RGB = 2;
@@ -150,9 +150,9 @@ export async function decodePng(bytes: Uint8Array, context: DecodeContext): Prom
   const chunks = readPngChunks(bytes);
   const exifOrientation = chunks.exif && readExifOrientation(chunks.exif);
   const native = await decodePngNatively(bytes, header, chunks, context);
-  if (native) return { image: native, exifOrientation };
+  if (native) return { image: native, exifOrientation, decoder: 'platform' };
   const samples = await decodeSamples(header, chunks);
   const { data, channels } = toPillowMode(samples, header, chunks.palette, context.purpose);
   const image: RawImage = { data, width: header.width, height: header.height, channels };
-  return { image, exifOrientation };
+  return { image, exifOrientation, decoder: 'javascript' };
 }
