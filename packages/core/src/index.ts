@@ -84,6 +84,9 @@ export {
   type ReadFileOptions,
 } from './hub/index.js';
 
+// Checkpoints (model.safetensors, pytorch_model.bin)
+export { parsePytorchBin, parseSafetensors, readCheckpoint, type Checkpoint, type WeightDtype, type WeightTensor } from './weights/index.js';
+
 // Pipelines
 export { pipeline, type PipelineOptions, type PipelineTask, type PipelinesByTask } from './pipelines/pipeline.js';
 export type { TaskPipeline } from './pipelines/pipeline-base.js';

@@ -1,3 +1,4 @@
+import { checkOnnxModel } from './check-onnx-model.js';
 import type { ModelRepo, ReadFileOptions } from './model-repo.js';
 import { externalDataLocations } from './onnx-external-data.js';
 
@@ -15,9 +16,9 @@ export interface OnnxModelFiles {
 }
 
 /**
- * Reads an ONNX graph (default `onnx/model.onnx`), then the external weight files its initializers
- * name, from beside it, as onnxruntime looks them up. Nothing else is requested. Progress events name
- * each file.
+ * Reads an ONNX graph (default `onnx/model.onnx`), checks it (check-onnx-model.ts), then reads the
+ * external weight files its tensors name, from beside it, as onnxruntime looks them up. Nothing else is
+ * requested. Progress events name each file.
  */
 export async function readOnnxModel(
   repo: ModelRepo,
@@ -25,6 +26,7 @@ export async function readOnnxModel(
   options: ReadFileOptions = {},
 ): Promise<OnnxModelFiles> {
   const model = await repo.bytes(file, options);
+  checkOnnxModel(model, file, repo.location);
   const locations = externalDataLocations(model);
   if (locations.length === 0) return { model };
   const folder = file.slice(0, file.lastIndexOf('/') + 1);

@@ -1,11 +1,12 @@
 import { RetinaError } from '../errors.js';
 import type { ModelRepo, ReadFileOptions } from '../hub/model-repo.js';
+import { abortReason } from '../hub/read-errors.js';
 import { readOnnxModel } from '../hub/read-onnx-model.js';
 import { isNode } from '../hub/settings.js';
 import { foldWeightTransposes } from './fold-weight-transposes.js';
 import type { InferenceSession } from './inference-session.js';
 import { createOnnxruntimeNodeSession, importOnnxruntimeNode } from './onnxruntime-node-session.js';
-import type { ModelFiles } from './onnxruntime-session.js';
+import { LOG_LEVELS, type ModelFiles } from './onnxruntime-session.js';
 import { createOnnxruntimeWebSession } from './onnxruntime-web-session.js';
 import { findWebGpuAdapter, whyAutoSkipsAdapter } from './webgpu-adapter.js';
 
@@ -18,8 +19,6 @@ const MODEL_FILES: Readonly<Record<InferenceSession.ModelDtype, string>> = {
 export type CreateSessionOptions = InferenceSession.CreateOptions & ReadFileOptions;
 
 interface SessionFactory {
-  /** Whether the runtime can read the graph from a local path (and its external data beside it). */
-  readonly loadsFromPath: boolean;
   create(model: ModelFiles): Promise<InferenceSession>;
 }
 
@@ -30,10 +29,13 @@ async function chooseBackend(options: CreateSessionOptions, gpuOutputs: readonly
   if (!DEVICES.includes(device)) {
     throw new RetinaError('INVALID_ARGUMENT', `device must be one of ${DEVICES.join(', ')}; got ${String(device)}.`);
   }
+  const logLevel = options.logLevel ?? 'error';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new RetinaError('INVALID_ARGUMENT', `logLevel must be one of ${LOG_LEVELS.join(', ')}; got ${String(logLevel)}.`);
+  }
   const { numThreads } = options;
   const web = (reason: string, adapter?: GPUAdapter): SessionFactory => ({
-    loadsFromPath: false,
-    create: (model) => createOnnxruntimeWebSession(model, { adapter, numThreads, reason, gpuOutputs }),
+    create: (model) => createOnnxruntimeWebSession(model, { adapter, numThreads, logLevel, reason, gpuOutputs }),
   });
 
   if (device === 'wasm') return web('device "wasm" requested');
@@ -46,7 +48,7 @@ async function chooseBackend(options: CreateSessionOptions, gpuOutputs: readonly
     const node = await importOnnxruntimeNode();
     if ('runtime' in node) {
       const reason = device === 'cpu' ? 'device "cpu" requested' : 'Node.js with onnxruntime-node installed';
-      return { loadsFromPath: true, create: (model) => createOnnxruntimeNodeSession(node.runtime, model, { numThreads, reason }) };
+      return { create: (model) => createOnnxruntimeNodeSession(node.runtime, model, { numThreads, logLevel, reason }) };
     }
     if (device === 'cpu') throw deviceUnavailable('cpu', `${node.unavailable}; install onnxruntime-node or use device "wasm"`);
     return web(`Node.js without onnxruntime-node: ${node.unavailable}`);
@@ -62,9 +64,11 @@ function deviceUnavailable(device: InferenceSession.Device, why: string): Retina
   return new RetinaError('MODEL_LOAD_FAILED', `Cannot run on device "${device}": ${why}.`);
 }
 
-async function readModelFiles(repo: ModelRepo, file: string, loadsFromPath: boolean, options: ReadFileOptions): Promise<ModelFiles> {
-  const path = loadsFromPath ? await repo.localPath?.(file, options) : undefined;
-  if (path !== undefined) return { file, location: repo.location, graph: path, externalData: [] };
+/**
+ * Every runtime gets the bytes Retina read, checked (hub/check-onnx-model.ts) and verified against
+ * `integrity`, never a path to read itself: what runs is what was checked.
+ */
+async function readModelFiles(repo: ModelRepo, file: string, options: ReadFileOptions): Promise<ModelFiles> {
   const { model, externalData = [] } = await readOnnxModel(repo, file, options);
   // The external-data buffers are changed in place: they stay the ones to hand over.
   const { graph } = foldWeightTransposes(model, externalData);
@@ -85,7 +89,44 @@ export async function createInferenceSession(
   if (!Object.hasOwn(MODEL_FILES, dtype)) {
     throw new RetinaError('INVALID_ARGUMENT', `dtype must be one of ${Object.keys(MODEL_FILES).join(', ')}; got ${String(dtype)}.`);
   }
-  const factory = await chooseBackend(options, gpuOutputs);
   const file = options.modelFile ?? MODEL_FILES[dtype];
-  return factory.create(await readModelFiles(repo, file, factory.loadsFromPath, options));
+  const { signal } = options;
+  const action = `Loading ${file} from ${repo.location}`;
+  // A repo of the caller's own may not watch the signal, and choosing a backend and parsing do not.
+  const throwIfAborted = () => {
+    if (signal?.aborted) throw abortReason(action, signal);
+  };
+  throwIfAborted();
+  const factory = await chooseBackend(options, gpuOutputs);
+  throwIfAborted();
+  const model = await readModelFiles(repo, file, options);
+  throwIfAborted();
+  return signal ? createUnlessAborted(() => factory.create(model), signal, action) : factory.create(model);
+}
+
+/**
+ * A runtime cannot stop creating a session: an abort rejects at once, and the session is released
+ * when it is ready.
+ */
+function createUnlessAborted(create: () => Promise<InferenceSession>, signal: AbortSignal, action: string): Promise<InferenceSession> {
+  return new Promise((resolve, reject) => {
+    const creating = create();
+    const onAbort = () => {
+      reject(abortReason(action, signal));
+      creating.then((session) => session.release()).catch(() => undefined);
+    };
+    creating.then(
+      (session) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(session);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+    // The runtime may have been called, and the signal aborted, before `create` returned.
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

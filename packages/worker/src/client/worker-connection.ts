@@ -84,6 +84,8 @@ export class WorkerConnection {
   #track<T>(run: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (this.#fault) return reject(this.#fault);
+      // A cancelled call rejects with the signal's own reason, as fetch does (an AbortError unless the caller chose another).
+      /* eslint-disable @typescript-eslint/prefer-promise-reject-errors */
       if (signal?.aborted) return reject(signal.reason);
       // A call stops being pending as it settles for the caller: an aborted call already has.
       const settled = () => {
@@ -94,6 +96,7 @@ export class WorkerConnection {
         settled();
         reject(signal!.reason);
       };
+      /* eslint-enable @typescript-eslint/prefer-promise-reject-errors */
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#pending.add(reject);
       run().then(

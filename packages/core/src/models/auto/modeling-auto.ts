@@ -13,6 +13,7 @@ import { ViTHybridForImageClassification, ViTHybridModel } from '../vit-hybrid/m
 import { readAutoConfig, type AutoConfigType } from './configuration-auto.js';
 
 // Classes are picked by the config's model_type, so each gets its own config class; `any` only erases which one.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: no single config type fits every class
 type AnyModelClass<M> = ModelClass<M, any>;
 
 /** Model classes per model_type; the first one is built when config.json's `architectures` names none of them. */
