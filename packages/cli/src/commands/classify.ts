@@ -1,6 +1,15 @@
 import { pipeline, RetinaError, type ImageClassificationResult } from '@retina/core';
 import { formatTable } from '../format.js';
-import { GLOBAL_USAGE, IMAGE_OPTIONS, IMAGE_USAGE, imageLoadOptions, MODEL_OPTIONS, MODEL_USAGE, modelLoadOptions, modelSource } from '../shared-options.js';
+import {
+  GLOBAL_USAGE,
+  IMAGE_OPTIONS,
+  IMAGE_USAGE,
+  imageLoadOptions,
+  MODEL_OPTIONS,
+  MODEL_USAGE,
+  modelLoadOptions,
+  modelSource,
+} from '../shared-options.js';
 import type { Command } from './command.js';
 
 const usage = `Usage: retina classify --model <folder | id> <image>... [--top-k N] [--json]

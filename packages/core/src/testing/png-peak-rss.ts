@@ -6,5 +6,10 @@ const path = process.argv[2]!;
 const before = process.resourceUsage().maxRSS;
 const image = await loadImage(path);
 const growth = (process.resourceUsage().maxRSS - before) * 1024;
-const report = { growthBytes: growth, decodedBytes: image.data.length, channels: image.channels, firstPixel: Array.from(image.data.subarray(0, 4)) };
+const report = {
+  growthBytes: growth,
+  decodedBytes: image.data.length,
+  channels: image.channels,
+  firstPixel: Array.from(image.data.subarray(0, 4)),
+};
 console.log(JSON.stringify(report));

@@ -33,7 +33,10 @@ export class WorkerConnection {
     const events: WorkerEvents = {
       gpuDeviceLost: (message) =>
         this.fail(
-          new WorkerFaultError('GPU_DEVICE_LOST', `The GPU device was lost (${message}); the next call restarts the worker, on WebAssembly unless WebGPU was asked for.`),
+          new WorkerFaultError(
+            'GPU_DEVICE_LOST',
+            `The GPU device was lost (${message}); the next call restarts the worker, on WebAssembly unless WebGPU was asked for.`,
+          ),
         ),
     };
     this.ready = this.#track(() => this.#api.init(setup, proxy(events)), undefined);
@@ -67,7 +70,10 @@ export class WorkerConnection {
 
   /** Ends the worker on the page's request: a fault only for the calls it cuts short. */
   terminate(): void {
-    const fault = new WorkerFaultError('WORKER_TERMINATED', 'The Retina worker was terminated (terminate() was called) before this call finished.');
+    const fault = new WorkerFaultError(
+      'WORKER_TERMINATED',
+      'The Retina worker was terminated (terminate() was called) before this call finished.',
+    );
     this.#end(fault, this.#pending.size > 0);
   }
 
@@ -99,16 +105,7 @@ export class WorkerConnection {
       /* eslint-enable @typescript-eslint/prefer-promise-reject-errors */
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#pending.add(reject);
-      run().then(
-        (value) => {
-          settled();
-          resolve(value);
-        },
-        (error: unknown) => {
-          settled();
-          reject(error);
-        },
-      );
+      run().finally(settled).then(resolve, reject);
     });
   }
 }

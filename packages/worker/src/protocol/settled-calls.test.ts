@@ -23,10 +23,14 @@ const sent = new Float32Array([1, 2, 3]);
 const worker: Api = {
   async fail(what) {
     if (what === 'retina') {
-      throw new RetinaError('FILE_NOT_FOUND', 'Fetching the image failed.', { cause: new TypeError('Failed to fetch', { cause: 'offline' }) });
+      throw new RetinaError('FILE_NOT_FOUND', 'Fetching the image failed.', {
+        cause: new TypeError('Failed to fetch', { cause: 'offline' }),
+      });
     }
     if (what === 'abort') throw new DOMException('The operation was aborted.', 'AbortError');
     if (what === 'named') throw Object.assign(new Error('no session'), { name: 'OrtError', code: 'E42' });
+    // A thrown non-Error value, which must cross as it is.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
     throw what;
   },
   async bytes() {
@@ -36,7 +40,9 @@ const worker: Api = {
 
 describe('worker calls across the boundary', () => {
   it('keep a RetinaError with its code and its cause chain', async () => {
-    const error = await connect(worker).fail('retina').catch((thrown: unknown) => thrown);
+    const error = await connect(worker)
+      .fail('retina')
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(RetinaError);
     expect(error).toMatchObject({ name: 'RetinaError', code: 'FILE_NOT_FOUND', message: 'Fetching the image failed.' });
     const cause = (error as Error).cause;
@@ -46,14 +52,20 @@ describe('worker calls across the boundary', () => {
   });
 
   it('keep an AbortError a DOMException named AbortError', async () => {
-    const error = await connect(worker).fail('abort').catch((thrown: unknown) => thrown);
+    const error = await connect(worker)
+      .fail('abort')
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(DOMException);
     expect(error).toMatchObject({ name: 'AbortError', message: 'The operation was aborted.' });
   });
 
   it("keep other errors' name and code, and thrown values as they are", async () => {
     const api = connect(worker);
-    expect(await api.fail('named').catch((thrown: unknown) => thrown)).toMatchObject({ name: 'OrtError', code: 'E42', message: 'no session' });
+    expect(await api.fail('named').catch((thrown: unknown) => thrown)).toMatchObject({
+      name: 'OrtError',
+      code: 'E42',
+      message: 'no session',
+    });
     expect(await api.fail('just a string').catch((thrown: unknown) => thrown)).toBe('just a string');
   });
 
