@@ -1,7 +1,7 @@
 import { RetinaError } from '../errors.js';
 import type { ModelRepo, ReadFileOptions } from '../hub/model-repo.js';
 import { abortReason } from '../hub/read-errors.js';
-import { readOnnxModel } from '../hub/read-onnx-model.js';
+import { besideGraph, readOnnxModel } from '../hub/read-onnx-model.js';
 import { isNode } from '../hub/settings.js';
 import { foldWeightTransposes } from './fold-weight-transposes.js';
 import type { InferenceSession } from './inference-session.js';
@@ -99,7 +99,19 @@ export async function createInferenceSession(
   throwIfAborted();
   const model = await readModelFiles(repo, file, options);
   throwIfAborted();
-  return signal ? createUnlessAborted(() => factory.create(model), signal, action) : factory.create(model);
+  const create = () => factory.create(model).catch((error: unknown) => discardAndThrow(repo, model, error));
+  return signal ? createUnlessAborted(create, signal, action) : create();
+}
+
+/**
+ * A graph the runtime refused is not kept: a cached copy that passed Retina's checks but does not load
+ * (e.g. cut off where a field ends) would otherwise fail every load until the cache is cleared.
+ */
+async function discardAndThrow(repo: ModelRepo, { file, externalData }: ModelFiles, error: unknown): Promise<never> {
+  const discard = repo.discard?.bind(repo);
+  const files = [file, ...externalData.map(({ path }) => besideGraph(file, path))];
+  if (discard) await Promise.all(files.map((name) => discard(name).catch(() => undefined)));
+  throw error;
 }
 
 /**
