@@ -21,7 +21,16 @@ export interface OnnxModelFiles {
  * requested. Progress events name each file.
  */
 export async function readOnnxModel(repo: ModelRepo, file = 'onnx/model.onnx', options: ReadFileOptions = {}): Promise<OnnxModelFiles> {
-  const model = await repo.bytes(file, options);
+  return readOnnxExternalData(repo, file, await repo.bytes(file, options), options);
+}
+
+/** Checks `model` (read from `file`; check-onnx-model.ts), then reads the external weight files it names from beside it. */
+export async function readOnnxExternalData(
+  repo: ModelRepo,
+  file: string,
+  model: Uint8Array,
+  options: ReadFileOptions = {},
+): Promise<OnnxModelFiles> {
   checkOnnxModel(model, file, repo.location);
   const locations = externalDataLocations(model);
   if (locations.length === 0) return { model };

@@ -1,13 +1,14 @@
 import { RetinaError } from '../errors.js';
 import type { ModelRepo, ReadFileOptions } from '../hub/model-repo.js';
-import { abortReason } from '../hub/read-errors.js';
-import { besideGraph, readOnnxModel } from '../hub/read-onnx-model.js';
+import { abortReason, isFileNotFound } from '../hub/read-errors.js';
+import { besideGraph, readOnnxExternalData } from '../hub/read-onnx-model.js';
 import { isNode } from '../hub/settings.js';
 import { foldWeightTransposes } from './fold-weight-transposes.js';
 import type { InferenceSession } from './inference-session.js';
 import { createOnnxruntimeNodeSession, importOnnxruntimeNode } from './onnxruntime-node-session.js';
 import { LOG_LEVELS, type ModelFiles } from './onnxruntime-session.js';
-import { createOnnxruntimeWebSession, findWebGpuAdapter } from './onnxruntime-web-session.js';
+import { createOnnxruntimeWebSession } from './onnxruntime-web-session.js';
+import { findWebGpuAdapter, whyAutoSkipsAdapter } from './webgpu-adapter.js';
 
 const MODEL_FILES: Readonly<Record<InferenceSession.ModelDtype, string>> = {
   fp32: 'onnx/model.onnx',
@@ -55,37 +56,101 @@ async function chooseBackend(options: CreateSessionOptions, gpuOutputs: readonly
   if (device === 'cpu') return web('device "cpu" runs on WebAssembly outside Node.js');
   const gpu = await findWebGpuAdapter();
   if ('unavailable' in gpu) return web(gpu.unavailable);
-  return web('WebGPU adapter available', gpu.adapter);
+  const skipped = whyAutoSkipsAdapter(gpu.adapter);
+  return skipped === undefined ? web('WebGPU adapter available', gpu.adapter) : web(skipped);
 }
 
 function deviceUnavailable(device: InferenceSession.Device, why: string): RetinaError {
   return new RetinaError('MODEL_LOAD_FAILED', `Cannot run on device "${device}": ${why}.`);
 }
 
+/** How a model's graph can be had besides an ONNX file, and what an ONNX file must satisfy. */
+export interface GraphSources {
+  /** Builds the graph from the repo's checkpoint (source "weights", or "auto" without an ONNX file). */
+  fromWeights?(dtype: 'fp32' | 'fp16'): Promise<ModelFiles>;
+  /** Sees every ONNX graph read as bytes before a runtime does; throws to refuse it. */
+  checkGraph?(graph: Uint8Array, file: string): void;
+}
+
+const SOURCES: readonly InferenceSession.ModelSource[] = ['auto', 'onnx', 'weights'];
+
 /**
- * Every runtime gets the bytes Retina read, checked (hub/check-onnx-model.ts) and verified against
- * `integrity`, never a path to read itself: what runs is what was checked.
+ * The ONNX file and its external data; undefined when `optional` and the repo has no such file. Every
+ * runtime gets the bytes Retina read, checked (hub/check-onnx-model.ts) and verified against `integrity`,
+ * never a path to read itself: what runs is what was checked.
  */
-async function readModelFiles(repo: ModelRepo, file: string, options: ReadFileOptions): Promise<ModelFiles> {
-  const { model, externalData = [] } = await readOnnxModel(repo, file, options);
+async function readModelFiles(
+  repo: ModelRepo,
+  file: string,
+  options: ReadFileOptions,
+  optional: boolean,
+  sources: GraphSources,
+): Promise<ModelFiles | undefined> {
+  let model: Uint8Array;
+  try {
+    model = await repo.bytes(file, options);
+  } catch (error) {
+    if (optional && isFileNotFound(error)) return undefined;
+    throw error;
+  }
+  sources.checkGraph?.(model, file);
+  const { externalData = [] } = await readOnnxExternalData(repo, file, model, options);
   // The external-data buffers are changed in place: they stay the ones to hand over.
   const { graph } = foldWeightTransposes(model, externalData);
   return { file, location: repo.location, graph, externalData };
 }
 
+/** The graph built from the weights; `missingFile` is the ONNX file "auto" looked for first, for the message. */
+async function builtModelFiles(
+  sources: GraphSources,
+  dtype: InferenceSession.ModelDtype,
+  location: string,
+  missingFile?: string,
+): Promise<ModelFiles> {
+  if (!sources.fromWeights) {
+    throw new RetinaError(
+      'UNSUPPORTED_MODEL',
+      `Retina cannot build this model's graph from weights yet; ${location} needs its ONNX file (source "onnx").`,
+    );
+  }
+  if (dtype === 'q8') {
+    throw new RetinaError(
+      'INVALID_ARGUMENT',
+      `dtype "q8" needs onnx/model_quantized.onnx in ${location}; a graph built from the weights is fp32 or fp16.`,
+    );
+  }
+  try {
+    return await sources.fromWeights(dtype);
+  } catch (error) {
+    if (missingFile === undefined || !isFileNotFound(error)) throw error;
+    throw new RetinaError(
+      'FILE_NOT_FOUND',
+      `${location} has no ${missingFile}, nor weights to build the graph from. ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
 /**
- * Loads a repo's ONNX graph (`onnx/model.onnx`, or the file `dtype`/`modelFile` pick) on the runtime that
- * `device` selects; `session.backend` tells which one and why. On WebGPU, the outputs named in
- * `gpuOutputs` can be kept in GPU memory (gpu-outputs.ts); `run` still reads them back.
+ * Loads a repo's model on the runtime that `device` selects; `session.backend` tells which one and why.
+ * `source` "onnx" reads the ONNX graph (`onnx/model.onnx`, or the file `dtype`/`modelFile` pick), "weights"
+ * builds it from the checkpoint with `sources.fromWeights`, and "auto" (the default) does the first when the
+ * repo has the file and the second otherwise. On WebGPU, the outputs named in `gpuOutputs` can be kept in
+ * GPU memory (gpu-outputs.ts); `run` still reads them back.
  */
 export async function createInferenceSession(
   repo: ModelRepo,
   options: CreateSessionOptions = {},
   gpuOutputs: readonly string[] = [],
+  sources: GraphSources = {},
 ): Promise<InferenceSession> {
   const dtype = options.dtype ?? 'fp32';
   if (!Object.hasOwn(MODEL_FILES, dtype)) {
     throw new RetinaError('INVALID_ARGUMENT', `dtype must be one of ${Object.keys(MODEL_FILES).join(', ')}; got ${String(dtype)}.`);
+  }
+  const source = options.source ?? 'auto';
+  if (!SOURCES.includes(source)) {
+    throw new RetinaError('INVALID_ARGUMENT', `source must be one of ${SOURCES.join(', ')}; got ${String(source)}.`);
   }
   const file = options.modelFile ?? MODEL_FILES[dtype];
   const { signal } = options;
@@ -97,15 +162,20 @@ export async function createInferenceSession(
   throwIfAborted();
   const factory = await chooseBackend(options, gpuOutputs);
   throwIfAborted();
-  const model = await readModelFiles(repo, file, options);
+  // A named modelFile means that file; "auto" falls back to the weights only for the default graph.
+  const optional = source === 'auto' && options.modelFile === undefined && sources.fromWeights !== undefined;
+  const read = source === 'weights' ? undefined : await readModelFiles(repo, file, options, optional, sources);
+  const model = read ?? (await builtModelFiles(sources, dtype, repo.location, source === 'auto' ? file : undefined));
   throwIfAborted();
-  const create = () => factory.create(model).catch((error: unknown) => discardAndThrow(repo, model, error));
+  const create = read
+    ? () => factory.create(read).catch((error: unknown) => discardAndThrow(repo, read, error))
+    : () => factory.create(model);
   return signal ? createUnlessAborted(create, signal, action) : create();
 }
 
 /**
- * A graph the runtime refused is not kept: a cached copy that passed Retina's checks but does not load
- * (e.g. cut off where a field ends) would otherwise fail every load until the cache is cleared.
+ * A graph file the runtime refused is not kept: a cached copy that passed Retina's checks but does not
+ * load (e.g. cut off where a field ends) would otherwise fail every load until the cache is cleared.
  */
 async function discardAndThrow(repo: ModelRepo, { file, externalData }: ModelFiles, error: unknown): Promise<never> {
   const discard = repo.discard?.bind(repo);

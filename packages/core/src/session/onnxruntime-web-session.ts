@@ -3,19 +3,6 @@ import type { InferenceSession } from './inference-session.js';
 import { createOnnxruntimeSession, logSeverityLevel, type ModelFiles } from './onnxruntime-session.js';
 import { supportedRange, unsupportedVersion } from './onnxruntime-versions.js';
 
-/** A WebGPU adapter of this environment, or why there is none. */
-export async function findWebGpuAdapter(): Promise<{ adapter: GPUAdapter } | { unavailable: string }> {
-  // Undefined outside browsers (and in browsers without WebGPU), whatever the DOM types say.
-  const gpu = (globalThis.navigator as Partial<Navigator> | undefined)?.gpu;
-  if (!gpu) return { unavailable: 'no WebGPU in this environment (navigator.gpu is undefined)' };
-  try {
-    const adapter = await gpu.requestAdapter();
-    return adapter ? { adapter } : { unavailable: 'no WebGPU adapter (navigator.gpu.requestAdapter() gave null)' };
-  } catch (error) {
-    return { unavailable: `no WebGPU adapter (${error instanceof Error ? error.message : String(error)})` };
-  }
-}
-
 /** A session on onnxruntime-web: WebGPU when an adapter is given, else WebAssembly on the CPU. */
 export async function createOnnxruntimeWebSession(
   model: ModelFiles,
