@@ -24,7 +24,12 @@ function batchNorm(weights: ModelWeights, prefix: string, channels: number): { s
 function scaleChannels(weight: Float32Array, shape: readonly number[], axis: number, scale: Float32Array): Float32Array {
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const channels = shape[axis]!;
-  return Float32Array.from(weight, (value, i) => value * scale[Math.floor(i / inner) % channels]!);
+  const out = new Float32Array(weight.length);
+  for (let start = 0, block = 0; start < weight.length; start += inner, block++) {
+    const factor = scale[block % channels]!;
+    for (let i = start; i < start + inner; i++) out[i] = weight[i]! * factor;
+  }
+  return out;
 }
 
 /** BeitConvModule: Conv (no bias) → BatchNorm → ReLU, with the batch norm folded into the convolution. */
