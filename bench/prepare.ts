@@ -76,7 +76,7 @@ export function transformersJsModels(benchModelsDir: string, names: readonly str
   for (const name of names) {
     const folder = join(root, name);
     mkdirSync(folder, { recursive: true });
-    const processor = JSON.parse(readFileSync(join(benchModelsDir, name, 'preprocessor_config.json'), 'utf8'));
+    const processor = JSON.parse(readFileSync(join(benchModelsDir, name, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>;
     processor.image_processor_type = 'BeitFeatureExtractor';
     writeFileSync(join(folder, 'preprocessor_config.json'), JSON.stringify(processor, null, 2));
     for (const file of ['config.json', 'model.onnx', 'model.onnx.data']) symlinkSync(join(benchModelsDir, name, file), join(folder, file));

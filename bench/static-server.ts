@@ -3,7 +3,7 @@
 // a cold start always downloads.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -35,7 +35,7 @@ function resolveFile(routes: Readonly<Record<string, string>>, pathname: string)
 
 /** Serves `routes` (URL prefix → folder); resolves with the origin once listening. */
 export async function startStaticServer(routes: Readonly<Record<string, string>>): Promise<{ origin: string; server: Server }> {
-  const server = createServer(async (request, response) => {
+  const serve = async (request: IncomingMessage, response: ServerResponse) => {
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     const file = resolveFile(routes, pathname);
     const info = file === undefined ? undefined : await stat(file).catch(() => undefined);
@@ -50,7 +50,8 @@ export async function startStaticServer(routes: Readonly<Record<string, string>>
     });
     if (request.method === 'HEAD') response.end();
     else createReadStream(file).pipe(response);
-  });
+  };
+  const server = createServer((request, response) => void serve(request, response).catch((error: Error) => response.destroy(error)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { origin: `http://127.0.0.1:${port}`, server };

@@ -21,10 +21,16 @@ function expectedTensors(): Map<string, Omit<ReadTensor, 'name' | 'file'>> {
   const bytes = new Uint8Array(readFileSync(fixtureFile('models', MODEL, 'model.safetensors')));
   const { header, dataStart } = rawSafetensorsHeader(bytes);
   return new Map(
-    Object.entries(header).map(([name, { dtype, shape, data_offsets: [begin, end] }]) => [
-      name,
-      { dtype: dtype === 'I64' ? 'int64' : 'float32', shape, bytes: [...bytes.subarray(dataStart + begin, dataStart + end)] },
-    ]),
+    Object.entries(header).map(
+      ([
+        name,
+        {
+          dtype,
+          shape,
+          data_offsets: [begin, end],
+        },
+      ]) => [name, { dtype: dtype === 'I64' ? 'int64' : 'float32', shape, bytes: [...bytes.subarray(dataStart + begin, dataStart + end)] }],
+    ),
   );
 }
 
@@ -42,7 +48,13 @@ test.beforeEach(async ({ page }) => {
 function readInPage(page: Page, url: string): Promise<ReadTensor[]> {
   return page.evaluate(async (url) => {
     const checkpoint = await RetinaCore.readCheckpoint(RetinaCore.openModelRepo(url));
-    return [...checkpoint.tensors.values()].map(({ name, dtype, shape, file, data }) => ({ name, dtype, shape: [...shape], file, bytes: [...data] }));
+    return [...checkpoint.tensors.values()].map(({ name, dtype, shape, file, data }) => ({
+      name,
+      dtype,
+      shape: [...shape],
+      file,
+      bytes: [...data],
+    }));
   }, url);
 }
 
@@ -68,7 +80,13 @@ test('pytorch_model.bin reads to the same tensors as in Node, and a malicious pi
   const { tensors, refusal } = await page.evaluate(async (url) => {
     const bytes = new Uint8Array(await (await fetch(`${url}/pytorch_model.bin`)).arrayBuffer());
     const read = RetinaCore.parsePytorchBin(bytes);
-    const tensors = [...read.tensors.values()].map(({ name, dtype, shape, file, data }) => ({ name, dtype, shape: [...shape], file, bytes: [...data] }));
+    const tensors = [...read.tensors.values()].map(({ name, dtype, shape, file, data }) => ({
+      name,
+      dtype,
+      shape: [...shape],
+      file,
+      bytes: [...data],
+    }));
     // The fixture with its data.pkl's first global renamed to "posix system" (same length: the zip stays valid).
     const evil = bytes.slice();
     const at = new TextDecoder('latin1').decode(evil).indexOf('collections\nOrderedDict\n');

@@ -63,7 +63,7 @@ for (const model of CLASSIFIERS) {
 test('a call that turns do_convert_rgb off still gets RGB from an RGB PNG (the browser decodes it to RGBA)', async ({ retinaPage, device }) => {
   const { converted, asDecoded } = await retinaPage.evaluate(
     async ({ url, device }) => {
-      const retina = Retina.createRetinaWorker({ device: device as 'webgpu' | 'wasm' });
+      const retina = Retina.createRetinaWorker({ device });
       try {
         const pipe = await retina.pipeline('image-classification', url);
         const image = '/fixtures/images/chelsea.png';

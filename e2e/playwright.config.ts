@@ -29,7 +29,7 @@ export default defineConfig<DeviceOptions>({
     {
       name: 'webgpu',
       // Decoding images and reading checkpoints do not touch the GPU: the wasm project covers them.
-      testIgnore: ['image-decoding.spec.ts', 'checkpoint-loading.spec.ts'],
+      testIgnore: ['image-decoding.spec.ts', 'jpeg-decoding.spec.ts', 'checkpoint-loading.spec.ts'],
       use: {
         device: 'webgpu',
         launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] },

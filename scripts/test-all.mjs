@@ -1,4 +1,4 @@
-// Runs every test — Vitest unit tests, then the Playwright end-to-end suite — and ends with one
+// Runs every check and test — type check, lint, Vitest unit tests, then the Playwright end-to-end suite — and ends with one
 // line that counts them all: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -24,6 +24,11 @@ let broken = false;
 if (run('pnpm', ['typecheck']) !== 0) {
   console.log('The type check failed; see the errors above.');
   broken = true;
+}
+// ESLint and Prettier on the packages just built (`pnpm lint` builds them itself); a finding counts as one failure.
+if (run('pnpm', ['lint:sources']) !== 0) {
+  console.log('Lint failed; see the findings above (`pnpm format` fixes formatting).');
+  totals.failed += 1;
 }
 
 const vitestReport = `${REPORTS}/vitest.json`;

@@ -30,7 +30,7 @@ export class RetinaContender {
     const run = await this.#retina.pipeline(model.task, modelUrl, { modelFile: 'model.onnx', useBrowserCache: false });
     const coldStartMs = performance.now() - start;
     const options = model.preprocess ? { preprocess: model.preprocess } : {};
-    this.#runs = { endToEnd: async () => (this.#output = (await run(photo, options)) as AnyResult) };
+    this.#runs = { endToEnd: async () => (this.#output = await run(photo, options)) };
     await warmUp(this.#runs, request);
     return { coldStartMs, backendReason: run.backend.reason };
   }

@@ -1,3 +1,4 @@
+/* global Retina */
 // A static page using the global `Retina`: classifies the image on the page in the worker.
 const violations = [];
 document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.violatedDirective} ${event.blockedURI}`));

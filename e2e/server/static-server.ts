@@ -4,7 +4,7 @@
 // never HTTP-cached, so that only the Cache API can spare a download.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -63,7 +63,7 @@ function send(response: ServerResponse, status: number, body?: string): void {
   response.writeHead(status, { ...HEADERS, 'Content-Type': 'text/plain' }).end(body);
 }
 
-const server = createServer(async (request, response) => {
+async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { pathname } = new URL(request.url ?? '/', 'http://localhost');
   if (pathname === '/health') return send(response, 200, 'ok');
   const target = resolveFile(pathname);
@@ -74,9 +74,14 @@ const server = createServer(async (request, response) => {
     'Content-Type': TYPES[extname(target.file)] ?? 'application/octet-stream',
     'Content-Length': String(info.size),
   });
-  if (request.method === 'HEAD') return response.end();
+  if (request.method === 'HEAD') {
+    response.end();
+    return;
+  }
   const stream = createReadStream(target.file);
   (target.throttled ? Readable.from(slowly(stream)) : stream).pipe(response);
-});
+}
+
+const server = createServer((request, response) => void serve(request, response).catch((error: Error) => response.destroy(error)));
 
 server.listen(port, '127.0.0.1', () => console.log(`e2e static server on http://127.0.0.1:${port} (fixtures: ${resolve(fixturesRoot)})`));

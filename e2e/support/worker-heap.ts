@@ -22,7 +22,7 @@ export class WorkerHeap {
     cdp.on('Target.attachedToTarget', ({ sessionId, targetInfo }) => {
       if (targetInfo.type === 'worker') this.#workers.add(sessionId);
     });
-    cdp.on('Target.detachedFromTarget', ({ sessionId }) => this.#workers.delete(sessionId!));
+    cdp.on('Target.detachedFromTarget', ({ sessionId }) => this.#workers.delete(sessionId));
     cdp.on('Target.receivedMessageFromTarget', ({ message }) => {
       const reply = JSON.parse(message) as Reply;
       this.#replies.get(reply.id)?.(reply);

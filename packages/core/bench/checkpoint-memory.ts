@@ -33,7 +33,10 @@ function tensors(): { name: string; shape: number[]; bytes: Uint8Array }[] {
     for (const part of ['attention.attention.query', 'attention.attention.key', 'attention.attention.value', 'attention.output.dense']) {
       list.push({ name: `${prefix}.${part}.weight`, shape: [HIDDEN, HIDDEN] });
     }
-    list.push({ name: `${prefix}.intermediate.dense.weight`, shape: [4 * HIDDEN, HIDDEN] }, { name: `${prefix}.output.dense.weight`, shape: [HIDDEN, 4 * HIDDEN] });
+    list.push(
+      { name: `${prefix}.intermediate.dense.weight`, shape: [4 * HIDDEN, HIDDEN] },
+      { name: `${prefix}.output.dense.weight`, shape: [HIDDEN, 4 * HIDDEN] },
+    );
   }
   return list.map(({ name, shape }) => ({ name, shape, bytes: random(shape.reduce((a, b) => a * b, 1)) }));
 }
@@ -42,7 +45,13 @@ function tensors(): { name: string; shape: number[]; bytes: Uint8Array }[] {
 function generate(): void {
   const all = tensors();
   mkdirSync(join(ROOT, 'safetensors'), { recursive: true });
-  writeFileSync(join(ROOT, 'safetensors', 'model.safetensors'), packSafetensors(all.map((tensor) => ({ ...tensor, dtype: 'F32' })), { format: 'pt' }));
+  writeFileSync(
+    join(ROOT, 'safetensors', 'model.safetensors'),
+    packSafetensors(
+      all.map((tensor) => ({ ...tensor, dtype: 'F32' })),
+      { format: 'pt' },
+    ),
+  );
   const specs: PickledTensorSpec[] = all.map(({ name, shape }, i) => {
     const numel = shape.reduce((a, b) => a * b, 1);
     const storage = { type: 'FloatStorage', key: String(i), numel };
@@ -51,7 +60,10 @@ function generate(): void {
     return { name, storage, offset: 0, size: shape, stride };
   });
   mkdirSync(join(ROOT, 'bin'), { recursive: true });
-  writeFileSync(join(ROOT, 'bin', 'pytorch_model.bin'), torchSaveZip(stateDictPickle(specs), Object.fromEntries(all.map(({ bytes }, i) => [String(i), bytes]))));
+  writeFileSync(
+    join(ROOT, 'bin', 'pytorch_model.bin'),
+    torchSaveZip(stateDictPickle(specs), Object.fromEntries(all.map(({ bytes }, i) => [String(i), bytes]))),
+  );
 }
 
 function peakRss(): number {
@@ -64,7 +76,9 @@ async function measure(format: string): Promise<void> {
   const checkpoint = await readCheckpoint(openModelRepo(join(ROOT, format)));
   const ms = performance.now() - started;
   const fileBytes = checkpoint.files.reduce((sum, file) => sum + file.bytes.byteLength, 0);
-  const copied = [...checkpoint.tensors.values()].filter((tensor) => tensor.fileOffset === undefined).reduce((sum, tensor) => sum + tensor.data.byteLength, 0);
+  const copied = [...checkpoint.tensors.values()]
+    .filter((tensor) => tensor.fileOffset === undefined)
+    .reduce((sum, tensor) => sum + tensor.data.byteLength, 0);
   const peak = peakRss() - before;
   const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
   console.log(

@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { BeitImageProcessor } from '../src/models/beit/image-processing-beit.js';
 import { BitImageProcessor } from '../src/models/bit/image-processing-bit.js';
-import type { ImageProcessor } from '../src/processors/image-processor.js';
 import type { RawImage } from '../src/image/raw-image.js';
 import { postProcessSemanticSegmentation } from '../src/processors/semantic-segmentation.js';
 import { Tensor } from '../src/tensor.js';
@@ -32,7 +31,7 @@ function syntheticPhoto(): RawImage {
 
 function fixtureConfig(id: string): Record<string, unknown> {
   const url = new URL(`../../../../shared/fixtures/processors/${id}/preprocessor_config.json`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8'));
+  return JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>;
 }
 
 async function measure(name: string, run: () => unknown): Promise<void> {

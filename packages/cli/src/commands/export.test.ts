@@ -15,7 +15,8 @@ function checkpointOnly(): string {
   const folder = join(dir, 'checkpoint');
   if (existsSync(folder)) return folder;
   mkdirSync(folder);
-  for (const file of ['config.json', 'preprocessor_config.json', 'model.safetensors']) copyFileSync(fixturePath('models', MODEL, file), join(folder, file));
+  for (const file of ['config.json', 'preprocessor_config.json', 'model.safetensors'])
+    copyFileSync(fixturePath('models', MODEL, file), join(folder, file));
   return folder;
 }
 

@@ -12,9 +12,20 @@ function expectedListing() {
   const bytes = readBytes('models', MODEL, 'model.safetensors');
   const { header, dataStart } = rawSafetensorsHeader(bytes);
   const entries = Object.entries(header).sort(([, a], [, b]) => a.data_offsets[0] - b.data_offsets[0]);
-  const tensors = entries.map(([name, { dtype, shape }]) => ({ name, dtype: dtype === 'I64' ? 'int64' : 'float32', shape, file: 'model.safetensors' }));
+  const tensors = entries.map(([name, { dtype, shape }]) => ({
+    name,
+    dtype: dtype === 'I64' ? 'int64' : 'float32',
+    shape,
+    file: 'model.safetensors',
+  }));
   const parameters = entries.reduce((sum, [, { shape }]) => sum + shape.reduce((a, b) => a * b, 1), 0);
-  return { files: [{ name: 'model.safetensors', bytes: bytes.length }], metadata: { format: 'pt' }, parameters, bytes: bytes.length - dataStart, tensors };
+  return {
+    files: [{ name: 'model.safetensors', bytes: bytes.length }],
+    metadata: { format: 'pt' },
+    parameters,
+    bytes: bytes.length - dataStart,
+    tensors,
+  };
 }
 
 describe('retina weights', () => {
@@ -33,7 +44,9 @@ describe('retina weights', () => {
     const [columns, ...rows] = run.stdout.trimEnd().split('\n');
     const summary = rows.pop();
     expect(columns!.trim().split(/\s+/)).toEqual(['name', 'dtype', 'shape', 'file']);
-    expect(rows.map((row) => row.trim().split(/\s{2,}/))).toEqual(expected.tensors.map(({ name, dtype, shape, file }) => [name, dtype, `[${shape.join(', ')}]`, file]));
+    expect(rows.map((row) => row.trim().split(/\s{2,}/))).toEqual(
+      expected.tensors.map(({ name, dtype, shape, file }) => [name, dtype, `[${shape.join(', ')}]`, file]),
+    );
     expect(summary).toBe(
       `${expected.tensors.length} tensors, ${expected.parameters.toLocaleString('en-US')} parameters, ${expected.bytes.toLocaleString('en-US')} bytes, ` +
         `from model.safetensors (${expected.files[0]!.bytes.toLocaleString('en-US')} bytes)`,
@@ -63,7 +76,9 @@ describe('retina weights', () => {
     mkdirSync(folder);
     const run = await runCli('weights', '--model', folder);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('looked for model.safetensors, model.safetensors.index.json, pytorch_model.bin, pytorch_model.bin.index.json');
+    expect(run.stderr).toContain(
+      'looked for model.safetensors, model.safetensors.index.json, pytorch_model.bin, pytorch_model.bin.index.json',
+    );
   });
 
   it('exits 2 without --model', async () => {

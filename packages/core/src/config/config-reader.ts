@@ -7,6 +7,8 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `array ${JSON.stringify(value)}`;
   if (typeof value === 'string') return `string "${value}"`;
   if (typeof value === 'object') return 'object';
+  // Objects are described above; what is left (numbers, booleans, undefined, ...) prints as itself.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return `${typeof value} ${String(value)}`;
 }
 

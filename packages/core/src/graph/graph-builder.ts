@@ -35,7 +35,12 @@ export type GraphBuilder<C> = (config: C, architecture: string, checkpoint: Chec
 export const RETINA_VERSION = '0.1.0';
 
 /** metadata_props keys of graphs Retina builds (read back by readGraphMetadata). */
-export const GRAPH_METADATA = { modelType: 'retina.model_type', architecture: 'retina.architecture', version: 'retina.version', dtype: 'retina.dtype' } as const;
+export const GRAPH_METADATA = {
+  modelType: 'retina.model_type',
+  architecture: 'retina.architecture',
+  version: 'retina.version',
+  dtype: 'retina.dtype',
+} as const;
 
 /** The metadata every family builder writes (pass it to `OnnxGraph.serialize`). */
 export function graphMetadata(modelType: string, architecture: string, options: GraphBuildOptions): Record<string, string> {

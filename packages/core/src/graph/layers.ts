@@ -45,7 +45,15 @@ export function gemm(
 }
 
 /** PyTorch LayerNorm over the last axis (`weight`, `bias` [size] at `prefix`) as one LayerNormalization. */
-export function layerNorm(graph: OnnxGraph, weights: ModelWeights, x: string, prefix: string, size: number, epsilon: number, configField: string): string {
+export function layerNorm(
+  graph: OnnxGraph,
+  weights: ModelWeights,
+  x: string,
+  prefix: string,
+  size: number,
+  epsilon: number,
+  configField: string,
+): string {
   const scale = weights.initializer(graph, `${prefix}.weight`, [size], configField);
   const bias = weights.initializer(graph, `${prefix}.bias`, [size], configField);
   return graph.op('LayerNormalization', [x, scale, bias], { axis: -1, epsilon: float(epsilon) });
@@ -109,5 +117,8 @@ export function activation(graph: OnnxGraph, x: string, name: string, configFiel
 
 /** INVALID_CONFIG for a config value the reference accepts but graph builders do not. */
 export function unsupportedOption(configField: string, value: unknown, why: string): RetinaError {
-  return new RetinaError('INVALID_CONFIG', `config.json: ${configField} ${JSON.stringify(value)} is not supported for running from weights: ${why}.`);
+  return new RetinaError(
+    'INVALID_CONFIG',
+    `config.json: ${configField} ${JSON.stringify(value)} is not supported for running from weights: ${why}.`,
+  );
 }

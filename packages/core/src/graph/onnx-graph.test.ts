@@ -45,13 +45,19 @@ function build(type: ComputeType, externalDataFile?: string): BuiltGraph {
   const normed = layerNorm(graph, weights, projected, 'ln', OUT, 1e-5, 'hidden_size');
   const flat = graph.op('Reshape', [normed, graph.int64s([-1])]);
   floatOutput(graph, flat, 'y', ['n'], type);
-  return graph.serialize({ metadata: graphMetadata('test', 'TestModel', { dtype: type === 'float16' ? 'fp16' : 'fp32' }), externalDataFile });
+  return graph.serialize({
+    metadata: graphMetadata('test', 'TestModel', { dtype: type === 'float16' ? 'fp16' : 'fp32' }),
+    externalDataFile,
+  });
 }
 
 function expected(x: Float32Array): number[] {
   const out: number[] = [];
   for (let row = 0; row < x.length / IN; row++) {
-    const h = Array.from({ length: OUT }, (_, o) => B[o]! + Array.from({ length: IN }, (_, i) => x[row * IN + i]! * W[o * IN + i]!).reduce((a, b) => a + b));
+    const h = Array.from(
+      { length: OUT },
+      (_, o) => B[o]! + Array.from({ length: IN }, (_, i) => x[row * IN + i]! * W[o * IN + i]!).reduce((a, b) => a + b),
+    );
     const mean = h.reduce((a, b) => a + b) / OUT;
     const variance = h.reduce((a, b) => a + (b - mean) ** 2, 0) / OUT;
     out.push(...h.map((v, o) => ((v - mean) / Math.sqrt(variance + 1e-5)) * LN_W[o]! + LN_B[o]!));
@@ -61,10 +67,10 @@ function expected(x: Float32Array): number[] {
 
 async function session(built: BuiltGraph, runtime: 'node' | 'web'): Promise<InferenceSession> {
   const model = { file: 'built', location: 'memory', graph: built.graph, externalData: built.externalData };
-  if (runtime === 'web') return createOnnxruntimeWebSession(model, { reason: 'test', numThreads: 1 });
+  if (runtime === 'web') return createOnnxruntimeWebSession(model, { reason: 'test', numThreads: 1, logLevel: 'error' });
   const node = await importOnnxruntimeNode();
   if (!('runtime' in node)) throw new Error(node.unavailable);
-  return createOnnxruntimeNodeSession(node.runtime, model, { reason: 'test', numThreads: 1 });
+  return createOnnxruntimeNodeSession(node.runtime, model, { reason: 'test', numThreads: 1, logLevel: 'error' });
 }
 
 const x = Float32Array.from({ length: 2 * IN }, (_, i) => Math.sin(i + 1) * 3);

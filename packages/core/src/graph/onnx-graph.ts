@@ -18,7 +18,15 @@ import {
   TYPE,
   VALUE_INFO,
 } from '../hub/onnx-fields.js';
-import { concatBytes, floatField, int64Field, lengthDelimitedField, packedInt64, stringField, varintField } from '../hub/protobuf-writer.js';
+import {
+  concatBytes,
+  floatField,
+  int64Field,
+  lengthDelimitedField,
+  packedInt64,
+  stringField,
+  varintField,
+} from '../hub/protobuf-writer.js';
 
 export type ElementType = keyof typeof DATA_TYPE;
 
@@ -26,7 +34,8 @@ export type ElementType = keyof typeof DATA_TYPE;
 export type Dim = number | string;
 
 /** Node attributes: a number is an INT, a number[] INTS, a string a STRING; floats are wrapped with {@link float}/{@link floats}. */
-export type AttributeValue = number | readonly number[] | string | { readonly float: number } | { readonly floats: readonly number[] } | InlineTensor;
+export type AttributeValue =
+  number | readonly number[] | string | { readonly float: number } | { readonly floats: readonly number[] } | InlineTensor;
 
 /** A tensor attribute (e.g. ConstantOfShape's `value`). */
 export interface InlineTensor {
@@ -182,10 +191,18 @@ export class OnnxGraph {
   }
 
   /** An initializer whose bytes lie in `fileBytes` (a checkpoint file) at `offset`: external data, not copied. */
-  externalInitializer(name: string, type: ElementType, dims: readonly number[], file: string, fileBytes: Uint8Array, offset: number): string {
+  externalInitializer(
+    name: string,
+    type: ElementType,
+    dims: readonly number[],
+    file: string,
+    fileBytes: Uint8Array,
+    offset: number,
+  ): string {
     this.#claim(name);
     const length = dims.reduce((a, b) => a * b, 1) * elementSize(type);
-    if (offset < 0 || offset + length > fileBytes.length) throw new RangeError(`${name}: bytes ${offset}..${offset + length} lie outside ${file}`);
+    if (offset < 0 || offset + length > fileBytes.length)
+      throw new RangeError(`${name}: bytes ${offset}..${offset + length} lie outside ${file}`);
     const known = this.#buffers.get(file);
     if (known && known !== fileBytes) throw new Error(`Two different buffers are both named ${file}`);
     this.#buffers.set(file, fileBytes);
@@ -204,14 +221,28 @@ export class OnnxGraph {
       ...this.#outputs.map((output) => lengthDelimitedField(GRAPH.output, output)),
     ]);
     const opsets = [...this.#domains].map((domain) =>
-      lengthDelimitedField(MODEL.opsetImport, concatBytes([stringField(OPERATOR_SET_ID.domain, domain), varintField(OPERATOR_SET_ID.version, OPSETS[domain] ?? 1)])),
+      lengthDelimitedField(
+        MODEL.opsetImport,
+        concatBytes([stringField(OPERATOR_SET_ID.domain, domain), varintField(OPERATOR_SET_ID.version, OPSETS[domain] ?? 1)]),
+      ),
     );
-    const metadata = Object.entries(options.metadata ?? {}).map(([key, value]) => lengthDelimitedField(MODEL.metadataProps, entry(key, value)));
-    const model = concatBytes([varintField(MODEL.irVersion, 8), stringField(MODEL.producerName, 'retina'), lengthDelimitedField(MODEL.graph, graph), ...opsets, ...metadata]);
+    const metadata = Object.entries(options.metadata ?? {}).map(([key, value]) =>
+      lengthDelimitedField(MODEL.metadataProps, entry(key, value)),
+    );
+    const model = concatBytes([
+      varintField(MODEL.irVersion, 8),
+      stringField(MODEL.producerName, 'retina'),
+      lengthDelimitedField(MODEL.graph, graph),
+      ...opsets,
+      ...metadata,
+    ]);
     return { graph: model, externalData };
   }
 
-  #externalLayout(packInto: string | undefined): { externalData: OnnxExternalData[]; locate: (location: ExternalLocation) => ExternalLocation } {
+  #externalLayout(packInto: string | undefined): {
+    externalData: OnnxExternalData[];
+    locate: (location: ExternalLocation) => ExternalLocation;
+  } {
     if (packInto === undefined) {
       return { externalData: [...this.#buffers].map(([path, data]) => ({ path, data })), locate: (location) => location };
     }
@@ -227,7 +258,10 @@ export class OnnxGraph {
       packed.set(`${data.file}:${data.offset}`, { file: packInto, offset: offset + padding, length: data.length });
       offset += padding + data.length;
     }
-    return { externalData: [{ path: packInto, data: concatBytes(parts) }], locate: (location) => packed.get(`${location.file}:${location.offset}`)! };
+    return {
+      externalData: [{ path: packInto, data: concatBytes(parts) }],
+      locate: (location) => packed.get(`${location.file}:${location.offset}`)!,
+    };
   }
 
   #claim(name: string): void {
@@ -246,7 +280,11 @@ function entry(key: string, value: string): Uint8Array {
 }
 
 function tensorProto({ name, type, dims, data }: Initializer, locate: (location: ExternalLocation) => ExternalLocation): Uint8Array {
-  const head = [...dims.map((dim) => int64Field(TENSOR.dims, dim)), varintField(TENSOR.dataType, DATA_TYPE[type]), stringField(TENSOR.name, name)];
+  const head = [
+    ...dims.map((dim) => int64Field(TENSOR.dims, dim)),
+    varintField(TENSOR.dataType, DATA_TYPE[type]),
+    stringField(TENSOR.name, name),
+  ];
   if (data instanceof Uint8Array) return concatBytes([...head, lengthDelimitedField(TENSOR.rawData, data)]);
   const { file, offset, length } = locate(data);
   return concatBytes([
@@ -262,8 +300,14 @@ function valueInfo(name: string, type: ElementType, dims: readonly Dim[]): Uint8
   const shape = dims.map((dim) =>
     lengthDelimitedField(SHAPE.dim, typeof dim === 'number' ? int64Field(DIMENSION.value, dim) : stringField(DIMENSION.param, dim)),
   );
-  const tensorType = concatBytes([varintField(TENSOR_TYPE.elemType, DATA_TYPE[type]), lengthDelimitedField(TENSOR_TYPE.shape, concatBytes(shape))]);
-  return concatBytes([stringField(VALUE_INFO.name, name), lengthDelimitedField(VALUE_INFO.type, lengthDelimitedField(TYPE.tensorType, tensorType))]);
+  const tensorType = concatBytes([
+    varintField(TENSOR_TYPE.elemType, DATA_TYPE[type]),
+    lengthDelimitedField(TENSOR_TYPE.shape, concatBytes(shape)),
+  ]);
+  return concatBytes([
+    stringField(VALUE_INFO.name, name),
+    lengthDelimitedField(VALUE_INFO.type, lengthDelimitedField(TYPE.tensorType, tensorType)),
+  ]);
 }
 
 function attribute(name: string, value: AttributeValue): Uint8Array {
@@ -275,7 +319,13 @@ function attribute(name: string, value: AttributeValue): Uint8Array {
   if ('float' in value) return typed(ATTRIBUTE_TYPE.float, floatField(ATTRIBUTE.f, value.float));
   if ('floats' in value) return typed(ATTRIBUTE_TYPE.floats, ...value.floats.map((f) => floatField(ATTRIBUTE.floats, f)));
   const { type, dims, bytes } = value.tensor;
-  return typed(ATTRIBUTE_TYPE.tensor, lengthDelimitedField(ATTRIBUTE.t, tensorProto({ name: '', type, dims, data: bytes }, (location) => location)));
+  return typed(
+    ATTRIBUTE_TYPE.tensor,
+    lengthDelimitedField(
+      ATTRIBUTE.tensor,
+      tensorProto({ name: '', type, dims, data: bytes }, (location) => location),
+    ),
+  );
 }
 
 function isNumberList(value: AttributeValue): value is readonly number[] {

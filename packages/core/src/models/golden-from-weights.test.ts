@@ -18,14 +18,17 @@ const BACKENDS: { runtime: InferenceSession.Runtime; device: InferenceSession.De
 /** fp16 weights and compute against the fp32 goldens (measured largest differences are printed below). */
 const FP16_TOLERANCE = { atol: 2e-2, rtol: 2e-2 };
 
-const buildable = fixtureModels.filter((model) => familyOf(readGolden(model).model_type)?.modelClasses.every((modelClass) => modelClass.buildGraph));
+const buildable = fixtureModels.filter((model) =>
+  familyOf(readGolden(model).model_type)?.modelClasses.every((modelClass) => modelClass.buildGraph),
+);
 const folders: string[] = [];
 
 /** A folder with the fixture's configs and only `checkpoint` of its weights. */
 function checkpointOnly(model: string, checkpoint: string): string {
   const folder = mkdtempSync(join(tmpdir(), `retina-${model}-`));
   folders.push(folder);
-  for (const file of ['config.json', 'preprocessor_config.json', checkpoint]) copyFileSync(fixturePath('models', model, file), join(folder, file));
+  for (const file of ['config.json', 'preprocessor_config.json', checkpoint])
+    copyFileSync(fixturePath('models', model, file), join(folder, file));
   return folder;
 }
 
@@ -37,7 +40,21 @@ afterAll(() => {
 });
 
 it('covers the BiT, BEiT and ViT-Hybrid fixtures', () => {
-  expect(buildable).toEqual(expect.arrayContaining(['beit-cls', 'beit-cls-abs', 'beit-feature', 'beit-mim', 'beit-seg', 'bit-backbone', 'bit-bottleneck-same-cls', 'bit-feature', 'bit-preact-cls', 'vit-hybrid-cls', 'vit-hybrid-feature']));
+  expect(buildable).toEqual(
+    expect.arrayContaining([
+      'beit-cls',
+      'beit-cls-abs',
+      'beit-feature',
+      'beit-mim',
+      'beit-seg',
+      'bit-backbone',
+      'bit-bottleneck-same-cls',
+      'bit-feature',
+      'bit-preact-cls',
+      'vit-hybrid-cls',
+      'vit-hybrid-feature',
+    ]),
+  );
 });
 
 describe.each(BACKENDS)('graphs built from weights on $runtime ($device)', ({ runtime, device }) => {
@@ -58,7 +75,11 @@ describe.each(BACKENDS)('graphs built from weights on $runtime ($device)', ({ ru
 describe.each(BACKENDS)('fp16 graphs built from weights on $runtime ($device)', ({ runtime, device }) => {
   it.each(buildable)('%s stays within %j', async (model) => {
     const golden = readGolden(model);
-    const loaded = await autoClassFor(golden.architecture).fromPretrained(checkpointOnly(model, 'model.safetensors'), { device, numThreads: 1, dtype: 'fp16' });
+    const loaded = await autoClassFor(golden.architecture).fromPretrained(checkpointOnly(model, 'model.safetensors'), {
+      device,
+      numThreads: 1,
+      dtype: 'fp16',
+    });
     try {
       (maxAbsDiffs[model] ??= {})[`${runtime} fp16`] = (await expectGoldenCases(loaded, model, golden, FP16_TOLERANCE)).toExponential(2);
     } finally {

@@ -20,7 +20,11 @@ afterAll(() => {
 describe.each(BACKENDS)('golden outputs on $runtime ($device)', ({ runtime, device }) => {
   it.each(fixtureModels)('%s matches every case', async (model) => {
     const golden = readGolden(model);
-    const loaded = await autoClassFor(golden.architecture).fromPretrained(fixturePath('models', model), { device, numThreads: 1, source: 'onnx' });
+    const loaded = await autoClassFor(golden.architecture).fromPretrained(fixturePath('models', model), {
+      device,
+      numThreads: 1,
+      source: 'onnx',
+    });
     try {
       expect(loaded.architecture).toBe(golden.architecture);
       expect(loaded.session.backend).toMatchObject({ runtime, device });

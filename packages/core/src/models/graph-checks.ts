@@ -36,7 +36,12 @@ export function requireGraphValue(
  * Graphs Retina built say what they were built for (graph/graph-builder.ts GRAPH_METADATA): MODEL_LOAD_FAILED
  * when that is another model type or architecture than config.json's. Graphs without that metadata pass.
  */
-export function checkGraphMetadata(metadata: Readonly<Record<string, string>>, file: string, modelType: string, architecture: string): void {
+export function checkGraphMetadata(
+  metadata: Readonly<Record<string, string>>,
+  file: string,
+  modelType: string,
+  architecture: string,
+): void {
   const builtFor = metadata[GRAPH_METADATA.modelType];
   const builtAs = metadata[GRAPH_METADATA.architecture];
   if (builtFor === undefined || (builtFor === modelType && builtAs === architecture)) return;

@@ -11,6 +11,8 @@ import { packSafetensors, rawSafetensorsHeader } from '../testing/safetensors-fi
 import { readCheckpoint } from '../weights/read-checkpoint.js';
 import { AutoConfig } from './auto/configuration-auto.js';
 import { AutoModelForImageClassification } from './auto/modeling-auto.js';
+import { bitOutputSize } from './bit/bit-encoder-graph.js';
+import { BitConfig } from './bit/configuration-bit.js';
 import { buildBitGraph } from './bit/graph-bit.js';
 import { buildViTHybridGraph } from './vit-hybrid/graph-vit-hybrid.js';
 
@@ -38,6 +40,23 @@ describe('graphs built from weights', () => {
   });
 });
 
+describe('bitOutputSize', () => {
+  it.each(['bit-backbone', 'bit-bottleneck-same-cls', 'bit-feature', 'bit-preact-cls'])(
+    'gives the height and width of %s outputs in every case',
+    (model) => {
+      const config = new BitConfig(readJson('models', model, 'config.json'));
+      for (const { inputs, outputs } of readGolden(model).cases) {
+        const [, , height, width] = inputs.pixel_values!.shape;
+        for (const [name, { shape }] of Object.entries(outputs)) {
+          if (shape.length !== 4 || name === 'pooler_output') continue;
+          const stage = name === 'last_hidden_state' ? config.depths.length : config.outIndices[Number(name.split('.')[1])]!;
+          expect([bitOutputSize(config, height!, stage), bitOutputSize(config, width!, stage)], `${model} ${name}`).toEqual(shape.slice(2));
+        }
+      }
+    },
+  );
+});
+
 /** bit-preact-cls's tensors, to rewrite into a bad checkpoint. */
 function preactTensors() {
   const bytes = readBytes('models', 'bit-preact-cls', 'model.safetensors');
@@ -52,10 +71,16 @@ function preactTensors() {
 
 /** Loads bit-preact-cls from weights with some files replaced (source "weights", so the fixture's ONNX file is ignored). */
 const loadPreact = (files: Record<string, unknown>) =>
-  autoClassFor('BitForImageClassification').fromPretrained(repoWithFiles(fixtureRepo('bit-preact-cls'), files), { device: 'cpu', source: 'weights' });
+  autoClassFor('BitForImageClassification').fromPretrained(repoWithFiles(fixtureRepo('bit-preact-cls'), files), {
+    device: 'cpu',
+    source: 'weights',
+  });
 
 async function expectNextLoadWorks(): Promise<void> {
-  const model = await autoClassFor('BitForImageClassification').fromPretrained(fixtureRepo('bit-preact-cls'), { device: 'cpu', source: 'weights' });
+  const model = await autoClassFor('BitForImageClassification').fromPretrained(fixtureRepo('bit-preact-cls'), {
+    device: 'cpu',
+    source: 'weights',
+  });
   try {
     await expectGoldenCases(model, 'bit-preact-cls', readGolden('bit-preact-cls'));
   } finally {
@@ -69,7 +94,10 @@ describe('bad checkpoints and configs', () => {
   it('names a missing tensor and the config field that implies it', async () => {
     const tensors = preactTensors().filter(({ name }) => name !== 'bit.encoder.stages.1.layers.0.conv2.weight');
     await expect(loadPreact({ 'model.safetensors': packSafetensors(tensors) })).rejects.toThrow(
-      expect.objectContaining({ code: 'MODEL_LOAD_FAILED', message: expect.stringMatching(/"bit\.encoder\.stages\.1\.layers\.0\.conv2\.weight".*hidden_sizes\[1\]/) }),
+      expect.objectContaining({
+        code: 'MODEL_LOAD_FAILED',
+        message: expect.stringMatching(/"bit\.encoder\.stages\.1\.layers\.0\.conv2\.weight".*hidden_sizes\[1\]/),
+      }),
     );
     await expectNextLoadWorks();
   });
@@ -79,7 +107,10 @@ describe('bad checkpoints and configs', () => {
       tensor.name === 'classifier.1.weight' ? { ...tensor, shape: [4, 32], bytes: tensor.bytes.subarray(0, 4 * 32 * 4) } : tensor,
     );
     await expect(loadPreact({ 'model.safetensors': packSafetensors(tensors) })).rejects.toThrow(
-      expect.objectContaining({ code: 'MODEL_LOAD_FAILED', message: expect.stringMatching(/"classifier\.1\.weight" has shape \[4, 32\].*num_labels implies \[5, 32\]/) }),
+      expect.objectContaining({
+        code: 'MODEL_LOAD_FAILED',
+        message: expect.stringMatching(/"classifier\.1\.weight" has shape \[4, 32\].*num_labels implies \[5, 32\]/),
+      }),
     );
     await expectNextLoadWorks();
   });
@@ -89,8 +120,23 @@ describe('bad checkpoints and configs', () => {
     [{ num_groups: 3 }, /num_groups 3 is not supported.*divide/],
     [{ depths: [1, 1, 0, 1] }, /depths \[1,1,0,1\] is not supported/],
   ])('refuses the unsupported option %j, naming it', async (change, message) => {
-    await expect(loadPreact({ 'config.json': { ...preactConfig(), ...change } })).rejects.toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(message) }));
+    await expect(loadPreact({ 'config.json': { ...preactConfig(), ...change } })).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(message) }),
+    );
     await expectNextLoadWorks();
+  });
+
+  it('refuses a ViT-Hybrid backbone_featmap_shape that image_size does not give', async () => {
+    const config = { ...readJson<Record<string, unknown>>('models', 'vit-hybrid-cls', 'config.json'), image_size: 32 };
+    const repo = repoWithFiles(fixtureRepo('vit-hybrid-cls'), { 'config.json': config });
+    await expect(
+      autoClassFor('ViTHybridForImageClassification').fromPretrained(repo, { device: 'cpu', source: 'weights' }),
+    ).rejects.toThrow(
+      expect.objectContaining({
+        code: 'INVALID_CONFIG',
+        message: expect.stringMatching(/backbone_featmap_shape \[1,64,4,4\].*2x2 feature maps of image_size 32/),
+      }),
+    );
   });
 
   it('refuses a checkpoint of another model_type', async () => {
@@ -109,7 +155,10 @@ describe('bad checkpoints and configs', () => {
       bytes: (file) => Promise.reject(new RetinaError('FILE_NOT_FOUND', `${file} is not here.`)),
     };
     await expect(AutoModelForImageClassification.fromPretrained(configsOnly, { device: 'cpu' })).rejects.toThrow(
-      expect.objectContaining({ code: 'FILE_NOT_FOUND', message: expect.stringMatching(/has no onnx\/model\.onnx, nor weights.*model\.safetensors/) }),
+      expect.objectContaining({
+        code: 'FILE_NOT_FOUND',
+        message: expect.stringMatching(/has no onnx\/model\.onnx, nor weights.*model\.safetensors/),
+      }),
     );
   });
 });
@@ -120,7 +169,10 @@ describe('config and graph that do not belong together', () => {
   it('refuses a BEiT or ViT-Hybrid config on an exported BiT graph of the same label count', async () => {
     const bitGraph = { 'onnx/model.onnx': readBytes('models', 'bit-bottleneck-same-cls', 'onnx', 'model.onnx') };
     const beitConfig = { ...readJson('models', 'beit-cls', 'config.json'), id2label: sameLabels, label2id: undefined };
-    for (const [model, config] of [['beit-cls', beitConfig], ['vit-hybrid-cls', readJson('models', 'vit-hybrid-cls', 'config.json')]] as const) {
+    for (const [model, config] of [
+      ['beit-cls', beitConfig],
+      ['vit-hybrid-cls', readJson('models', 'vit-hybrid-cls', 'config.json')],
+    ] as const) {
       const repo = repoWithFiles(fixtureRepo(model), { ...bitGraph, 'config.json': config });
       await expect(AutoModelForImageClassification.fromPretrained(repo, { device: 'cpu', source: 'onnx' })).rejects.toThrow(
         expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(/fixed input size.*do not belong together/) }),
@@ -131,14 +183,23 @@ describe('config and graph that do not belong together', () => {
   it('refuses a graph Retina built for another model type, from its metadata', async () => {
     const checkpoint = await readCheckpoint(fixtureRepo('bit-bottleneck-same-cls'));
     const config = AutoConfig.fromJson(readJson('models', 'bit-bottleneck-same-cls', 'config.json'));
-    const built = buildBitGraph(config as never, 'BitForImageClassification', checkpoint, { dtype: 'fp32', externalDataFile: 'model.onnx.data' });
+    const built = buildBitGraph(config as never, 'BitForImageClassification', checkpoint, {
+      dtype: 'fp32',
+      externalDataFile: 'model.onnx.data',
+    });
     const files = { 'onnx/model.onnx': built.graph, 'onnx/model.onnx.data': built.externalData[0]!.data };
     const vitHybrid = repoWithFiles(fixtureRepo('vit-hybrid-cls'), files);
     await expect(AutoModelForImageClassification.fromPretrained(vitHybrid, { device: 'cpu', source: 'onnx' })).rejects.toThrow(
-      expect.objectContaining({ code: 'MODEL_LOAD_FAILED', message: expect.stringMatching(/built by Retina for a BitForImageClassification \(model_type "bit"\).*"vit-hybrid"/) }),
+      expect.objectContaining({
+        code: 'MODEL_LOAD_FAILED',
+        message: expect.stringMatching(/built by Retina for a BitForImageClassification \(model_type "bit"\).*"vit-hybrid"/),
+      }),
     );
     // The same files with their own config.json load and match the goldens.
-    const bit = await autoClassFor('BitForImageClassification').fromPretrained(repoWithFiles(fixtureRepo('bit-bottleneck-same-cls'), files), { device: 'cpu', source: 'onnx' });
+    const bit = await autoClassFor('BitForImageClassification').fromPretrained(
+      repoWithFiles(fixtureRepo('bit-bottleneck-same-cls'), files),
+      { device: 'cpu', source: 'onnx' },
+    );
     try {
       await expectGoldenCases(bit, 'bit-bottleneck-same-cls', readGolden('bit-bottleneck-same-cls'));
     } finally {

@@ -4,7 +4,14 @@ import { createInferenceSession, type CreateSessionOptions } from '../session/cr
 import type { InferenceSession } from '../session/inference-session.js';
 import type { Tensor } from '../tensor.js';
 import { readGraphMetadata } from '../graph/graph-metadata.js';
-import { checkFeeds, checkFixedGraphDims, checkGraphDim, checkGraphMetadata, requireGraphValue, type InputErrorHint } from './graph-checks.js';
+import {
+  checkFeeds,
+  checkFixedGraphDims,
+  checkGraphDim,
+  checkGraphMetadata,
+  requireGraphValue,
+  type InputErrorHint,
+} from './graph-checks.js';
 import type { GraphBuilder } from '../graph/graph-builder.js';
 import { modelFilesFromWeights } from './graph-from-weights.js';
 import type { PretrainedConfig } from './pretrained-config.js';

@@ -1,12 +1,12 @@
 import { RetinaError } from '../errors.js';
 import type { ModelRepo, ReadFileOptions } from '../hub/model-repo.js';
-import { isFileNotFound } from '../hub/read-errors.js';
+import { abortReason, isFileNotFound } from '../hub/read-errors.js';
 import { readOnnxExternalData } from '../hub/read-onnx-model.js';
 import { isNode } from '../hub/settings.js';
 import { foldWeightTransposes } from './fold-weight-transposes.js';
 import type { InferenceSession } from './inference-session.js';
 import { createOnnxruntimeNodeSession, importOnnxruntimeNode } from './onnxruntime-node-session.js';
-import type { ModelFiles } from './onnxruntime-session.js';
+import { LOG_LEVELS, type ModelFiles } from './onnxruntime-session.js';
 import { createOnnxruntimeWebSession, findWebGpuAdapter } from './onnxruntime-web-session.js';
 
 const MODEL_FILES: Readonly<Record<InferenceSession.ModelDtype, string>> = {
@@ -18,8 +18,6 @@ const MODEL_FILES: Readonly<Record<InferenceSession.ModelDtype, string>> = {
 export type CreateSessionOptions = InferenceSession.CreateOptions & ReadFileOptions;
 
 interface SessionFactory {
-  /** Whether the runtime can read the graph from a local path (and its external data beside it). */
-  readonly loadsFromPath: boolean;
   create(model: ModelFiles): Promise<InferenceSession>;
 }
 
@@ -30,10 +28,13 @@ async function chooseBackend(options: CreateSessionOptions, gpuOutputs: readonly
   if (!DEVICES.includes(device)) {
     throw new RetinaError('INVALID_ARGUMENT', `device must be one of ${DEVICES.join(', ')}; got ${String(device)}.`);
   }
+  const logLevel = options.logLevel ?? 'error';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new RetinaError('INVALID_ARGUMENT', `logLevel must be one of ${LOG_LEVELS.join(', ')}; got ${String(logLevel)}.`);
+  }
   const { numThreads } = options;
   const web = (reason: string, adapter?: GPUAdapter): SessionFactory => ({
-    loadsFromPath: false,
-    create: (model) => createOnnxruntimeWebSession(model, { adapter, numThreads, reason, gpuOutputs }),
+    create: (model) => createOnnxruntimeWebSession(model, { adapter, numThreads, logLevel, reason, gpuOutputs }),
   });
 
   if (device === 'wasm') return web('device "wasm" requested');
@@ -46,7 +47,7 @@ async function chooseBackend(options: CreateSessionOptions, gpuOutputs: readonly
     const node = await importOnnxruntimeNode();
     if ('runtime' in node) {
       const reason = device === 'cpu' ? 'device "cpu" requested' : 'Node.js with onnxruntime-node installed';
-      return { loadsFromPath: true, create: (model) => createOnnxruntimeNodeSession(node.runtime, model, { numThreads, reason }) };
+      return { create: (model) => createOnnxruntimeNodeSession(node.runtime, model, { numThreads, logLevel, reason }) };
     }
     if (device === 'cpu') throw deviceUnavailable('cpu', `${node.unavailable}; install onnxruntime-node or use device "wasm"`);
     return web(`Node.js without onnxruntime-node: ${node.unavailable}`);
@@ -71,17 +72,18 @@ export interface GraphSources {
 
 const SOURCES: readonly InferenceSession.ModelSource[] = ['auto', 'onnx', 'weights'];
 
-/** The ONNX file and its external data; undefined when `optional` and the repo has no such file. */
+/**
+ * The ONNX file and its external data; undefined when `optional` and the repo has no such file. Every
+ * runtime gets the bytes Retina read, checked (hub/check-onnx-model.ts) and verified against `integrity`,
+ * never a path to read itself: what runs is what was checked.
+ */
 async function readModelFiles(
   repo: ModelRepo,
   file: string,
-  loadsFromPath: boolean,
   options: ReadFileOptions,
   optional: boolean,
   sources: GraphSources,
 ): Promise<ModelFiles | undefined> {
-  const path = loadsFromPath ? await repo.localPath?.(file, options) : undefined;
-  if (path !== undefined) return { file, location: repo.location, graph: path, externalData: [] };
   let model: Uint8Array;
   try {
     model = await repo.bytes(file, options);
@@ -97,18 +99,33 @@ async function readModelFiles(
 }
 
 /** The graph built from the weights; `missingFile` is the ONNX file "auto" looked for first, for the message. */
-async function builtModelFiles(sources: GraphSources, dtype: InferenceSession.ModelDtype, location: string, missingFile?: string): Promise<ModelFiles> {
+async function builtModelFiles(
+  sources: GraphSources,
+  dtype: InferenceSession.ModelDtype,
+  location: string,
+  missingFile?: string,
+): Promise<ModelFiles> {
   if (!sources.fromWeights) {
-    throw new RetinaError('UNSUPPORTED_MODEL', `Retina cannot build this model's graph from weights yet; ${location} needs its ONNX file (source "onnx").`);
+    throw new RetinaError(
+      'UNSUPPORTED_MODEL',
+      `Retina cannot build this model's graph from weights yet; ${location} needs its ONNX file (source "onnx").`,
+    );
   }
   if (dtype === 'q8') {
-    throw new RetinaError('INVALID_ARGUMENT', `dtype "q8" needs onnx/model_quantized.onnx in ${location}; a graph built from the weights is fp32 or fp16.`);
+    throw new RetinaError(
+      'INVALID_ARGUMENT',
+      `dtype "q8" needs onnx/model_quantized.onnx in ${location}; a graph built from the weights is fp32 or fp16.`,
+    );
   }
   try {
     return await sources.fromWeights(dtype);
   } catch (error) {
     if (missingFile === undefined || !isFileNotFound(error)) throw error;
-    throw new RetinaError('FILE_NOT_FOUND', `${location} has no ${missingFile}, nor weights to build the graph from. ${(error as Error).message}`, { cause: error });
+    throw new RetinaError(
+      'FILE_NOT_FOUND',
+      `${location} has no ${missingFile}, nor weights to build the graph from. ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -133,12 +150,48 @@ export async function createInferenceSession(
   if (!SOURCES.includes(source)) {
     throw new RetinaError('INVALID_ARGUMENT', `source must be one of ${SOURCES.join(', ')}; got ${String(source)}.`);
   }
-  const factory = await chooseBackend(options, gpuOutputs);
   const file = options.modelFile ?? MODEL_FILES[dtype];
+  const { signal } = options;
+  const action = `Loading ${file} from ${repo.location}`;
+  // A repo of the caller's own may not watch the signal, and choosing a backend and parsing do not.
+  const throwIfAborted = () => {
+    if (signal?.aborted) throw abortReason(action, signal);
+  };
+  throwIfAborted();
+  const factory = await chooseBackend(options, gpuOutputs);
+  throwIfAborted();
   // A named modelFile means that file; "auto" falls back to the weights only for the default graph.
   const optional = source === 'auto' && options.modelFile === undefined && sources.fromWeights !== undefined;
-  const files =
-    (source === 'weights' ? undefined : await readModelFiles(repo, file, factory.loadsFromPath, options, optional, sources)) ??
+  const model =
+    (source === 'weights' ? undefined : await readModelFiles(repo, file, options, optional, sources)) ??
     (await builtModelFiles(sources, dtype, repo.location, source === 'auto' ? file : undefined));
-  return factory.create(files);
+  throwIfAborted();
+  return signal ? createUnlessAborted(() => factory.create(model), signal, action) : factory.create(model);
+}
+
+/**
+ * A runtime cannot stop creating a session: an abort rejects at once, and the session is released
+ * when it is ready.
+ */
+function createUnlessAborted(create: () => Promise<InferenceSession>, signal: AbortSignal, action: string): Promise<InferenceSession> {
+  return new Promise((resolve, reject) => {
+    const creating = create();
+    const onAbort = () => {
+      reject(abortReason(action, signal));
+      creating.then((session) => session.release()).catch(() => undefined);
+    };
+    creating.then(
+      (session) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(session);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+    // The runtime may have been called, and the signal aborted, before `create` returned.
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -15,6 +15,8 @@ export interface InferenceSession {
   release(): Promise<void>;
 }
 
+// A namespace merged with the interface, as onnxruntime's own InferenceSession types are: InferenceSession.Device reads as one API.
+// eslint-disable-next-line @typescript-eslint/no-namespace
 export namespace InferenceSession {
   /** `auto`: onnxruntime-node in Node.js when installed, WebGPU in a browser with an adapter, else WASM. */
   export type Device = 'auto' | 'webgpu' | 'wasm' | 'cpu';
@@ -26,6 +28,9 @@ export namespace InferenceSession {
   export type ModelSource = 'auto' | 'onnx' | 'weights';
 
   export type Runtime = 'onnxruntime-node' | 'onnxruntime-web';
+
+  /** How much onnxruntime itself writes to the console, least to most severe. */
+  export type LogLevel = 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
 
   export interface Backend {
     readonly runtime: Runtime;
@@ -62,5 +67,10 @@ export namespace InferenceSession {
      * before its first session).
      */
     numThreads?: number;
+    /**
+     * What onnxruntime logs to the console. Default `error`: a load and runs that work log nothing.
+     * `warning` or `verbose` bring its messages back for debugging (e.g. which nodes it runs on the CPU).
+     */
+    logLevel?: LogLevel;
   }
 }

@@ -50,7 +50,9 @@ function outputField(result: Record<string, unknown>, graphName: string): Tensor
 export async function expectGoldenCases(loaded: LoadedModel, model: string, golden: Golden, tolerance = golden.tolerance): Promise<number> {
   let maxAbsDiff = 0;
   for (const goldenCase of golden.cases) {
-    const inputs = Object.fromEntries(Object.entries(goldenCase.inputs).map(([name, desc]) => [camelCase(name), goldenTensor(model, desc)]));
+    const inputs = Object.fromEntries(
+      Object.entries(goldenCase.inputs).map(([name, desc]) => [camelCase(name), goldenTensor(model, desc)]),
+    );
     const result = await loaded.forward(inputs);
     for (const [name, desc] of Object.entries(goldenCase.outputs)) {
       const where = `${model} ${goldenCase.name} ${name}`;

@@ -113,7 +113,8 @@ export function stateDictPickle(tensors: readonly PickledTensorSpec[], withMetad
   const pickle = new PickleWriter().proto(2).global('collections', 'OrderedDict').emptyTuple().reduce().mark();
   for (const { name, storage, offset, size, stride } of tensors) pickle.unicode(name).tensor(storage, offset, size, stride);
   pickle.setItems();
-  if (withMetadata) pickle.emptyDict().mark().unicode('_metadata').global('collections', 'OrderedDict').emptyTuple().reduce().setItems().build();
+  if (withMetadata)
+    pickle.emptyDict().mark().unicode('_metadata').global('collections', 'OrderedDict').emptyTuple().reduce().setItems().build();
   return pickle.stop();
 }
 

@@ -1,6 +1,16 @@
 // A restricted unpickler: it builds plain values (numbers, strings, bytes, lists, tuples as arrays,
 // dicts as Maps) and never runs anything. Globals are looked up in the caller's allow-list; calls
 // (REDUCE) run only the JavaScript functions that list provides.
+import {
+  latin1,
+  littleEndianInt,
+  parseFloatLine,
+  parseIntLine,
+  parseMemoIndex,
+  unescapeRawUnicode,
+  unquoteString,
+} from './pickle-literals.js';
+import { Op } from './pickle-opcodes.js';
 
 /** A Python callable the allow-list implements in JavaScript. */
 export class PickleCallable {
@@ -20,78 +30,6 @@ export interface PickleHooks {
   /** Throws the caller's error for a pickle that cannot be read. */
   fail(problem: string): never;
 }
-
-/** Pickle opcodes (see CPython's Lib/pickletools.py for each one's meaning). */
-const Op = {
-  MARK: 0x28,
-  EMPTY_TUPLE: 0x29,
-  STOP: 0x2e,
-  POP: 0x30,
-  POP_MARK: 0x31,
-  DUP: 0x32,
-  BINBYTES: 0x42,
-  SHORT_BINBYTES: 0x43,
-  FLOAT: 0x46,
-  BINFLOAT: 0x47,
-  INT: 0x49,
-  BININT: 0x4a,
-  BININT1: 0x4b,
-  LONG: 0x4c,
-  BININT2: 0x4d,
-  NONE: 0x4e,
-  PERSID: 0x50,
-  BINPERSID: 0x51,
-  REDUCE: 0x52,
-  STRING: 0x53,
-  BINSTRING: 0x54,
-  SHORT_BINSTRING: 0x55,
-  UNICODE: 0x56,
-  BINUNICODE: 0x58,
-  EMPTY_LIST: 0x5d,
-  APPEND: 0x61,
-  BUILD: 0x62,
-  GLOBAL: 0x63,
-  DICT: 0x64,
-  APPENDS: 0x65,
-  GET: 0x67,
-  BINGET: 0x68,
-  INST: 0x69,
-  LONG_BINGET: 0x6a,
-  LIST: 0x6c,
-  OBJ: 0x6f,
-  PUT: 0x70,
-  BINPUT: 0x71,
-  LONG_BINPUT: 0x72,
-  SETITEM: 0x73,
-  TUPLE: 0x74,
-  SETITEMS: 0x75,
-  EMPTY_DICT: 0x7d,
-  PROTO: 0x80,
-  NEWOBJ: 0x81,
-  EXT1: 0x82,
-  EXT2: 0x83,
-  EXT4: 0x84,
-  TUPLE1: 0x85,
-  TUPLE2: 0x86,
-  TUPLE3: 0x87,
-  NEWTRUE: 0x88,
-  NEWFALSE: 0x89,
-  LONG1: 0x8a,
-  LONG4: 0x8b,
-  SHORT_BINUNICODE: 0x8c,
-  BINUNICODE8: 0x8d,
-  BINBYTES8: 0x8e,
-  EMPTY_SET: 0x8f,
-  ADDITEMS: 0x90,
-  FROZENSET: 0x91,
-  NEWOBJ_EX: 0x92,
-  STACK_GLOBAL: 0x93,
-  MEMOIZE: 0x94,
-  FRAME: 0x95,
-  BYTEARRAY8: 0x96,
-  NEXT_BUFFER: 0x97,
-  READONLY_BUFFER: 0x98,
-} as const;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -301,7 +239,8 @@ class Unpickler {
       }
       case Op.STACK_GLOBAL: {
         const [module, name] = this.popMany(2);
-        if (typeof module !== 'string' || typeof name !== 'string') return hooks.fail('it names a global with something that is not a string');
+        if (typeof module !== 'string' || typeof name !== 'string')
+          return hooks.fail('it names a global with something that is not a string');
         this.push(hooks.resolveGlobal(module, name));
         return;
       }
@@ -426,52 +365,4 @@ class Unpickler {
     if (end < 0) this.hooks.fail('it ends in the middle of a text opcode (truncated)');
     return latin1(this.take(end - this.position + 1)).slice(0, -1);
   }
-}
-
-/** Python 2 strings and text opcodes are bytes as code points 0–255 (TextDecoder's 'latin1' is windows-1252). */
-function latin1(bytes: Uint8Array): string {
-  let text = '';
-  for (const byte of bytes) text += String.fromCharCode(byte);
-  return text;
-}
-
-function littleEndianInt(bytes: Uint8Array): number | bigint {
-  let value = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);
-  if (bytes.length > 0 && bytes[bytes.length - 1]! & 0x80) value -= 1n << BigInt(8 * bytes.length);
-  return Number.isSafeInteger(Number(value)) && BigInt(Number(value)) === value ? Number(value) : value;
-}
-
-function parseIntLine(line: string, hooks: PickleHooks): number | bigint | boolean {
-  if (line === '01') return true;
-  if (line === '00') return false;
-  if (!/^[+-]?\d+$/.test(line)) hooks.fail(`it has the malformed integer "${line}"`);
-  const value = BigInt(line);
-  return Number.isSafeInteger(Number(value)) ? Number(value) : value;
-}
-
-function parseFloatLine(line: string, hooks: PickleHooks): number {
-  const value = Number(line);
-  if (line.trim() === '' || (Number.isNaN(value) && !/^[+-]?nan$/i.test(line))) hooks.fail(`it has the malformed float "${line}"`);
-  return value;
-}
-
-function parseMemoIndex(line: string, hooks: PickleHooks): number {
-  if (!/^\d+$/.test(line)) hooks.fail(`it has the malformed memo index "${line}"`);
-  return Number(line);
-}
-
-/** Protocol 0's STRING: a quoted Python literal with backslash escapes. */
-function unquoteString(line: string, hooks: PickleHooks): string {
-  const quote = line[0];
-  if ((quote !== "'" && quote !== '"') || line.length < 2 || line.at(-1) !== quote) hooks.fail('it has an unquoted STRING');
-  return line.slice(1, -1).replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_, escape: string) => {
-    if (escape.startsWith('x')) return String.fromCharCode(parseInt(escape.slice(1), 16));
-    return ({ n: '\n', r: '\r', t: '\t', '0': '\0' } as Record<string, string>)[escape] ?? escape;
-  });
-}
-
-/** Protocol 0's UNICODE: raw-unicode-escape, where only \uXXXX and \UXXXXXXXX are escapes. */
-function unescapeRawUnicode(line: string): string {
-  return line.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, short?: string, long?: string) => String.fromCodePoint(parseInt(short ?? long!, 16)));
 }

@@ -46,7 +46,10 @@ class PickledTensor {
  * only the globals a state dict needs. Contiguous tensors of stored members are views of `bytes`;
  * non-contiguous views are copied out in C order.
  */
-export function parsePytorchBin(bytes: Uint8Array, file = 'pytorch_model.bin'): { tensors: Map<string, WeightTensor>; metadata: Record<string, string> } {
+export function parsePytorchBin(
+  bytes: Uint8Array,
+  file = 'pytorch_model.bin',
+): { tensors: Map<string, WeightTensor>; metadata: Record<string, string> } {
   if (bytes[0] === 0x80) {
     throw new RetinaError(
       'MODEL_LOAD_FAILED',
@@ -85,7 +88,9 @@ function stateDictHooks(entries: ReadonlyMap<string, ZipEntry>, prefix: string, 
     'collections OrderedDict': new PickleCallable('collections.OrderedDict', (args) => orderedDict(args, fail)),
     'torch._utils _rebuild_tensor_v2': new PickleCallable('torch._utils._rebuild_tensor_v2', (args) => rebuildTensor(args, fail)),
     'torch._utils _rebuild_parameter': new PickleCallable('torch._utils._rebuild_parameter', (args) => rebuildParameter(args, fail)),
-    'torch._utils _rebuild_parameter_with_state': new PickleCallable('torch._utils._rebuild_parameter_with_state', (args) => rebuildParameter(args, fail)),
+    'torch._utils _rebuild_parameter_with_state': new PickleCallable('torch._utils._rebuild_parameter_with_state', (args) =>
+      rebuildParameter(args, fail),
+    ),
     ...Object.fromEntries(Object.entries(STORAGE_DTYPES).map(([name, dtype]) => [`torch ${name}`, new StorageType(dtype)])),
   };
   const storages = new Map<string, Storage>();
@@ -107,9 +112,11 @@ function stateDictHooks(entries: ReadonlyMap<string, ZipEntry>, prefix: string, 
       const known = storages.get(key);
       if (known !== undefined) return known;
       const entry = entries.get(`${prefix}data/${key}`);
-      if (entry === undefined) return fail(`its pickle uses storage ${key}, but the archive has no member ${prefix}data/${key} (the file is incomplete)`);
+      if (entry === undefined)
+        return fail(`its pickle uses storage ${key}, but the archive has no member ${prefix}data/${key} (the file is incomplete)`);
       const expected = (numel as number) * DTYPE_BYTES[type.dtype];
-      if (entry.size !== expected) return fail(`storage ${key} has ${entry.size} bytes, but ${numel} elements of ${type.dtype} need ${expected}`);
+      if (entry.size !== expected)
+        return fail(`storage ${key} has ${entry.size} bytes, but ${numel} elements of ${type.dtype} need ${expected}`);
       const storage = new Storage(key, type.dtype, entry);
       storages.set(key, storage);
       return storage;
@@ -125,14 +132,16 @@ function stateDictHooks(entries: ReadonlyMap<string, ZipEntry>, prefix: string, 
 function orderedDict(args: unknown[], fail: (problem: string) => never): Map<unknown, unknown> {
   const [items] = args;
   if (items === undefined) return new Map();
-  if (!Array.isArray(items) || !items.every((item) => Array.isArray(item) && item.length === 2)) return fail('it builds an OrderedDict from something other than pairs');
+  if (!Array.isArray(items) || !items.every((item) => Array.isArray(item) && item.length === 2))
+    return fail('it builds an OrderedDict from something other than pairs');
   return new Map(items as [unknown, unknown][]);
 }
 
 function rebuildTensor(args: unknown[], fail: (problem: string) => never): PickledTensor {
   const [storage, offset, size, stride] = args;
   if (!(storage instanceof Storage)) return fail('_rebuild_tensor_v2 gets something other than a storage');
-  if (!Number.isSafeInteger(offset) || (offset as number) < 0) return fail(`_rebuild_tensor_v2 gets the storage offset ${describe(offset)}`);
+  if (!Number.isSafeInteger(offset) || (offset as number) < 0)
+    return fail(`_rebuild_tensor_v2 gets the storage offset ${describe(offset)}`);
   if (!isIndexList(size) || elementCount(size) === undefined || !isIndexList(stride) || stride.length !== size.length) {
     return fail(`_rebuild_tensor_v2 gets the size ${describe(size)} and stride ${describe(stride)}`);
   }
@@ -156,16 +165,25 @@ function toWeightTensor(name: string, tensor: PickledTensor, bytesOf: (storage: 
   const storageCount = entry.size / itemBytes;
   const lastIndex = count === 0 ? offset - 1 : size.reduce((last, dim, axis) => last + (dim - 1) * stride[axis]!, offset);
   if (lastIndex >= storageCount) {
-    throw notStateDict(file, `tensor "${name}" (offset ${offset}, size [${size.join(', ')}], stride [${stride.join(', ')}]) reaches past its storage of ${storageCount} elements`);
+    throw notStateDict(
+      file,
+      `tensor "${name}" (offset ${offset}, size [${size.join(', ')}], stride [${stride.join(', ')}]) reaches past its storage of ${storageCount} elements`,
+    );
   }
   const source = bytesOf(storage);
   const shape = [...size];
   if (isCContiguous(size, stride)) {
     const data = source.subarray(offset * itemBytes, (offset + count) * itemBytes);
-    return entry.method === 0 ? { name, dtype, shape, data, file, fileOffset: entry.dataOffset + offset * itemBytes } : { name, dtype, shape, data, file };
+    return entry.method === 0
+      ? { name, dtype, shape, data, file, fileOffset: entry.dataOffset + offset * itemBytes }
+      : { name, dtype, shape, data, file };
   }
   // A view with more elements than its storage repeats elements (stride 0): expanding it could take any amount of memory.
-  if (count > storageCount) throw notStateDict(file, `tensor "${name}" repeats elements of its storage (stride [${stride.join(', ')}]); save it with .contiguous()`);
+  if (count > storageCount)
+    throw notStateDict(
+      file,
+      `tensor "${name}" repeats elements of its storage (stride [${stride.join(', ')}]); save it with .contiguous()`,
+    );
   return { name, dtype, shape, data: copyInCOrder(source, itemBytes, offset, size, stride), file };
 }
 
@@ -173,7 +191,10 @@ function checkByteOrder(bytes: Uint8Array, entry: ZipEntry | undefined, file: st
   if (entry === undefined) return;
   const order = new TextDecoder().decode(zipEntryBytes(bytes, entry, file)).trim();
   if (order !== 'little') {
-    throw new RetinaError('MODEL_LOAD_FAILED', `${file} was saved on a ${order}-endian machine; Retina reads little-endian checkpoints. Re-save it on a little-endian machine or as model.safetensors.`);
+    throw new RetinaError(
+      'MODEL_LOAD_FAILED',
+      `${file} was saved on a ${order}-endian machine; Retina reads little-endian checkpoints. Re-save it on a little-endian machine or as model.safetensors.`,
+    );
   }
 }
 

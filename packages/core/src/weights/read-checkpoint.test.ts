@@ -16,12 +16,21 @@ const BIN_SHARD = 'pytorch_model-00001-of-00001.bin';
 function fixtureTensors() {
   const bytes = readBytes('models', MODEL, 'model.safetensors');
   const { header, dataStart } = rawSafetensorsHeader(bytes);
-  return Object.entries(header).map(([name, { dtype, shape, data_offsets: [begin, end] }]) => ({
-    name,
-    dtype,
-    shape,
-    bytes: bytes.subarray(dataStart + begin, dataStart + end),
-  }));
+  return Object.entries(header).map(
+    ([
+      name,
+      {
+        dtype,
+        shape,
+        data_offsets: [begin, end],
+      },
+    ]) => ({
+      name,
+      dtype,
+      shape,
+      bytes: bytes.subarray(dataStart + begin, dataStart + end),
+    }),
+  );
 }
 
 describe('readCheckpoint', () => {
@@ -33,16 +42,23 @@ describe('readCheckpoint', () => {
     const tensors = fixtureTensors();
     const half = Math.ceil(tensors.length / 2);
     const weightMap = Object.fromEntries(tensors.map(({ name }, i) => [name, SHARDS[i < half ? 0 : 1]]));
-    for (const name of ['sharded', 'missing-shard', 'empty']) await cp(fixturePath('models', MODEL, 'config.json'), join(folder(name), 'config.json'));
+    for (const name of ['sharded', 'missing-shard', 'empty'])
+      await cp(fixturePath('models', MODEL, 'config.json'), join(folder(name), 'config.json'));
     await writeFile(join(folder('sharded'), SHARDS[0]!), packSafetensors(tensors.slice(0, half), { format: 'pt' }));
     await writeFile(join(folder('sharded'), SHARDS[1]!), packSafetensors(tensors.slice(half), { format: 'pt', extra: 'second' }));
-    await writeFile(join(folder('sharded'), 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: 1 }, weight_map: weightMap }));
+    await writeFile(
+      join(folder('sharded'), 'model.safetensors.index.json'),
+      JSON.stringify({ metadata: { total_size: 1 }, weight_map: weightMap }),
+    );
     await cp(join(folder('sharded'), SHARDS[0]!), join(folder('missing-shard'), SHARDS[0]!));
     await writeFile(join(folder('missing-shard'), 'model.safetensors.index.json'), JSON.stringify({ weight_map: weightMap }));
     await cp(folder('sharded'), folder('wrong-shard'), { recursive: true });
     await cp(fixturePath('models', MODEL, 'pytorch_model.bin'), join(folder('bin-only'), 'pytorch_model.bin'));
     await cp(fixturePath('models', MODEL, 'pytorch_model.bin'), join(folder('bin-sharded'), BIN_SHARD));
-    await writeFile(join(folder('bin-sharded'), 'pytorch_model.bin.index.json'), JSON.stringify({ weight_map: Object.fromEntries(tensors.map(({ name }) => [name, BIN_SHARD])) }));
+    await writeFile(
+      join(folder('bin-sharded'), 'pytorch_model.bin.index.json'),
+      JSON.stringify({ weight_map: Object.fromEntries(tensors.map(({ name }) => [name, BIN_SHARD])) }),
+    );
     const swapped = { ...weightMap, [tensors[0]!.name]: SHARDS[1] };
     await writeFile(join(folder('wrong-shard'), 'model.safetensors.index.json'), JSON.stringify({ weight_map: swapped }));
   });
@@ -90,7 +106,7 @@ describe('readCheckpoint', () => {
     }
   });
 
-  it('looks the files up on the hub in Transformers\' order, reading pytorch_model.bin when safetensors are missing', async () => {
+  it("looks the files up on the hub in Transformers' order, reading pytorch_model.bin when safetensors are missing", async () => {
     const root = fixturePath('models');
     const server = await startTestServer((path, request, response) => {
       const [, , model, , , file] = path.split('/'); // /test-org/<model>/resolve/main/<file>
@@ -100,8 +116,13 @@ describe('readCheckpoint', () => {
       const repo = openModelRepo(`test-org/${MODEL}`, { remoteHost: server.url, allowLocalModels: false });
       const checkpoint = await readCheckpoint(repo);
       const base = `/test-org/${MODEL}/resolve/main`;
-      expect(server.requests).toEqual([`GET ${base}/model.safetensors`, `GET ${base}/model.safetensors.index.json`, `GET ${base}/pytorch_model.bin`]);
-      for (const { name, bytes } of fixtureTensors()) expect(Buffer.from(checkpoint.tensors.get(name)!.data).equals(Buffer.from(bytes))).toBe(true);
+      expect(server.requests).toEqual([
+        `GET ${base}/model.safetensors`,
+        `GET ${base}/model.safetensors.index.json`,
+        `GET ${base}/pytorch_model.bin`,
+      ]);
+      for (const { name, bytes } of fixtureTensors())
+        expect(Buffer.from(checkpoint.tensors.get(name)!.data).equals(Buffer.from(bytes))).toBe(true);
     } finally {
       await server.close();
     }
@@ -118,7 +139,9 @@ describe('readCheckpoint', () => {
   it('refuses an index that puts a tensor in the wrong shard', async () => {
     await expect(readCheckpoint(openModelRepo(folder('wrong-shard')))).rejects.toMatchObject({
       code: 'MODEL_LOAD_FAILED',
-      message: expect.stringMatching(/does not match its shards: it puts tensor ".+" in model-00002-of-00002\.safetensors, which does not hold it/),
+      message: expect.stringMatching(
+        /does not match its shards: it puts tensor ".+" in model-00002-of-00002\.safetensors, which does not hold it/,
+      ),
     });
   });
 
@@ -134,7 +157,9 @@ describe('readCheckpoint', () => {
   it('lists the names it looked for when a folder has no weights, then reads the next one', async () => {
     await expect(readCheckpoint(openModelRepo(folder('empty')))).rejects.toMatchObject({
       code: 'FILE_NOT_FOUND',
-      message: expect.stringContaining('looked for model.safetensors, model.safetensors.index.json, pytorch_model.bin, pytorch_model.bin.index.json'),
+      message: expect.stringContaining(
+        'looked for model.safetensors, model.safetensors.index.json, pytorch_model.bin, pytorch_model.bin.index.json',
+      ),
     });
     expect((await readCheckpoint(openModelRepo(fixturePath('models', MODEL)))).tensors.size).toBe(fixtureTensors().length);
   });

@@ -52,7 +52,13 @@ async function readIfPresent(repo: ModelRepo, file: string, options: ReadFileOpt
   }
 }
 
-async function readShards(repo: ModelRepo, indexFile: string, indexBytes: Uint8Array, parse: ParseFile, options: ReadFileOptions): Promise<Checkpoint> {
+async function readShards(
+  repo: ModelRepo,
+  indexFile: string,
+  indexBytes: Uint8Array,
+  parse: ParseFile,
+  options: ReadFileOptions,
+): Promise<Checkpoint> {
   const weightMap = parseShardIndex(indexBytes, indexFile, repo.location);
   const shardNames = [...new Set(weightMap.values())].sort();
   const files = await Promise.all(
@@ -61,7 +67,9 @@ async function readShards(repo: ModelRepo, indexFile: string, indexBytes: Uint8A
         return { name, bytes: await repo.bytes(name, options) };
       } catch (error) {
         if (!isFileNotFound(error)) throw error;
-        throw new RetinaError('FILE_NOT_FOUND', `${indexFile} names the shard ${name}, which is missing: ${(error as Error).message}`, { cause: error });
+        throw new RetinaError('FILE_NOT_FOUND', `${indexFile} names the shard ${name}, which is missing: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
     }),
   );
@@ -77,11 +85,15 @@ async function readShards(repo: ModelRepo, indexFile: string, indexBytes: Uint8A
     }
   }
   for (const [tensorName, shard] of weightMap) {
-    if (tensors.get(tensorName)?.file !== shard) throw shardError(indexFile, `it puts tensor "${tensorName}" in ${shard}, which does not hold it`);
+    if (tensors.get(tensorName)?.file !== shard)
+      throw shardError(indexFile, `it puts tensor "${tensorName}" in ${shard}, which does not hold it`);
   }
   return { tensors, metadata, files };
 }
 
 function shardError(indexFile: string, problem: string): RetinaError {
-  return new RetinaError('MODEL_LOAD_FAILED', `${indexFile} does not match its shards: ${problem}. Re-download the checkpoint's shards and index together.`);
+  return new RetinaError(
+    'MODEL_LOAD_FAILED',
+    `${indexFile} does not match its shards: ${problem}. Re-download the checkpoint's shards and index together.`,
+  );
 }

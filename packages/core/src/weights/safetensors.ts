@@ -39,9 +39,12 @@ export function parseSafetensors(
   if (bytes.byteLength < 8) fail(`it has ${bytes.byteLength} bytes, fewer than the 8-byte header length`);
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (headerLength > BigInt(bytes.byteLength - 8)) {
-    fail(`its header length (${headerLength} bytes) goes past the end of the file (${bytes.byteLength} bytes); the file is truncated or not safetensors`);
+    fail(
+      `its header length (${headerLength} bytes) goes past the end of the file (${bytes.byteLength} bytes); the file is truncated or not safetensors`,
+    );
   }
-  if (headerLength > BigInt(MAX_HEADER_BYTES)) fail(`its header length (${headerLength} bytes) is above the ${MAX_HEADER_BYTES}-byte limit`);
+  if (headerLength > BigInt(MAX_HEADER_BYTES))
+    fail(`its header length (${headerLength} bytes) is above the ${MAX_HEADER_BYTES}-byte limit`);
   const dataStart = 8 + Number(headerLength);
   const header = parseHeader(bytes.subarray(8, dataStart), fail);
 
@@ -85,7 +88,9 @@ function parseEntry(name: string, value: unknown, dataBytes: number, fail: (prob
   if (typeof dtype !== 'string') fail(`tensor "${name}" has no dtype`);
   const weightDtype = Object.hasOwn(DTYPES, dtype) ? DTYPES[dtype] : undefined;
   if (weightDtype === undefined) {
-    fail(`tensor "${name}" has dtype ${dtype}, which Retina does not read (it reads ${Object.keys(DTYPES).join(', ')}); convert the checkpoint to one of those`);
+    fail(
+      `tensor "${name}" has dtype ${dtype}, which Retina does not read (it reads ${Object.keys(DTYPES).join(', ')}); convert the checkpoint to one of those`,
+    );
   }
   const count = elementCount(shape);
   if (count === undefined) fail(`tensor "${name}" has shape ${JSON.stringify(shape)}, not a list of non-negative integers`);
@@ -114,5 +119,8 @@ function checkNoOverlap(sorted: readonly Entry[], fail: (problem: string) => nev
 }
 
 function invalidSafetensors(file: string, problem: string): never {
-  throw new RetinaError('MODEL_LOAD_FAILED', `${file} is not a valid safetensors file: ${problem}. Re-download it or re-save it with safetensors.`);
+  throw new RetinaError(
+    'MODEL_LOAD_FAILED',
+    `${file} is not a valid safetensors file: ${problem}. Re-download it or re-save it with safetensors.`,
+  );
 }

@@ -11,7 +11,13 @@ export function isCContiguous(size: readonly number[], stride: readonly number[]
 }
 
 /** Copies a strided view of `source` (offsets and strides in elements of `itemBytes` bytes) into new C-order bytes. */
-export function copyInCOrder(source: Uint8Array, itemBytes: number, offset: number, size: readonly number[], stride: readonly number[]): Uint8Array {
+export function copyInCOrder(
+  source: Uint8Array,
+  itemBytes: number,
+  offset: number,
+  size: readonly number[],
+  stride: readonly number[],
+): Uint8Array {
   const count = size.reduce((product, dim) => product * dim, 1);
   const out = new Uint8Array(count * itemBytes);
   if (count === 0) return out;
@@ -20,7 +26,7 @@ export function copyInCOrder(source: Uint8Array, itemBytes: number, offset: numb
   const innerStride = (rank === 0 ? 0 : stride[rank - 1]!) * itemBytes;
   const index = new Array<number>(Math.max(rank - 1, 0)).fill(0);
   let rowStart = offset * itemBytes;
-  for (let written = 0; written < out.length; ) {
+  for (let written = 0; written < out.length;) {
     for (let i = 0, at = rowStart; i < inner; i++, at += innerStride) {
       for (let b = 0; b < itemBytes; b++) out[written++] = source[at + b]!;
     }

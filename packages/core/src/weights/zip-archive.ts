@@ -56,7 +56,8 @@ export function zipEntryBytes(bytes: Uint8Array, entry: ZipEntry, file: string):
   } catch (error) {
     throw invalidZip(file, `its member ${entry.name} does not inflate (${error instanceof Error ? error.message : String(error)})`, error);
   }
-  if (out.length !== entry.size) throw invalidZip(file, `its member ${entry.name} inflates to ${out.length} bytes, not the ${entry.size} its directory says`);
+  if (out.length !== entry.size)
+    throw invalidZip(file, `its member ${entry.name} inflates to ${out.length} bytes, not the ${entry.size} its directory says`);
   return out;
 }
 

@@ -71,8 +71,11 @@ export class WorkerConnection {
   #track<T>(run: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (this.#fault) return reject(this.#fault);
+      // A cancelled call rejects with the signal's own reason, as fetch does (an AbortError unless the caller chose another).
+      /* eslint-disable @typescript-eslint/prefer-promise-reject-errors */
       if (signal?.aborted) return reject(signal.reason);
       const onAbort = () => reject(signal!.reason);
+      /* eslint-enable @typescript-eslint/prefer-promise-reject-errors */
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#pending.add(reject);
       run()

@@ -40,5 +40,5 @@ export function keepErrorTypesAcrossWorker(): void {
       throw serialized.isError ? fromWireError(serialized.value) : serialized.value;
     },
   };
-  transferHandlers.set('throw', handler as TransferHandler<unknown, unknown>);
+  transferHandlers.set('throw', handler);
 }

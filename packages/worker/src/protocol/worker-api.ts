@@ -28,7 +28,8 @@ export interface ModelRun {
 
 /** Events the worker raises on its own, outside any call. */
 export interface WorkerEvents {
-  gpuDeviceLost(message: string): void;
+  /** Over comlink the worker gets a promise: awaiting it tells that the page has heard. */
+  gpuDeviceLost(message: string): void | Promise<void>;
 }
 
 export interface WorkerSetup {

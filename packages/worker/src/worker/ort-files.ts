@@ -15,7 +15,7 @@ export function serveOrtFilesFrom(prefix: string | undefined): void {
 /** The GPU device onnxruntime-web created for its WebGPU sessions (only once one exists). */
 export async function ortGpuDevice(): Promise<GPUDevice> {
   // Typed as a promise, but onnxruntime-web 1.30 hands back the device itself.
-  return (await ort.env.webgpu.device) as GPUDevice;
+  return await ort.env.webgpu.device;
 }
 
 /** WebAssembly threads: set by onnxruntime-web when its first session starts, `auto` until then. */

@@ -6,6 +6,7 @@ import { type ExifOrientation, applyExifOrientation, readExifOrientation } from 
 import { readHeaderDimensions } from '../header-dimensions.js';
 import type { ImageFormat } from '../image-format.js';
 import { inspectJpeg, takeEveryNth } from '../jpeg/jpeg-decode.js';
+import type { JpegStructure } from '../jpeg/jpeg-structure.js';
 import type { DecodeContext } from '../load-options.js';
 import { checkImageSize } from '../pixel-budget.js';
 import type { RawImage } from '../raw-image.js';
@@ -22,9 +23,9 @@ interface HeaderFacts {
 }
 
 /** Reads what the header tells, and enforces `maxPixels` before decoding where the size is known. */
-function inspectHeader(bytes: Uint8Array, format: ImageFormat, context: DecodeContext): HeaderFacts {
+function inspectHeader(bytes: Uint8Array, format: ImageFormat, context: DecodeContext, jpeg: JpegStructure | undefined): HeaderFacts {
   if (format === 'jpeg') {
-    const { width, height, components, exif } = inspectJpeg(bytes, context);
+    const { width, height, components, exif } = jpeg ?? inspectJpeg(bytes, context);
     return { grayscale: components === 1, jpeg: { width, height, orientation: exif && readExifOrientation(exif) } };
   }
   const size = readHeaderDimensions(bytes, format);
@@ -47,15 +48,12 @@ function reconcileOrientation(image: RawImage, jpeg: HeaderFacts['jpeg'], wanted
   return applyExifOrientation(image, wanted ? orientation : INVERSE_ORIENTATION[orientation]);
 }
 
-/**
- * Decodes JPEG, WebP, GIF, AVIF, BMP (whatever the browser supports) with `createImageBitmap`,
- * without colour-space conversion or premultiplication, and reads the pixels back. Grayscale JPEG
- * gives 1 channel and fully opaque images 3, like Pillow's L and RGB modes; others stay RGBA (and
- * opaque ones too for callers that keep opaque alpha).
- * Reading back goes through a canvas, so the colour under fully transparent pixels is lost.
- */
-export async function decodeInBrowser(bytes: Uint8Array, format: ImageFormat, context: DecodeContext): Promise<DecodedFile> {
-  const header = inspectHeader(bytes, format, context);
+/** The file decoded by `createImageBitmap`, without colour-space conversion or premultiplication, as RGBA. */
+export async function decodeToRgbaInBrowser(
+  bytes: Uint8Array,
+  format: ImageFormat,
+  context: Pick<DecodeContext, 'applyExifOrientation' | 'maxPixels'>,
+): Promise<RawImage & { channels: 4 }> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(new Blob([bytes as BlobPart], { type: `image/${format}` }), {
@@ -74,13 +72,25 @@ export async function decodeInBrowser(bytes: Uint8Array, format: ImageFormat, co
   try {
     const { width, height } = bitmap;
     checkImageSize(width, height, context.maxPixels, `The ${format.toUpperCase()} image`);
-    const rgba = readPixelsThroughCanvas(bitmap, width, height);
-    const image: RawImage = header.grayscale
-      ? { data: takeEveryNth(rgba, 4), width, height, channels: 1 }
-      : browserRgbaToImage(rgba, width, height, context.keepOpaqueAlpha);
-    // The orientation is settled here, so nothing is left for the caller to apply.
-    return { image: reconcileOrientation(image, header.jpeg, context.applyExifOrientation), exifOrientation: undefined };
+    return { data: readPixelsThroughCanvas(bitmap, width, height), width, height, channels: 4 };
   } finally {
     bitmap.close();
   }
+}
+
+/**
+ * Decodes JPEG, WebP, GIF, AVIF, BMP (whatever the browser supports) with the browser's decoder and
+ * reads the pixels back. Grayscale JPEG gives 1 channel and fully opaque images 3, like Pillow's L
+ * and RGB modes; others stay RGBA (and opaque ones too for callers that keep opaque alpha).
+ * Reading back goes through a canvas, so the colour under fully transparent pixels is lost.
+ * `jpeg` is the JPEG's structure where the caller read it already.
+ */
+export async function decodeInBrowser(bytes: Uint8Array, format: ImageFormat, context: DecodeContext, jpeg?: JpegStructure): Promise<DecodedFile> {
+  const header = inspectHeader(bytes, format, context, jpeg);
+  const { data: rgba, width, height } = await decodeToRgbaInBrowser(bytes, format, context);
+  const image: RawImage = header.grayscale
+    ? { data: takeEveryNth(rgba, 4), width, height, channels: 1 }
+    : browserRgbaToImage(rgba, width, height, context.keepOpaqueAlpha);
+  // The orientation is settled here, so nothing is left for the caller to apply.
+  return { image: reconcileOrientation(image, header.jpeg, context.applyExifOrientation), exifOrientation: undefined, decoder: 'platform' };
 }

@@ -1,29 +1,13 @@
-import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { RetinaError } from '../../errors.js';
-import { maxAbsDiff } from '../../testing/fixtures.js';
-import { loadImage, loadLabelMap } from '../load-image.js';
+import { countMismatches, jpegIndex, readBytes } from '../../testing/fixtures.js';
+import { loadImage, loadImageWithDecoder, loadLabelMap } from '../load-image.js';
 
-const WIDTH = 37;
-const HEIGHT = 23;
-
-/** A smooth RGBA gradient, which JPEG at high quality keeps within a few levels. */
-function gradient(): Uint8Array {
-  const rgba = new Uint8Array(WIDTH * HEIGHT * 4);
-  for (let y = 0; y < HEIGHT; y++) {
-    for (let x = 0; x < WIDTH; x++) {
-      rgba.set([40 + 4 * x, 60 + 5 * y, 200 - 2 * x - 2 * y, 255], (y * WIDTH + x) * 4);
-    }
-  }
-  return rgba;
-}
-
-function withoutAlpha(rgba: Uint8Array): Uint8Array {
-  return rgba.filter((_, i) => i % 4 !== 3);
-}
-
-const source = gradient();
-const encoded = new Uint8Array(jpeg.encode({ data: source, width: WIDTH, height: HEIGHT }, 95).data);
+const cases = jpegIndex();
+const jpegOf = (id: string) => readBytes('jpeg', `${id}.jpg`);
+const pillowPixels = (id: string) => readBytes('jpeg', `${id}.bin`);
+const encoded = jpegOf('chelsea-odd-33x17');
+const [WIDTH, HEIGHT] = [33, 17];
 
 /** APP1 segment holding EXIF (big-endian TIFF) with the given Orientation. */
 function exifSegment(orientation: number): Uint8Array {
@@ -37,47 +21,32 @@ function insertAfterSoi(file: Uint8Array, segment: Uint8Array): Uint8Array {
   return Uint8Array.from([...file.subarray(0, 2), ...segment, ...file.subarray(2)]);
 }
 
-/**
- * An 8x8 grayscale baseline JPEG whose one block is flat: quantisation 1, single-code Huffman
- * tables, DC = 8 * (level - 128) with level 200, i.e. every pixel 200.
- */
-function flatGrayJpeg(): Uint8Array {
-  const segment = (marker: number, body: number[]) => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
-  const dc = 8 * (200 - 128); // 576: magnitude category 10
-  const bits = `0${dc.toString(2).padStart(10, '0')}0`; // DC code, DC bits, AC code (end of block)
-  const padded = bits.padEnd(Math.ceil(bits.length / 8) * 8, '1');
-  const scan = Array.from({ length: padded.length / 8 }, (_, i) => parseInt(padded.slice(i * 8, i * 8 + 8), 2));
-  const oneCodeOfLengthOne = [1, ...new Array(15).fill(0)];
-  return Uint8Array.from([
-    0xff, 0xd8,
-    ...segment(0xdb, [0x00, ...new Array(64).fill(1)]),
-    ...segment(0xc0, [8, 0, 8, 0, 8, 1, 1, 0x11, 0]),
-    ...segment(0xc4, [0x00, ...oneCodeOfLengthOne, 10]),
-    ...segment(0xc4, [0x10, ...oneCodeOfLengthOne, 0x00]),
-    ...segment(0xda, [1, 1, 0x00, 0, 63, 0]),
-    ...scan,
-    0xff, 0xd9,
-  ]);
-}
-
 async function failure(promise: Promise<unknown>): Promise<RetinaError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(RetinaError);
   return error as RetinaError;
 }
 
-describe('JPEG decoding (Node: jpeg-js)', () => {
-  it('decodes a colour JPEG to RGB close to the encoded pixels', async () => {
-    const image = await loadImage(encoded);
-    expect([image.width, image.height, image.channels]).toEqual([WIDTH, HEIGHT, 3]);
-    expect(maxAbsDiff(image.data, withoutAlpha(source))).toBeLessThanOrEqual(8);
+describe('JPEG decoding (Node: libjpeg-turbo WebAssembly)', () => {
+  it.each(cases.map((c) => [c.id, c] as const))('decodes %s to exactly the pixels Pillow 9.4 gives', async (id, entry) => {
+    const { image, decoder } = await loadImageWithDecoder(jpegOf(id));
+    expect(decoder).toBe('wasm');
+    expect([image.width, image.height, image.channels]).toEqual([entry.width, entry.height, entry.channels]);
+    expect(countMismatches(image.data, pillowPixels(id))).toBe(0);
   });
 
-  it('decodes a grayscale JPEG to one channel, like Pillow mode L', async () => {
-    const image = await loadImage(flatGrayJpeg());
-    expect([image.width, image.height, image.channels]).toEqual([8, 8, 1]);
-    expect(maxAbsDiff(image.data, new Array(64).fill(200))).toBeLessThanOrEqual(1);
-    expect((await loadLabelMap(flatGrayJpeg())).channels).toBe(1);
+  it('decodes every case the same with keepOpaqueAlpha (Node has no RGBA decoder) and as a gray label map', async () => {
+    const rgb = await loadImage(jpegOf('chelsea-q75-420'), { keepOpaqueAlpha: true });
+    expect(countMismatches(rgb.data, pillowPixels('chelsea-q75-420'))).toBe(0);
+    const labels = await loadLabelMap(jpegOf('camera-gray'));
+    expect(countMismatches(labels.data, pillowPixels('camera-gray'))).toBe(0);
+  });
+
+  it('decodes a file with a warning (extraneous bytes before a marker) as Pillow does, whole', async () => {
+    // libjpeg warns "Corrupt JPEG data: 2 extraneous bytes before marker 0xd9" and keeps the pixels.
+    const padded = Uint8Array.from([...encoded.subarray(0, encoded.length - 2), 0x12, 0x34, 0xff, 0xd9]);
+    const image = await loadImage(padded);
+    expect(countMismatches(image.data, pillowPixels('chelsea-odd-33x17'))).toBe(0);
   });
 
   it('turns the image upright by EXIF orientation 6 only when asked', async () => {
@@ -107,6 +76,19 @@ describe('JPEG decoding (Node: jpeg-js)', () => {
     expect((await loadImage(encoded)).width).toBe(WIDTH);
   });
 
+  it('reports data libjpeg-turbo stops on as IMAGE_DECODE_FAILED, and the next file decodes exactly', async () => {
+    // An undefined Huffman table in the scan header: libjpeg raises an error (a longjmp) mid-decode.
+    const broken = encoded.slice();
+    const sos = broken.findIndex((b, i) => b === 0xff && broken[i + 1] === 0xda);
+    broken[sos + 6] = 0x33; // first component: DC and AC table 3, which the file never defines
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const error = await failure(loadImage(broken));
+      expect(error.code).toBe('IMAGE_DECODE_FAILED');
+      expect(error.message).toMatch(/JPEG could not be decoded \(3 components\)/);
+    }
+    expect(countMismatches((await loadImage(encoded)).data, pillowPixels('chelsea-odd-33x17'))).toBe(0);
+  });
+
   it('refuses a frame header claiming 60000x60000 before decoding', async () => {
     const huge = encoded.slice();
     const sof = huge.findIndex((b, i) => b === 0xff && huge[i + 1] === 0xc0);
@@ -117,7 +99,10 @@ describe('JPEG decoding (Node: jpeg-js)', () => {
     expect((await loadImage(encoded)).height).toBe(HEIGHT);
   });
 
-  it('rejects a colour JPEG as a label map', async () => {
+  it('rejects a colour JPEG as a label map, and an unknown jpegDecoder', async () => {
     expect((await failure(loadLabelMap(encoded))).code).toBe('INVALID_IMAGE');
+    const bad = await failure(loadImage(encoded, { jpegDecoder: 'fast' as 'auto' }));
+    expect(bad.code).toBe('INVALID_ARGUMENT');
+    expect(bad.message).toContain("'auto' or 'wasm'");
   });
 });

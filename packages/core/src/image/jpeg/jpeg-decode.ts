@@ -1,14 +1,12 @@
-import jpeg from 'jpeg-js';
 import { RetinaError } from '../../errors.js';
 import type { DecodedFile } from '../decoded-file.js';
 import { readExifOrientation } from '../exif-orientation.js';
-import { type JpegStructure, readJpegStructure } from './jpeg-structure.js';
 import type { DecodeContext } from '../load-options.js';
 import { checkImageSize } from '../pixel-budget.js';
-
-/** Coefficient blocks, component planes and output stay under this per pixel; the rest is slack. */
-const DECODER_BYTES_PER_PIXEL = 32;
-const DECODER_SLACK_MB = 64;
+import type { RawImage } from '../raw-image.js';
+import { jpegCmykToRgb } from './cmyk-to-rgb.js';
+import { type JpegStructure, readJpegStructure } from './jpeg-structure.js';
+import { decodeWithLibjpegTurbo } from './libjpeg-turbo.js';
 
 /** Reads the JPEG's layout and checks its size against `maxPixels`, before any pixel is decoded. */
 export function inspectJpeg(bytes: Uint8Array, context: DecodeContext): JpegStructure {
@@ -24,33 +22,26 @@ export function takeEveryNth(data: Uint8Array | Uint8ClampedArray, stride: numbe
   return out;
 }
 
-/**
- * Decodes a JPEG with jpeg-js: grayscale → 1 channel (Pillow's L), YCbCr/RGB → 3, CMYK/YCCK →
- * RGB. Pixels can differ from Pillow's libjpeg by a few levels (IDCT and chroma upsampling differ).
- */
-export function decodeJpeg(bytes: Uint8Array, context: DecodeContext): DecodedFile {
-  const structure = inspectJpeg(bytes, context);
-  const { width, height, components } = structure;
-  let rgb: Uint8Array;
+async function decodePixels(bytes: Uint8Array, structure: JpegStructure): Promise<RawImage> {
   try {
-    rgb = jpeg.decode(bytes, {
-      useTArray: true,
-      formatAsRGBA: false,
-      maxResolutionInMP: context.maxPixels / 1e6,
-      maxMemoryUsageInMB: Math.ceil((width * height * DECODER_BYTES_PER_PIXEL) / 2 ** 20) + DECODER_SLACK_MB,
-    }).data;
+    const { data, width, height, channels } = await decodeWithLibjpegTurbo(bytes);
+    return channels === 4 ? { data: jpegCmykToRgb(data), width, height, channels: 3 } : { data, width, height, channels };
   } catch (cause) {
-    const problem = cause instanceof Error ? cause.message : String(cause);
+    if (cause instanceof RetinaError) throw cause;
     throw new RetinaError(
       'IMAGE_DECODE_FAILED',
-      `The JPEG could not be decoded (${components} components): ${problem}. ` +
+      `The JPEG could not be decoded (${structure.components} components): ${(cause as Error).message}. ` +
         'The file is damaged or uses a JPEG variant the decoder lacks (e.g. lossless, 12-bit); convert it to a baseline JPEG or PNG.',
       { cause },
     );
   }
-  const image =
-    components === 1
-      ? { data: takeEveryNth(rgb, 3), width, height, channels: 1 as const }
-      : { data: rgb, width, height, channels: 3 as const };
-  return { image, exifOrientation: structure.exif && readExifOrientation(structure.exif) };
+}
+
+/**
+ * Decodes a JPEG with libjpeg-turbo (WebAssembly) as Pillow does: grayscale → 1 channel (L),
+ * YCbCr/RGB → 3, CMYK/YCCK → RGB as `convert('RGB')` gives it.
+ */
+export async function decodeJpeg(bytes: Uint8Array, context: DecodeContext, structure = inspectJpeg(bytes, context)): Promise<DecodedFile> {
+  const image = await decodePixels(bytes, structure);
+  return { image, exifOrientation: structure.exif && readExifOrientation(structure.exif), decoder: 'wasm' };
 }

@@ -5,6 +5,14 @@ export interface JpegStructure {
   height: number;
   /** 1 grayscale, 3 YCbCr/RGB, 4 CMYK/YCCK. */
   components: number;
+  /** The start-of-frame marker (0xC0 baseline, 0xC1 extended, 0xC2 progressive, ...) and its sample precision in bits. */
+  frameMarker: number;
+  precision: number;
+  /** Per component, from the frame header: its identifier and sampling factors (horizontal << 4 | vertical). */
+  componentIds: number[];
+  samplingFactors: number[];
+  /** The Adobe APP14 colour transform (0 none: RGB or CMYK, 1 YCbCr, 2 YCCK), undefined without that marker. */
+  adobeTransform: number | undefined;
   /** APP1 "Exif" payload, prefix included. */
   exif: Uint8Array | undefined;
 }
@@ -13,7 +21,10 @@ const SOI = 0xd8;
 const EOI = 0xd9;
 const SOS = 0xda;
 const APP1 = 0xe1;
+const APP14 = 0xee;
 const EXIF_SIGNATURE = [0x45, 0x78, 0x69, 0x66, 0, 0]; // "Exif\0\0"
+const ADOBE_SIGNATURE = [0x41, 0x64, 0x6f, 0x62, 0x65]; // "Adobe"
+const ADOBE_TRANSFORM_OFFSET = 11;
 
 function isStartOfFrame(marker: number): boolean {
   // SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC).
@@ -22,6 +33,24 @@ function isStartOfFrame(marker: number): boolean {
 
 function hasNoLength(marker: number): boolean {
   return marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7) || marker === SOI;
+}
+
+function hasSignature(body: Uint8Array, signature: number[]): boolean {
+  return signature.every((b, i) => body[i] === b);
+}
+
+type Frame = Pick<JpegStructure, 'width' | 'height' | 'frameMarker' | 'precision' | 'components' | 'componentIds' | 'samplingFactors'>;
+
+function readFrame(frameMarker: number, body: Uint8Array): Frame {
+  const components = body[5]!;
+  const componentIds: number[] = [];
+  const samplingFactors: number[] = [];
+  for (let i = 0, at = 6; i < components && at + 1 < body.length; i++, at += 3) {
+    componentIds.push(body[at]!);
+    samplingFactors.push(body[at + 1]!);
+  }
+  const [height, width] = [(body[1]! << 8) | body[2]!, (body[3]! << 8) | body[4]!];
+  return { height, width, frameMarker, precision: body[0]!, components, componentIds, samplingFactors };
 }
 
 function decodeFailed(problem: string): RetinaError {
@@ -44,12 +73,13 @@ function endOfEntropyData(bytes: Uint8Array, from: number): number {
 }
 
 /**
- * Walks the JPEG's segments to the end-of-image marker: frame size and component count (SOF),
- * the EXIF block (APP1), and a clear error for a file that stops early.
+ * Walks the JPEG's segments to the end-of-image marker: frame size and components (SOF), the EXIF
+ * block (APP1), the Adobe colour transform (APP14), and a clear error for a file that stops early.
  */
 export function readJpegStructure(bytes: Uint8Array): JpegStructure {
-  let frame: Omit<JpegStructure, 'exif'> | undefined;
+  let frame: Frame | undefined;
   let exif: Uint8Array | undefined;
+  let adobeTransform: number | undefined;
   let at = 2; // after SOI
   const truncated = () => decodeFailed(`the file ends after ${bytes.length} bytes, before the end-of-image marker (truncated file)`);
   for (;;) {
@@ -68,9 +98,11 @@ export function readJpegStructure(bytes: Uint8Array): JpegStructure {
     const body = bytes.subarray(at + 4, at + 2 + length);
     if (at + 2 + length > bytes.length) throw truncated();
     if (isStartOfFrame(marker) && body.length >= 6) {
-      frame = { height: (body[1]! << 8) | body[2]!, width: (body[3]! << 8) | body[4]!, components: body[5]! };
-    } else if (marker === APP1 && !exif && EXIF_SIGNATURE.every((b, i) => body[i] === b)) {
+      frame = readFrame(marker, body);
+    } else if (marker === APP1 && !exif && hasSignature(body, EXIF_SIGNATURE)) {
       exif = body;
+    } else if (marker === APP14 && adobeTransform === undefined && body.length > ADOBE_TRANSFORM_OFFSET && hasSignature(body, ADOBE_SIGNATURE)) {
+      adobeTransform = body[ADOBE_TRANSFORM_OFFSET];
     }
     at += 2 + length;
     if (marker === SOS) {
@@ -80,5 +112,5 @@ export function readJpegStructure(bytes: Uint8Array): JpegStructure {
     }
   }
   if (!frame) throw decodeFailed('it has no frame header (SOF marker)');
-  return { ...frame, exif };
+  return { ...frame, exif, adobeTransform };
 }

@@ -150,9 +150,9 @@ export async function decodePng(bytes: Uint8Array, context: DecodeContext): Prom
   const chunks = readPngChunks(bytes);
   const exifOrientation = chunks.exif && readExifOrientation(chunks.exif);
   const native = await decodePngNatively(bytes, header, chunks, context);
-  if (native) return { image: native, exifOrientation };
+  if (native) return { image: native, exifOrientation, decoder: 'platform' };
   const samples = await decodeSamples(header, chunks);
   const { data, channels } = toPillowMode(samples, header, chunks.palette, context.purpose);
   const image: RawImage = { data, width: header.width, height: header.height, channels };
-  return { image, exifOrientation };
+  return { image, exifOrientation, decoder: 'javascript' };
 }

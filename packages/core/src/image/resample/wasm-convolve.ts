@@ -79,7 +79,7 @@ function writeTable(heap: ArrayBuffer, { table, at }: { table: PackedTable; at: 
 function ensureCapacity(memory: WebAssembly.Memory, bytes: number): ArrayBuffer {
   const missing = bytes - memory.buffer.byteLength;
   if (missing > 0) memory.grow(Math.ceil(missing / 65536));
-  return memory.buffer as ArrayBuffer;
+  return memory.buffer;
 }
 
 /** Copies `rows` rows of `rowBytes` bytes, `pitch` bytes apart, out of the kernel's memory. */

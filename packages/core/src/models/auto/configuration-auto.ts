@@ -22,7 +22,10 @@ export class AutoConfig {
   static fromJson(json: unknown): AutoConfigType {
     const modelType = isJsonObject(json) ? json.model_type : undefined;
     if (typeof modelType !== 'string') {
-      throw new RetinaError('INVALID_CONFIG', `config.json: "model_type" must be a string (one of ${SUPPORTED_MODEL_TYPES.join(', ')}); got ${String(modelType)}.`);
+      throw new RetinaError(
+        'INVALID_CONFIG',
+        `config.json: "model_type" must be a string (one of ${SUPPORTED_MODEL_TYPES.join(', ')}); got ${String(modelType)}.`,
+      );
     }
     const configClass = Object.hasOwn(CONFIG_CLASSES, modelType) ? CONFIG_CLASSES[modelType] : undefined;
     if (!configClass) {

@@ -23,9 +23,15 @@ export class AutoImageProcessor {
    */
   static fromConfig(config: Record<string, unknown>, modelType?: string): ImageProcessor {
     const named = processorClassName(config);
-    const cls = named !== undefined ? ownEntry(BY_CLASS_NAME, named) : modelType !== undefined ? ownEntry(BY_MODEL_TYPE, modelType) : undefined;
+    const cls =
+      named !== undefined ? ownEntry(BY_CLASS_NAME, named) : modelType !== undefined ? ownEntry(BY_MODEL_TYPE, modelType) : undefined;
     if (!cls) {
-      const what = named !== undefined ? `image processor "${named}"` : modelType !== undefined ? `model_type "${modelType}"` : 'no image_processor_type';
+      const what =
+        named !== undefined
+          ? `image processor "${named}"`
+          : modelType !== undefined
+            ? `model_type "${modelType}"`
+            : 'no image_processor_type';
       throw new RetinaError(
         'UNSUPPORTED_MODEL',
         `Cannot choose an image processor for ${what}. Supported: ${Object.keys(BY_CLASS_NAME).join(', ')} ` +

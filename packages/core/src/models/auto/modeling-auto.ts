@@ -9,6 +9,7 @@ import type { ViTHybridForImageClassification } from '../vit-hybrid/modeling-vit
 import { readAutoConfig, type AutoConfigType } from './configuration-auto.js';
 
 // Classes are picked by the config's model_type, so each gets its own config class; `any` only erases which one.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: no single config type fits every class
 type AnyModelClass<M> = ModelClass<M, any>;
 
 /** Model classes per model_type; the first one is built when config.json's `architectures` names none of them. */
@@ -24,7 +25,9 @@ export interface AutoModelClass<M> {
   modelClassFor(config: AutoConfigType): AnyModelClass<M>;
 }
 
-const ALL_CLASSES: ModelClassesByType<AutoModelType> = Object.fromEntries(MODEL_FAMILIES.map((family) => [family.modelType, family.modelClasses]));
+const ALL_CLASSES: ModelClassesByType<AutoModelType> = Object.fromEntries(
+  MODEL_FAMILIES.map((family) => [family.modelType, family.modelClasses]),
+);
 
 /** The classes of `architectures` (e.g. "BitForImageClassification") from the family registry; `M` is their instance type. */
 function classesOf<M>(...architectures: string[]): ModelClassesByType<M> {
@@ -80,7 +83,10 @@ export const AutoModel = defineAutoModel<AutoModelType>('AutoModel', ALL_CLASSES
 
 export const AutoModelForImageClassification = defineAutoModel<
   BitForImageClassification | BeitForImageClassification | ViTHybridForImageClassification
->('AutoModelForImageClassification', classesOf('BitForImageClassification', 'BeitForImageClassification', 'ViTHybridForImageClassification'));
+>(
+  'AutoModelForImageClassification',
+  classesOf('BitForImageClassification', 'BeitForImageClassification', 'ViTHybridForImageClassification'),
+);
 
 export const AutoModelForSemanticSegmentation = defineAutoModel<BeitForSemanticSegmentation>(
   'AutoModelForSemanticSegmentation',

@@ -43,7 +43,13 @@ export const buildBitGraph: GraphBuilder<BitConfig> = (config, architecture, che
   } else {
     const { lastHiddenState, pooled, channels } = bitModel(ctx, pixelValues);
     if (architecture === 'BitModel') {
-      floatOutput(graph, lastHiddenState, 'last_hidden_state', ['batch_size', channels, 'last_hidden_state_height', 'last_hidden_state_width'], type);
+      floatOutput(
+        graph,
+        lastHiddenState,
+        'last_hidden_state',
+        ['batch_size', channels, 'last_hidden_state_height', 'last_hidden_state_width'],
+        type,
+      );
       floatOutput(graph, pooled, 'pooler_output', ['batch_size', channels, 1, 1], type);
     } else {
       const flat = graph.op('Flatten', [pooled], { axis: 1 });
@@ -52,5 +58,8 @@ export const buildBitGraph: GraphBuilder<BitConfig> = (config, architecture, che
       floatOutput(graph, logits, 'logits', ['batch_size', labels > 0 ? labels : channels], type);
     }
   }
-  return graph.serialize({ metadata: graphMetadata(BitConfig.modelType, architecture, options), externalDataFile: options.externalDataFile });
+  return graph.serialize({
+    metadata: graphMetadata(BitConfig.modelType, architecture, options),
+    externalDataFile: options.externalDataFile,
+  });
 };

@@ -2,10 +2,20 @@
 // weights: BiT backbone (bit-encoder-graph.ts), patch projection, [CLS] token and position embeddings,
 // pre-norm transformer layers on LayerNormalization and MultiHeadAttention.
 import { computeType, graphMetadata, type GraphBuilder } from '../../graph/graph-builder.js';
-import { activation, checkActivation, floatInput, floatOutput, gemm, layerNorm, linear, multiHeadAttention, unsupportedOption } from '../../graph/layers.js';
+import {
+  activation,
+  checkActivation,
+  floatInput,
+  floatOutput,
+  gemm,
+  layerNorm,
+  linear,
+  multiHeadAttention,
+  unsupportedOption,
+} from '../../graph/layers.js';
 import { OnnxGraph } from '../../graph/onnx-graph.js';
 import { ModelWeights } from '../../graph/weights.js';
-import { bitHiddenStates } from '../bit/bit-encoder-graph.js';
+import { bitHiddenStates, bitOutputSize } from '../bit/bit-encoder-graph.js';
 import { ViTHybridConfig } from './configuration-vit-hybrid.js';
 
 const ARCHITECTURES = ['ViTHybridModel', 'ViTHybridForImageClassification'] as const;
@@ -36,15 +46,31 @@ function embeddings(ctx: Context, pixelValues: string): { value: string; tokens:
   const { values, channels } = bitHiddenStates(bit, pixelValues, lastStage);
   const [, featureDim, featureHeight, featureWidth] = config.backboneFeatmapShape as [number, number, number, number];
   if (channels[lastStage] !== featureDim) {
-    throw unsupportedOption('backbone_featmap_shape', config.backboneFeatmapShape, `the backbone's ${backbone.stageNames[lastStage]} has ${channels[lastStage]} channels`);
+    throw unsupportedOption(
+      'backbone_featmap_shape',
+      config.backboneFeatmapShape,
+      `the backbone's ${backbone.stageNames[lastStage]} has ${channels[lastStage]} channels`,
+    );
+  }
+  const featureSize = bitOutputSize(backbone, config.imageSize, lastStage);
+  if (featureHeight !== featureSize || featureWidth !== featureSize) {
+    throw unsupportedOption(
+      'backbone_featmap_shape',
+      config.backboneFeatmapShape,
+      `the backbone makes ${featureSize}x${featureSize} feature maps of image_size ${config.imageSize}`,
+    );
   }
   const p = config.patchSize;
   const hidden = config.hiddenSize;
-  const projection = graph.op('Conv', [
-    values[lastStage]!,
-    patchWeights.initializer(graph, 'projection.weight', [hidden, featureDim, p, p], 'hidden_size'),
-    patchWeights.initializer(graph, 'projection.bias', [hidden], 'hidden_size'),
-  ], { kernel_shape: [p, p], strides: [p, p] });
+  const projection = graph.op(
+    'Conv',
+    [
+      values[lastStage]!,
+      patchWeights.initializer(graph, 'projection.weight', [hidden, featureDim, p, p], 'hidden_size'),
+      patchWeights.initializer(graph, 'projection.bias', [hidden], 'hidden_size'),
+    ],
+    { kernel_shape: [p, p], strides: [p, p] },
+  );
   const patches = graph.op('Transpose', [graph.op('Reshape', [projection, graph.int64s([0, 0, -1])])], { perm: [0, 2, 1] });
   const tokens = Math.floor(featureHeight / p) * Math.floor(featureWidth / p) + 1;
   const batch = graph.op('Slice', [graph.op('Shape', [patches]), graph.int64s([0]), graph.int64s([1])]);
@@ -66,10 +92,24 @@ function layer(ctx: Context, x: string, index: number): string {
   const [q, k, v] = (['query', 'key', 'value'] as const).map((projection) =>
     linear(graph, weights, attentionInput, `${name}.attention.attention.${projection}`, square, 'hidden_size', { bias: config.qkvBias }),
   ) as [string, string, string];
-  const attended = linear(graph, weights, multiHeadAttention(graph, q, k, v, config.numAttentionHeads), `${name}.attention.output.dense`, square, 'hidden_size');
+  const attended = linear(
+    graph,
+    weights,
+    multiHeadAttention(graph, q, k, v, config.numAttentionHeads),
+    `${name}.attention.output.dense`,
+    square,
+    'hidden_size',
+  );
   const afterAttention = graph.op('Add', [attended, x]);
   const mlpInput = layerNorm(graph, weights, afterAttention, `${name}.layernorm_after`, hidden, eps, 'hidden_size');
-  const intermediate = linear(graph, weights, mlpInput, `${name}.intermediate.dense`, [hidden, config.intermediateSize], 'intermediate_size');
+  const intermediate = linear(
+    graph,
+    weights,
+    mlpInput,
+    `${name}.intermediate.dense`,
+    [hidden, config.intermediateSize],
+    'intermediate_size',
+  );
   const activated = activation(graph, intermediate, config.hiddenAct, 'hidden_act');
   const output = linear(graph, weights, activated, `${name}.output.dense`, [config.intermediateSize, hidden], 'intermediate_size');
   return graph.op('Add', [output, afterAttention]);
@@ -104,5 +144,8 @@ export const buildViTHybridGraph: GraphBuilder<ViTHybridConfig> = (config, archi
     const logits = labels > 0 ? gemm(graph, weights, cls, 'classifier', [hidden, labels], 'num_labels') : cls;
     floatOutput(graph, logits, 'logits', ['batch_size', labels > 0 ? labels : hidden], type);
   }
-  return graph.serialize({ metadata: graphMetadata(ViTHybridConfig.modelType, architecture, options), externalDataFile: options.externalDataFile });
+  return graph.serialize({
+    metadata: graphMetadata(ViTHybridConfig.modelType, architecture, options),
+    externalDataFile: options.externalDataFile,
+  });
 };
