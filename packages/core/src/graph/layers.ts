@@ -22,7 +22,8 @@ export function linear(
   const values = transpose2d(weights.floats(`${prefix}.weight`, [outFeatures, inFeatures], configField), outFeatures, inFeatures);
   const factors = typeof options.scale === 'number' ? new Float32Array(outFeatures).fill(options.scale) : options.scale;
   if (factors) {
-    for (let row = 0; row < values.length; row += outFeatures) for (let o = 0; o < outFeatures; o++) values[row + o] = values[row + o]! * factors[o]!;
+    for (let row = 0; row < values.length; row += outFeatures)
+      for (let o = 0; o < outFeatures; o++) values[row + o] = values[row + o]! * factors[o]!;
   }
   const product = graph.op('MatMul', [x, weights.computed(graph, `${prefix}.weight.T`, [inFeatures, outFeatures], values)]);
   if (options.bias === false) return product;
