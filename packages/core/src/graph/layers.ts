@@ -18,8 +18,10 @@ export function linear(
   configField: string,
   options: { bias?: boolean } = {},
 ): string {
-  const values = weights.floats(`${prefix}.weight`, [outFeatures, inFeatures], configField);
-  const w = weights.computed(graph, `${prefix}.weight.T`, [inFeatures, outFeatures], transpose2d(values, outFeatures, inFeatures));
+  const target = { name: `${prefix}.weight.T`, dims: [inFeatures, outFeatures] };
+  const w = weights.precomputed(graph, `${prefix}.weight`, [outFeatures, inFeatures], configField, target, (values) =>
+    transpose2d(values, outFeatures, inFeatures),
+  );
   const product = graph.op('MatMul', [x, w]);
   if (options.bias === false) return product;
   return graph.op('Add', [product, weights.initializer(graph, `${prefix}.bias`, [outFeatures], configField)]);

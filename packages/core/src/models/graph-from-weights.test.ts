@@ -44,18 +44,22 @@ const BUILT = [
 ] as const;
 
 describe('graphs built from weights', () => {
-  it.each(BUILT)('%s leaves no weight-only work to the session and hands the checkpoint over uncopied', async (model, build) => {
-    const checkpoint = await readCheckpoint(fixtureRepo(model));
-    const config = AutoConfig.fromJson(readJson('models', model, 'config.json'));
-    const built = (build as typeof buildBitGraph)(config as never, readGolden(model).architecture, checkpoint, { dtype: 'fp32' });
-    const { nodes, initializers } = graphContents(built.graph);
-    const opTypes = new Set(nodes.map((node) => node.opType));
-    expect(opTypes).not.toContain('BatchNormalization');
-    expect(opTypes).not.toContain('GroupNormalization');
-    expect(nodes.filter((node) => node.opType === 'Transpose' && initializers.has(node.inputs[0]!))).toEqual([]);
-    const handedOver = built.externalData.find((file) => file.path === 'model.safetensors');
-    expect(handedOver?.data).toBe(checkpoint.files[0]!.bytes);
-  });
+  it.each(BUILT)(
+    '%s leaves no weight-only work to the session and hands the checkpoint over, precomputed in place',
+    async (model, build) => {
+      const checkpoint = await readCheckpoint(fixtureRepo(model));
+      const config = AutoConfig.fromJson(readJson('models', model, 'config.json'));
+      const built = (build as typeof buildBitGraph)(config as never, readGolden(model).architecture, checkpoint, { dtype: 'fp32' });
+      const { nodes, initializers } = graphContents(built.graph);
+      const opTypes = new Set(nodes.map((node) => node.opType));
+      expect(opTypes).not.toContain('BatchNormalization');
+      expect(opTypes).not.toContain('GroupNormalization');
+      expect(nodes.filter((node) => node.opType === 'Transpose' && initializers.has(node.inputs[0]!))).toEqual([]);
+      // Precomputed weights are written over the checkpoint's float32 bytes: it is the only external buffer.
+      expect(built.externalData).toEqual([{ path: 'model.safetensors', data: checkpoint.files[0]!.bytes }]);
+      expect(built.externalData[0]!.data).toBe(checkpoint.files[0]!.bytes);
+    },
+  );
 });
 
 describe('bitOutputSize', () => {
