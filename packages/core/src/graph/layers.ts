@@ -7,7 +7,8 @@ import { transpose2d, type ComputeType, type ModelWeights } from './weights.js';
 
 /**
  * `x @ W^T + b` for a PyTorch Linear at `prefix` (`weight` [out, in], `bias` [out]); the weight is
- * transposed once here, so the graph has a plain MatMul and no Transpose of a constant.
+ * transposed once here, so the graph has a plain MatMul and no Transpose of a constant. `scale` (one
+ * factor, or one per output) multiplies the result, folded into the weight and bias.
  */
 export function linear(
   graph: OnnxGraph,
@@ -16,15 +17,23 @@ export function linear(
   prefix: string,
   [inFeatures, outFeatures]: readonly [number, number],
   configField: string,
-  options: { bias?: boolean } = {},
+  options: { bias?: boolean; scale?: number | Float32Array } = {},
 ): string {
+  const factors = typeof options.scale === 'number' ? new Float32Array(outFeatures).fill(options.scale) : options.scale;
   const target = { name: `${prefix}.weight.T`, dims: [inFeatures, outFeatures] };
-  const w = weights.precomputed(graph, `${prefix}.weight`, [outFeatures, inFeatures], configField, target, (values) =>
-    transpose2d(values, outFeatures, inFeatures),
-  );
+  const w = weights.precomputed(graph, `${prefix}.weight`, [outFeatures, inFeatures], configField, target, (original) => {
+    const values = transpose2d(original, outFeatures, inFeatures);
+    if (factors) {
+      for (let row = 0; row < values.length; row += outFeatures)
+        for (let o = 0; o < outFeatures; o++) values[row + o] = values[row + o]! * factors[o]!;
+    }
+    return values;
+  });
   const product = graph.op('MatMul', [x, w]);
   if (options.bias === false) return product;
-  return graph.op('Add', [product, weights.initializer(graph, `${prefix}.bias`, [outFeatures], configField)]);
+  if (!factors) return graph.op('Add', [product, weights.initializer(graph, `${prefix}.bias`, [outFeatures], configField)]);
+  const bias = Float32Array.from(weights.floats(`${prefix}.bias`, [outFeatures], configField), (value, o) => value * factors[o]!);
+  return graph.op('Add', [product, weights.computed(graph, `${prefix}.bias.scaled`, [outFeatures], bias)]);
 }
 
 /** A PyTorch Linear on a 2-D input [rows, in] as Gemm with transB: the checkpoint's [out, in] weight is used as it is. */

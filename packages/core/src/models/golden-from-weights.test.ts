@@ -39,9 +39,14 @@ afterAll(() => {
   console.table(maxAbsDiffs);
 });
 
-it('covers the BiT and ViT-Hybrid fixtures', () => {
+it('covers the BiT, BEiT and ViT-Hybrid fixtures', () => {
   expect(buildable).toEqual(
     expect.arrayContaining([
+      'beit-cls',
+      'beit-cls-abs',
+      'beit-feature',
+      'beit-mim',
+      'beit-seg',
       'bit-backbone',
       'bit-bottleneck-same-cls',
       'bit-feature',

@@ -3,11 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { RetinaError } from '../errors.js';
 import type { ModelRepo } from '../hub/model-repo.js';
-import { GRAPH, MODEL, NODE, TENSOR } from '../hub/onnx-fields.js';
-import { protobufFields } from '../hub/protobuf-fields.js';
 import { readBytes, readJson } from '../testing/fixtures.js';
 import { autoClassFor, expectGoldenCases } from '../testing/golden-cases.js';
 import { fixtureRepo, readGolden, repoWithFiles } from '../testing/model-fixtures.js';
+import { constantNodes, readGraphNodes } from '../testing/onnx-graph-nodes.js';
 import { packSafetensors, rawSafetensorsHeader } from '../testing/safetensors-file.js';
 import { readCheckpoint } from '../weights/read-checkpoint.js';
 import { AutoConfig } from './auto/configuration-auto.js';
@@ -16,23 +15,6 @@ import { bitOutputSize } from './bit/bit-encoder-graph.js';
 import { BitConfig } from './bit/configuration-bit.js';
 import { buildBitGraph } from './bit/graph-bit.js';
 import { buildViTHybridGraph } from './vit-hybrid/graph-vit-hybrid.js';
-
-const utf8 = new TextDecoder();
-const strings = (message: Uint8Array, number: number) =>
-  [...protobufFields(message)].filter((field) => field.number === number && field.bytes).map((field) => utf8.decode(field.bytes));
-
-/** Op type and inputs of every node, and the initializer names, of a serialised model. */
-function graphContents(model: Uint8Array): { nodes: { opType: string; inputs: string[] }[]; initializers: Set<string> } {
-  const graph = [...protobufFields(model)].find((field) => field.number === MODEL.graph)!.bytes!;
-  const fields = [...protobufFields(graph)];
-  const nodes = fields
-    .filter((field) => field.number === GRAPH.node)
-    .map((field) => ({ opType: strings(field.bytes!, NODE.opType)[0]!, inputs: strings(field.bytes!, NODE.input) }));
-  const initializers = new Set(
-    fields.filter((field) => field.number === GRAPH.initializer).map((field) => strings(field.bytes!, TENSOR.name)[0]!),
-  );
-  return { nodes, initializers };
-}
 
 const BUILT = [
   ['bit-preact-cls', buildBitGraph],
@@ -50,13 +32,13 @@ describe('graphs built from weights', () => {
       const checkpoint = await readCheckpoint(fixtureRepo(model));
       const config = AutoConfig.fromJson(readJson('models', model, 'config.json'));
       const built = (build as typeof buildBitGraph)(config as never, readGolden(model).architecture, checkpoint, { dtype: 'fp32' });
-      const { nodes, initializers } = graphContents(built.graph);
-      const opTypes = new Set(nodes.map((node) => node.opType));
+      const opTypes = new Set(readGraphNodes(built.graph).nodes.map((node) => node.opType));
       expect(opTypes).not.toContain('BatchNormalization');
       expect(opTypes).not.toContain('GroupNormalization');
-      expect(nodes.filter((node) => node.opType === 'Transpose' && initializers.has(node.inputs[0]!))).toEqual([]);
+      // No Transpose of a weight, nor any other node whose inputs are all constants.
+      expect(constantNodes(built.graph)).toEqual([]);
       // Precomputed weights are written over the checkpoint's float32 bytes: it is the only external buffer.
-      expect(built.externalData).toEqual([{ path: 'model.safetensors', data: checkpoint.files[0]!.bytes }]);
+      expect(built.externalData.map((file) => file.path)).toEqual(['model.safetensors']);
       expect(built.externalData[0]!.data).toBe(checkpoint.files[0]!.bytes);
     },
   );
