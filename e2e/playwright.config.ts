@@ -28,8 +28,8 @@ export default defineConfig<DeviceOptions>({
   projects: [
     {
       name: 'webgpu',
-      // Decoding images does not touch the GPU: the wasm project covers it.
-      testIgnore: 'image-decoding.spec.ts',
+      // Decoding images does not touch the GPU, nor does installing the packages: the wasm project covers both.
+      testIgnore: ['image-decoding.spec.ts', 'install.spec.ts'],
       use: {
         device: 'webgpu',
         launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] },

@@ -1,13 +1,11 @@
 import type { InferenceSession } from './inference-session.js';
+import { importNodeOnly } from '../node-builtin.js';
 import { createOnnxruntimeSession, type ModelFiles, type OrtRuntime } from './onnxruntime-session.js';
-
-// A variable specifier keeps bundlers from pulling the native Node.js runtime into browser builds.
-const NODE_RUNTIME = 'onnxruntime-node';
 
 /** onnxruntime-node when it can be imported here, else why not. */
 export async function importOnnxruntimeNode(): Promise<{ runtime: OrtRuntime } | { unavailable: string }> {
   try {
-    return { runtime: (await import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_RUNTIME)) as OrtRuntime };
+    return { runtime: await importNodeOnly<OrtRuntime>('onnxruntime-node') };
   } catch (error) {
     return { unavailable: `onnxruntime-node cannot be imported (${error instanceof Error ? error.message : String(error)})` };
   }

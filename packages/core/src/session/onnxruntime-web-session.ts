@@ -1,3 +1,5 @@
+import { RetinaError } from '../errors.js';
+import { isNode } from '../hub/settings.js';
 import type { InferenceSession } from './inference-session.js';
 import { createOnnxruntimeSession, type ModelFiles } from './onnxruntime-session.js';
 
@@ -21,7 +23,7 @@ export async function createOnnxruntimeWebSession(
 ): Promise<InferenceSession> {
   // Browsers get the `webgpu` entry (onnxruntime's native WebGPU provider; the default entry's JSEP
   // kernels miss BiT's goldens on WebGPU), Node the default entry, the only one that runs there.
-  const ort = await import('#onnxruntime-web');
+  const ort = await importOnnxruntimeWeb();
   // Both settings are process-wide in onnxruntime-web.
   if (options.numThreads !== undefined) ort.env.wasm.numThreads = options.numThreads;
   if (options.adapter) ort.env.webgpu.adapter = options.adapter;
@@ -33,4 +35,15 @@ export async function createOnnxruntimeWebSession(
   // Typed as a promise, but onnxruntime-web 1.30 hands back the device itself; await takes either.
   const gpuDevice = async () => await ort.env.webgpu.device;
   return createOnnxruntimeSession(ort, model, { executionProviders: [device], preferredOutputLocation }, backend, gpuDevice);
+}
+
+// An optional peer dependency: a browser bundle fails to build without it, Node only finds out here.
+async function importOnnxruntimeWeb(): Promise<typeof import('#onnxruntime-web')> {
+  try {
+    return await import('#onnxruntime-web');
+  } catch (cause) {
+    if ((cause as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND' || !String(cause).includes('onnxruntime-web')) throw cause;
+    const alternative = isNode ? ' (WebAssembly), or onnxruntime-node to run on the CPU' : '';
+    throw new RetinaError('MODEL_LOAD_FAILED', `onnxruntime-web is not installed: run \`npm install onnxruntime-web\`${alternative}.`, { cause });
+  }
 }
