@@ -29,7 +29,7 @@ export default defineConfig<DeviceOptions>({
     {
       name: 'webgpu',
       // Decoding images does not touch the GPU, nor does installing the packages: the wasm project covers both.
-      testIgnore: ['image-decoding.spec.ts', 'install.spec.ts'],
+      testIgnore: ['image-decoding.spec.ts', 'install.spec.ts', 'readme-script-tag.spec.ts'],
       use: {
         device: 'webgpu',
         launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] },
