@@ -22,6 +22,7 @@ export default defineConfig({
   worker: { format: 'es' },
   // The development service worker is served from src/ but controls the whole app.
   server: { host: '127.0.0.1', port: 5173, headers: { ...isolation, 'Service-Worker-Allowed': '/' } },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: isolation },
+  // `npm run demo -- --port 5000` or PORT=5000 picks another port; a taken one fails rather than moving silently.
+  preview: { host: '127.0.0.1', port: Number(process.env.PORT ?? 4173), strictPort: true, headers: isolation },
   plugins: [precacheManifest('sw.js')],
 });
