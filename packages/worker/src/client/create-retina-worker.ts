@@ -56,5 +56,12 @@ export function createRetinaWorker(options: RetinaWorkerOptions = {}): RetinaWor
     terminate() {
       connection?.fail(new WorkerFaultError('WORKER_TERMINATED', 'The Retina worker was terminated (terminate() was called) before this call finished.'));
     },
+    async [Symbol.asyncDispose]() {
+      try {
+        await this.dispose();
+      } finally {
+        this.terminate();
+      }
+    },
   };
 }
