@@ -11,6 +11,8 @@ import { encodeTestPhoto, PHOTO_HEIGHT, PHOTO_WIDTH } from './test-photo.js';
 export const benchDir = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(benchDir, '..');
 const cacheDir = join(benchDir, '.cache');
+/** The full-size bench models: graphs, configs and weight manifests. */
+export const BENCH_MODELS_DIR = process.env.RETINA_BENCH_MODELS ?? join(repoRoot, '..', 'shared', 'bench-models');
 
 export function buildRetinaWorker(): void {
   execSync('pnpm --filter @retina/worker build', { cwd: repoRoot, stdio: 'inherit' });
@@ -22,7 +24,7 @@ export function buildRetinaWorker(): void {
  */
 export async function snapshotRetinaWorker(): Promise<string> {
   const dist = join(repoRoot, 'packages', 'worker', 'dist');
-  const files = ['retina.js', 'worker.js', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+  const files = ['retina.js', 'worker.js', 'jpeg-turbo.wasm', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
   const missing = () => files.filter((file) => !existsSync(join(dist, file)));
   // Another build may be halfway through: give it a minute.
   for (let waited = 0; missing().length > 0 && waited < 60; waited++) await setTimeout(1000);

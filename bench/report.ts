@@ -20,7 +20,8 @@ const HEADER =
 
 const CONTENDER_LABELS: Partial<Record<ContenderName, (load: Record<string, number | string>) => string>> = {
   floor: (load) => `floor: bare ORT ${load.ortVersion} + Retina's in-thread stages`,
-  retina: () => 'Retina worker (end to end)',
+  retina: () => 'Retina worker from ONNX (end to end)',
+  retinaWeights: () => 'Retina worker from weights (end to end)',
   transformersJs: (load) => `transformers.js ${load.version} (ORT ${load.ortVersion})`,
 };
 
@@ -34,7 +35,7 @@ function row(s: ScenarioResults, contender: ContenderName): string | undefined {
   const inThread = inThreadFloorMs(s);
   const endToEnd = p50(s, contender, 'endToEnd');
   // What the worker adds: Retina's end-to-end time minus the stages timed in-thread beside the floor.
-  const overhead = contender === 'retina' && endToEnd !== undefined && inThread !== undefined ? ms(endToEnd - inThread) : '—';
+  const overhead = contender.startsWith('retina') && endToEnd !== undefined && inThread !== undefined ? ms(endToEnd - inThread) : '—';
   const cold = contender === 'floor' ? `${ms(load.coldStartMs as number)} (fetch ${ms(load.fetchMs as number)})` : ms(load.coldStartMs as number);
   return (
     `${lead} | ${CONTENDER_LABELS[contender]!(load)} | ${cold} | ${latency(s, contender, 'endToEnd')} | ${stage('decode')} | ` +
@@ -88,7 +89,13 @@ export function formatReport(results: BenchResults): string {
     "UA memory = `performance.measureUserAgentSpecificMemory()` attributed to the contender's worker after the rounds.",
     '',
     HEADER,
-    ...results.scenarios.flatMap((s) => (['floor', 'retina', 'transformersJs'] as const).map((c) => row(s, c)).filter((r) => r !== undefined)),
+    ...results.scenarios.flatMap((s) => (['floor', 'retina', 'retinaWeights', 'transformersJs'] as const).map((c) => row(s, c)).filter((r) => r !== undefined)),
+    '',
+    'Retina from weights reads config.json and model.safetensors (seeded random weights with the reference\'s names and shapes,',
+    'bench/make-checkpoints.ts) and builds the graph; its inference column is the session.run the pipeline reports. Graph build',
+    '(Node, p50 of 3, checkpoint in memory): ' +
+      results.scenarios.map((s) => `${s.model.name} ${s.backend} ${ms(s.graphBuild?.buildMs)} ms for ${mb(s.graphBuild?.checkpointBytes)} MB`).join('; ') +
+      '.',
     '',
     '## Worker round trip (tiny BiT at 224, so that inference is small)',
     '',

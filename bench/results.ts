@@ -35,6 +35,8 @@ export interface RoundsResults {
 export interface ScenarioResults extends RoundsResults {
   model: BenchModel;
   backend: Backend;
+  /** Building the graph from model.safetensors (in Node, p50 of 3), and that file's size. */
+  graphBuild: { buildMs: number; checkpointBytes: number } | undefined;
 }
 
 export interface BenchResults {

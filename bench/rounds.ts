@@ -25,6 +25,7 @@ const WORKER_URL_PART: Record<ContenderName, string> = {
   floorRoundTrip: 'floor-worker',
   transformersJs: 'transformers-worker',
   retina: '/worker/worker.js',
+  retinaWeights: '/worker-weights/worker.js',
   retinaRoundTrip: '/worker/worker.js',
 };
 

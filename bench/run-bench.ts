@@ -1,5 +1,6 @@
-// pnpm bench: Retina, the bare-onnxruntime floor and transformers.js side by side in headless
-// Chromium, on the full-size graphs of ../shared/bench-models. Writes bench/results/<date>.{json,md}.
+// pnpm bench: Retina (from the exported graph and from the checkpoint), the bare-onnxruntime floor and
+// transformers.js side by side in headless Chromium, on the full-size models of ../shared/bench-models.
+// Writes bench/results/<date>.{json,md}.
 import { chromium } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -7,15 +8,16 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium.js';
 import { parseBenchOptions } from './cli-options.js';
+import { measureGraphBuild } from './graph-build-time.js';
+import { ensureCheckpoints } from './make-checkpoints.js';
 import type { Backend, BenchModel } from './models.js';
 import type { ContenderRequest, ScenarioRequest } from './page/protocol.js';
-import { benchDir, buildBenchPage, buildRetinaWorker, materializeWeights, repoRoot, snapshotRetinaWorker, testPhoto, transformersJsModels } from './prepare.js';
+import { BENCH_MODELS_DIR, benchDir, buildBenchPage, buildRetinaWorker, materializeWeights, repoRoot, snapshotRetinaWorker, testPhoto, transformersJsModels } from './prepare.js';
 import { formatRatios, formatReport } from './report.js';
 import type { BenchResults, RoundsResults, ScenarioResults } from './results.js';
 import { pageCall, runRounds } from './rounds.js';
 import { startStaticServer } from './static-server.js';
 
-const BENCH_MODELS_DIR = process.env.RETINA_BENCH_MODELS ?? join(repoRoot, '..', 'shared', 'bench-models');
 const FIXTURES_DIR = process.env.RETINA_FIXTURES ?? join(repoRoot, '..', 'shared', 'fixtures');
 const BENCH_CHROMIUM_ARGS = [
   ...CHROMIUM_ARGS,
@@ -32,6 +34,7 @@ function packageDist(name: string, from: string): string {
 const options = parseBenchOptions(process.argv.slice(2));
 const started = performance.now();
 materializeWeights(BENCH_MODELS_DIR, options.models.map((model) => model.name));
+const checkpointsDir = ensureCheckpoints(BENCH_MODELS_DIR, options.models.map((model) => model.name));
 if (options.build) buildRetinaWorker();
 const retinaWorkerDir = await snapshotRetinaWorker();
 await buildBenchPage();
@@ -40,6 +43,8 @@ const rootPackage = join(repoRoot, 'package.json');
 const { origin, server } = await startStaticServer({
   '/bench/': join(benchDir, 'dist'),
   '/worker/': retinaWorkerDir,
+  '/worker-weights/': retinaWorkerDir,
+  '/checkpoints/': checkpointsDir,
   '/models/': BENCH_MODELS_DIR,
   '/transformers-js-models/': transformersJsModels(BENCH_MODELS_DIR, options.models.filter((m) => m.transformersJs).map((m) => m.name)),
   '/fixtures/': FIXTURES_DIR,
@@ -65,6 +70,7 @@ async function openBenchPage(): Promise<void> {
 /** Reads the model's files once, so that the contender loading first does not pay for a cold disk. */
 function warmFileCache(model: BenchModel): void {
   for (const file of ['model.onnx', 'model.onnx.data']) readFileSync(join(BENCH_MODELS_DIR, model.name, file));
+  readFileSync(join(checkpointsDir, model.name, 'model.safetensors'));
 }
 
 async function measureScenario(model: BenchModel, backend: Backend): Promise<ScenarioResults> {
@@ -74,14 +80,23 @@ async function measureScenario(model: BenchModel, backend: Backend): Promise<Sce
     model,
     backend,
     modelUrl: `${origin}/models/${model.name}/`,
+    checkpointUrl: `${origin}/checkpoints/${model.name}/`,
     photoUrl: `${origin}/input/${photo.file}`,
     slowRunMs: options.policy.slowRunMs,
     warmUpMs: options.policy.warmUpMs,
   };
-  const requests: ContenderRequest[] = [{ kind: 'floor', scenario }, { kind: 'retina', scenario }];
+  const requests: ContenderRequest[] = [
+    { kind: 'floor', scenario },
+    { kind: 'retina', scenario },
+    { kind: 'retinaWeights', scenario },
+  ];
   if (model.transformersJs) requests.push({ kind: 'transformersJs', scenario });
+  const graphBuild = await measureGraphBuild(join(checkpointsDir, model.name)).catch((error: Error) => {
+    console.error(`  graph build failed: ${error.message}`);
+    return undefined;
+  });
   await openBenchPage();
-  return { model, backend, ...(await runRounds(page, browserSession, requests, options.policy)) };
+  return { model, backend, graphBuild, ...(await runRounds(page, browserSession, requests, options.policy)) };
 }
 
 async function measureRoundTrip(backend: Backend): Promise<RoundsResults> {

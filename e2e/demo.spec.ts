@@ -1,12 +1,14 @@
 // The demo app end to end: classify and segment samples, switch backend, pick a local image and a
 // local model folder, recover from a broken image. Results must equal @retina/core's in Node on the
 // same model and image. Screenshots go to test-results/ as artifacts.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadImage, loadLabelMap } from '@retina/core';
 import type { Page, TestInfo } from '@playwright/test';
 import type { PreviewServer } from 'vite';
 import { coreClassification, coreSegmentation, demoPublic, demoUrl, embeddedModelFolder, serveDemo } from './support/demo-app.js';
+import { fixtureFile } from './support/fixtures.js';
 import { expect, test } from './support/test.js';
 
 const DEVICE_LABEL = { webgpu: 'WebGPU', wasm: 'WebAssembly' } as const;
@@ -201,4 +203,31 @@ test('loads a model from a local folder', async ({ page, device }, testInfo) => 
   await page.locator('#file-input').setInputFiles(join(demoPublic, 'samples', 'scene-1.png'));
   await expect(page.locator('#legend li').first()).toBeVisible({ timeout: 60_000 });
   await screenshot(page, testInfo, 'local-folder');
+});
+
+test('loads a checkpoint-only local folder (no onnx/) and offers the Hub models', async ({ page, device }) => {
+  await openDemo(page, device);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+  await page.getByLabel('Hugging Face (needs a connection)').check();
+  // Offered, never loaded here: no test downloads them.
+  expect(await page.locator('#hub-models option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value))).toEqual([
+    'google/bit-50',
+    'microsoft/beit-base-patch16-224',
+    'microsoft/beit-base-finetuned-ade-640-640',
+    'google/vit-hybrid-base-bit-384',
+  ]);
+  const folder = join(mkdtempSync(join(tmpdir(), 'retina-demo-')), 'bit-checkpoint');
+  try {
+    mkdirSync(folder);
+    for (const file of ['config.json', 'preprocessor_config.json', 'model.safetensors']) copyFileSync(fixtureFile('models', 'bit-preact-cls', file), join(folder, file));
+    await page.getByLabel('A folder on this computer').check();
+    await page.locator('#folder-input').setInputFiles(folder);
+    await expect(page.locator('#model-status')).toContainText('Loaded: folder “bit-checkpoint”', { timeout: 60_000 });
+    await expect(page.locator('#model-status')).toContainText('BitForImageClassification');
+    const image = join(demoPublic, 'samples', 'scene-1.png');
+    await page.locator('#file-input').setInputFiles(image);
+    expectSameClassification(await shownClassification(page), await coreClassification(folder, image), device);
+  } finally {
+    rmSync(join(folder, '..'), { recursive: true, force: true });
+  }
 });

@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.js';
 import type { DeviceOptions } from './support/test.js';
 
-const port = Number(process.env.E2E_PORT ?? 4173);
+const port = Number(process.env.E2E_PORT ?? 4181);
 
 export default defineConfig<DeviceOptions>({
   testDir: '.',
@@ -28,8 +28,8 @@ export default defineConfig<DeviceOptions>({
   projects: [
     {
       name: 'webgpu',
-      // Decoding images does not touch the GPU, nor does installing the packages: the wasm project covers both.
-      testIgnore: ['image-decoding.spec.ts', 'install.spec.ts', 'readme-script-tag.spec.ts'],
+      // Decoding images, reading checkpoints and installing the packages do not touch the GPU: the wasm project covers them.
+      testIgnore: ['image-decoding.spec.ts', 'jpeg-decoding.spec.ts', 'checkpoint-loading.spec.ts', 'install.spec.ts', 'readme-script-tag.spec.ts'],
       use: {
         device: 'webgpu',
         launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] },

@@ -7,7 +7,7 @@ import { repoRoot } from './support/paths.js';
 import { serveFolder } from './support/strict-site.js';
 import { expect, test } from './support/test.js';
 
-const WORKER_FILES = ['retina.js', 'worker.js', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+const WORKER_FILES = ['retina.js', 'worker.js', 'jpeg-turbo.wasm', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
 
 /** The first ```html and ```js blocks of the README's "From a script tag" paragraph. */
 function readmeSnippet(): { html: string; js: string } {

@@ -34,10 +34,13 @@ function createContender(request: ContenderRequest): Contender {
         output: () => api.output(),
       }));
     case 'retina':
+    case 'retinaWeights':
     case 'retinaRoundTrip': {
-      const retina = new RetinaContender('scenario' in request ? request.scenario.backend : request.roundTrip.backend);
+      const backend = 'scenario' in request ? request.scenario.backend : request.roundTrip.backend;
+      const retina = new RetinaContender(request.kind === 'retinaWeights' ? retinaForWeights : retinaForOnnx, backend);
+      const source = request.kind === 'retinaWeights' ? 'weights' : 'onnx';
       return {
-        load: () => ('scenario' in request ? retina.load(request.scenario) : retina.loadRoundTrip(request.roundTrip)),
+        load: () => ('scenario' in request ? retina.load(request.scenario, source) : retina.loadRoundTrip(request.roundTrip)),
         round: () => retina.round(),
         output: () => retina.output(),
         close: () => retina.close(),
@@ -77,12 +80,15 @@ const bench: BenchPage = {
 };
 
 /** The script-tag build of @retina/worker, which starts the worker.js beside it, as an app includes it. */
-function loadRetinaScript(): Promise<void> {
+function loadRetinaScript(src: string): Promise<typeof Retina> {
   return new Promise((resolve, reject) => {
-    const script = Object.assign(document.createElement('script'), { src: '/worker/retina.js', onload: resolve, onerror: reject });
+    const script = Object.assign(document.createElement('script'), { src, onload: () => resolve(Retina), onerror: reject });
     document.head.append(script);
   });
 }
 
-await loadRetinaScript();
+// Two copies of the same build at two URLs, so that measureUserAgentSpecificMemory tells the two Retina
+// contenders' workers apart.
+const retinaForOnnx = await loadRetinaScript('/worker/retina.js');
+const retinaForWeights = await loadRetinaScript('/worker-weights/retina.js');
 Object.assign(globalThis, { retinaBench: bench, benchReady: true });

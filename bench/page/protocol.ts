@@ -2,7 +2,8 @@
 // then run in interleaved rounds, so that load from other processes on the machine hits all alike.
 import type { Backend, BenchModel } from '../models.js';
 
-export type ContenderKind = 'floor' | 'retina' | 'transformersJs';
+/** `retina` loads the exported graph (model.onnx), `retinaWeights` builds it from the checkpoint (model.safetensors). */
+export type ContenderKind = 'floor' | 'retina' | 'retinaWeights' | 'transformersJs';
 
 /**
  * Warm-up after loading, per series (excluded from every series): runs until `warmUpMs` have passed,
@@ -18,6 +19,8 @@ export interface ScenarioRequest extends WarmUpPolicy {
   backend: Backend;
   /** Folder URL of the model (config.json, preprocessor_config.json, model.onnx, model.onnx.data). */
   modelUrl: string;
+  /** Folder URL of the checkpoint-only copy (config.json, preprocessor_config.json, model.safetensors). */
+  checkpointUrl: string;
   /** URL of the 4032x3024 test photo (PNG). */
   photoUrl: string;
 }

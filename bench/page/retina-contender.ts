@@ -1,6 +1,7 @@
-// Retina as an app uses it: the script-tag build's worker (/worker/retina.js), image in, result out.
+// Retina as an app uses it: the script-tag build's worker, image in, result out; from the exported graph
+// or from the checkpoint.
 /// <reference types="@retina/worker/global" />
-import type { PipelineResult, RemoteModelTimings, RetinaWorker } from '@retina/worker';
+import type { PipelineResult, RemoteModelTimings, RemotePipelineTimings, RetinaWorker } from '@retina/worker';
 import type { LoadInfo, RoundTimes, RoundTripRequest, ScenarioRequest } from './protocol.js';
 import { timeRound, warmUp, type RoundRuns } from './runs.js';
 
@@ -18,19 +19,26 @@ export class RetinaContender {
   #output: AnyResult | undefined;
   /** The timings RemoteModel.run reported for the latest round-trip call. */
   #modelTimings: RemoteModelTimings | undefined;
+  /** The stage times the pipeline reported for the latest end-to-end run. */
+  #pipelineTimings: RemotePipelineTimings | undefined;
 
-  constructor(backend: string) {
-    this.#retina = Retina.createRetinaWorker({ device: backend as 'wasm' | 'webgpu' });
+  /** `retina` is the global of the script-tag build whose worker this contender runs in. */
+  constructor(retina: typeof Retina, backend: string) {
+    this.#retina = retina.createRetinaWorker({ device: backend as 'wasm' | 'webgpu' });
   }
 
-  async load(request: ScenarioRequest): Promise<LoadInfo> {
-    const { model, modelUrl, photoUrl } = request;
+  /** Loads the pipeline from the exported graph (`source` "onnx") or builds it from the checkpoint ("weights"). */
+  async load(request: ScenarioRequest, source: 'onnx' | 'weights'): Promise<LoadInfo> {
+    const { model, photoUrl } = request;
     const photo = await (await fetch(photoUrl)).blob();
     const start = performance.now();
-    const run = await this.#retina.pipeline(model.task, modelUrl, { modelFile: 'model.onnx', useBrowserCache: false });
+    const run =
+      source === 'onnx'
+        ? await this.#retina.pipeline(model.task, request.modelUrl, { modelFile: 'model.onnx', useBrowserCache: false })
+        : await this.#retina.pipeline(model.task, request.checkpointUrl, { source: 'weights', useBrowserCache: false });
     const coldStartMs = performance.now() - start;
-    const options = model.preprocess ? { preprocess: model.preprocess } : {};
-    this.#runs = { endToEnd: async () => (this.#output = await run(photo, options)) };
+    const options = { ...(model.preprocess && { preprocess: model.preprocess }), onTimings: (timings: RemotePipelineTimings) => (this.#pipelineTimings = timings) };
+    this.#runs = { endToEnd: async () => (this.#output = (await run(photo, options))) };
     await warmUp(this.#runs, request);
     return { coldStartMs, backendReason: run.backend.reason };
   }
@@ -62,7 +70,9 @@ export class RetinaContender {
   async round(): Promise<RoundTimes> {
     const times = await timeRound(this.#runs);
     const reported = this.#modelTimings;
-    return reported ? { ...times, workerInference: reported.inference, beyondInference: reported.transfer } : times;
+    if (reported) return { ...times, workerInference: reported.inference, beyondInference: reported.transfer };
+    // The session.run inside the pipeline call: what the graph's speed alone decides.
+    return this.#pipelineTimings ? { ...times, inference: this.#pipelineTimings.inference } : times;
   }
 
   output(): string {

@@ -11,16 +11,37 @@ import { CONTENT_TYPES as TYPES, STRICT_HEADERS as HEADERS } from '../support/st
 
 const port = Number(process.env.E2E_PORT ?? 4173);
 
-/** URL prefix → folder. `/throttled/fixtures/` serves the fixtures slowly, to abort downloads midway. */
+/** URL prefix → folder. Any path under `/throttled/` is served slowly, to abort downloads midway. */
 const ROOTS: Record<string, string> = {
   '/worker/': join(repoRoot, 'packages', 'worker', 'dist'),
   '/pages/': join(repoRoot, 'e2e', 'pages'),
   '/core-page/': join(repoRoot, 'e2e', 'core-page', 'dist'),
   '/fixtures/': fixturesRoot,
-  '/throttled/fixtures/': fixturesRoot,
 };
 
-function resolveFile(pathname: string): { file: string; throttled: boolean } | undefined {
+/** The weights file each checkpoint-only view serves. */
+const CHECKPOINT_FILES: Record<string, string> = { safetensors: 'model.safetensors', pytorch: 'pytorch_model.bin' };
+
+/**
+ * Checkpoint-only views of the fixture models (configs and one weights file, no onnx/ folder):
+ * `/checkpoints/{safetensors|pytorch}/models/{model}/{file}`, and the safetensors view laid out like the Hub,
+ * `/hub/fixtures/{model}/resolve/{revision}/{file}`. Returns the fixture path, or undefined for a file
+ * the view does not have.
+ */
+function checkpointView(pathname: string): string | undefined {
+  const checkpoint = /^\/checkpoints\/([^/]+)\/models\/([^/]+)\/(.+)$/.exec(pathname);
+  const hub = /^\/hub\/fixtures\/([^/]+)\/resolve\/[^/]+\/(.+)$/.exec(pathname);
+  const [format, model, file] = checkpoint ? checkpoint.slice(1) : hub ? ['safetensors', hub[1], hub[2]] : [];
+  const weights = format === undefined ? undefined : CHECKPOINT_FILES[format];
+  if (weights === undefined || ![weights, 'config.json', 'preprocessor_config.json'].includes(file!)) return undefined;
+  return `/fixtures/models/${model}/${file}`;
+}
+
+function resolveFile(requested: string): { file: string; throttled: boolean } | undefined {
+  const throttled = requested.startsWith('/throttled/');
+  const unthrottled = throttled ? requested.slice('/throttled'.length) : requested;
+  const pathname = /^\/(checkpoints|hub)\//.test(unthrottled) ? checkpointView(unthrottled) : unthrottled;
+  if (pathname === undefined) return undefined;
   const prefix = Object.keys(ROOTS)
     .sort((a, b) => b.length - a.length)
     .find((candidate) => pathname.startsWith(candidate));
@@ -28,7 +49,7 @@ function resolveFile(pathname: string): { file: string; throttled: boolean } | u
   const root = ROOTS[prefix]!;
   const file = normalize(join(root, decodeURIComponent(pathname.slice(prefix.length))));
   if (file !== root && !file.startsWith(root + sep)) return undefined;
-  return { file, throttled: prefix.startsWith('/throttled/') };
+  return { file, throttled };
 }
 
 async function* slowly(stream: Readable): AsyncGenerator<Buffer> {

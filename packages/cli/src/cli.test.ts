@@ -22,7 +22,7 @@ describe('retina', () => {
   it('prints the command list for --help and each command its own usage', async () => {
     const help = await runCli('--help');
     expect(help.code).toBe(0);
-    for (const command of ['preprocess', 'forward', 'classify', 'segment']) {
+    for (const command of ['preprocess', 'forward', 'classify', 'segment', 'weights']) {
       expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
       const commandHelp = await runCli(command, '--help');
       expect(commandHelp.code).toBe(0);

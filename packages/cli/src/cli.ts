@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { CommandArgs } from './args.js';
 import { classifyCommand } from './commands/classify.js';
+import { exportCommand } from './commands/export.js';
 import type { Command } from './commands/command.js';
 import { forwardCommand } from './commands/forward.js';
 import { preprocessCommand } from './commands/preprocess.js';
 import { segmentCommand } from './commands/segment.js';
+import { weightsCommand } from './commands/weights.js';
 import { UsageError, type CliIo } from './io.js';
 import { GLOBAL_OPTIONS, GLOBAL_USAGE } from './shared-options.js';
 
 export type { CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [preprocessCommand, forwardCommand, classifyCommand, segmentCommand];
+const COMMANDS: readonly Command[] = [preprocessCommand, forwardCommand, classifyCommand, segmentCommand, weightsCommand, exportCommand];
 
 const usage = `Usage: retina <command> [options]
 

@@ -19,23 +19,28 @@ export const MODEL_OPTIONS = {
   model: { type: 'string', short: 'm' },
   device: { type: 'string' },
   dtype: { type: 'string' },
+  source: { type: 'string' },
   threads: { type: 'string' },
 } satisfies OptionSpecs;
 
 export const MODEL_USAGE = [
   '      --device <device>      auto (default), cpu (onnxruntime-node) or wasm (onnxruntime-web)',
   '      --dtype <dtype>        Weights: fp32 (default, onnx/model.onnx), fp16 or q8',
+  '      --source <source>      auto (default: onnx/model.onnx when present, else built from the checkpoint),',
+  '                             onnx or weights (config.json + model.safetensors or pytorch_model.bin)',
   "      --threads <n>          CPU threads per operator (default: onnxruntime's choice)",
 ].join('\n');
 
 const DEVICES = ['auto', 'cpu', 'wasm'] as const;
 const DTYPES = ['fp32', 'fp16', 'q8'] as const;
+const SOURCES = ['auto', 'onnx', 'weights'] as const;
 
 /** How `--device`, `--dtype` and `--threads` ask the model to be loaded. */
 export function modelLoadOptions(args: CommandArgs): FromPretrainedOptions {
   return {
     device: args.choice('device', DEVICES),
     dtype: args.choice('dtype', DTYPES),
+    source: args.choice('source', SOURCES),
     numThreads: args.positiveInteger('threads'),
   };
 }

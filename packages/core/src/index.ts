@@ -8,6 +8,8 @@ export type { ChannelCount, RawImage } from './image/raw-image.js';
 export type { CanvasImageInput, EncodedImageBytes, ImageInput, RawPixels } from './image/image-input.js';
 export { DEFAULT_MAX_PIXELS, loadImage, loadLabelMap, type LoadImageOptions } from './image/load-image.js';
 export { Resample, resize, type ResampleFilter } from './image/resample/index.js';
+export type { ImageDecoderName } from './image/decoded-file.js';
+export { setJpegDecoderWasm, type JpegDecoderWasmSource } from './image/jpeg/jpeg-decoder-wasm.js';
 
 // Image processors
 export {
@@ -20,11 +22,7 @@ export type { SizeDict, SizeInput } from './processors/size.js';
 export { postProcessSemanticSegmentation, type LabelMap } from './processors/semantic-segmentation.js';
 export { BitImageProcessor } from './models/bit/image-processing-bit.js';
 export { ViTHybridImageProcessor } from './models/vit-hybrid/image-processing-vit-hybrid.js';
-export {
-  BeitImageProcessor,
-  type BeitImageProcessorOptions,
-  type BeitImageProcessorOutput,
-} from './models/beit/image-processing-beit.js';
+export { BeitImageProcessor, type BeitImageProcessorOptions, type BeitImageProcessorOutput } from './models/beit/image-processing-beit.js';
 export { AutoImageProcessor } from './models/auto/image-processing-auto.js';
 
 // Configurations
@@ -66,6 +64,7 @@ export type {
 // Sessions
 export type { InferenceSession } from './session/inference-session.js';
 export { createInferenceSession, type CreateSessionOptions } from './session/create-inference-session.js';
+export { isFallbackAdapter, whyAutoSkipsAdapter } from './session/webgpu-adapter.js';
 
 // Loading
 export {
@@ -80,6 +79,22 @@ export {
   type OnnxModelFiles,
   type ReadFileOptions,
 } from './hub/index.js';
+
+// Graphs built from config.json and a checkpoint (no ONNX file needed)
+export { exportGraphFromWeights, type ExportedGraph, type ExportGraphOptions } from './models/export-graph.js';
+export { MODEL_FAMILIES } from './models/model-families.js';
+export type { ModelFamily } from './models/model-family.js';
+export { GRAPH_METADATA, type BuiltGraph, type GraphBuilder, type GraphBuildOptions } from './graph/index.js';
+
+// Checkpoints (model.safetensors, pytorch_model.bin)
+export {
+  parsePytorchBin,
+  parseSafetensors,
+  readCheckpoint,
+  type Checkpoint,
+  type WeightDtype,
+  type WeightTensor,
+} from './weights/index.js';
 
 // Pipelines
 export { pipeline, type PipelineOptions, type PipelineTask, type PipelinesByTask } from './pipelines/pipeline.js';

@@ -30,7 +30,7 @@ const BY_CODE: Record<string, Omit<Explanation, 'details'>> = {
   INVALID_CONFIG: { title: "The model's configuration is invalid.", action: "Check the folder's config.json, or pick another model." },
   FILE_NOT_FOUND: {
     title: 'A file the model needs is missing.',
-    action: 'A model folder needs config.json, preprocessor_config.json and onnx/model.onnx. Check the id or folder.',
+    action: 'A model folder needs config.json, preprocessor_config.json and onnx/model.onnx or model.safetensors. Check the id or folder.',
   },
   MODEL_LOAD_FAILED: { title: 'The model could not be loaded.', action: 'Check the model id or folder and your connection, then try again.' },
   INFERENCE_FAILED: { title: 'Running the model failed.', action: 'Try again; if it keeps failing, switch the backend to WebAssembly.' },

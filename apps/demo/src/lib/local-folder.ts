@@ -15,9 +15,9 @@ interface DirectoryHandle {
 }
 type DirectoryPicker = (options?: { id?: string; mode?: 'read' }) => Promise<DirectoryHandle>;
 
-/** Only what loading needs: the JSON files at the top and the ONNX graphs (not PyTorch weights). */
+/** Only what loading needs: the JSON files and checkpoints at the top (safetensors, pytorch_model.bin) and the ONNX graphs. */
 function isModelFile(path: string): boolean {
-  return /^[^/]+\.json$/.test(path) || path.startsWith('onnx/');
+  return /^[^/]+\.(json|safetensors|bin)$/.test(path) || path.startsWith('onnx/');
 }
 
 async function collect(directory: DirectoryHandle, prefix: string, files: Map<string, File>): Promise<void> {
@@ -68,7 +68,7 @@ export async function serveFolder(folder: PickedFolder): Promise<string> {
   if (!folder.files.has('config.json')) {
     throw new DemoError(
       `The folder “${folder.name}” has no config.json at its top.`,
-      'Pick the model’s own folder: it holds config.json, preprocessor_config.json and onnx/model.onnx.',
+      'Pick the model’s own folder: it holds config.json, preprocessor_config.json and onnx/model.onnx or model.safetensors.',
     );
   }
   await caches.delete(LOCAL_FOLDER_CACHE);

@@ -24,13 +24,5 @@ export function fallbackSource(sources: readonly FileSource[], hint: string): Fi
       }
       throw new RetinaError('FILE_NOT_FOUND', [...misses, hint].filter(Boolean).join(' '));
     },
-    async localPath(file, options) {
-      // Local sources come first, so a file they lack would be downloaded: no path then.
-      for (const source of sources) {
-        const path = await source.localPath(file, options);
-        if (path !== undefined) return path;
-      }
-      return undefined;
-    },
   };
 }

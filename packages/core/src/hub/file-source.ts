@@ -6,7 +6,6 @@ import { parseJsonFile } from './parse-json.js';
 export interface FileSource {
   readonly location: string;
   bytes(file: string, options: ReadFileOptions): Promise<Uint8Array>;
-  localPath(file: string, options: { signal?: AbortSignal }): Promise<string | undefined>;
 }
 
 export function repoFromSource(source: FileSource): ModelRepo {
@@ -17,9 +16,6 @@ export function repoFromSource(source: FileSource): ModelRepo {
     },
     bytes(file, options = {}) {
       return withCheckedName(file, () => source.bytes(file, options));
-    },
-    localPath(file, options = {}) {
-      return withCheckedName(file, () => source.localPath(file, options));
     },
   };
 }

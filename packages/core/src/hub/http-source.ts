@@ -1,5 +1,6 @@
 import { RetinaError } from '../errors.js';
 import type { CacheLike } from './browser-cache.js';
+import { checkDownload } from './check-download.js';
 import type { FileSource } from './file-source.js';
 import type { VerifyFile } from './integrity.js';
 import type { ReadFileOptions } from './model-repo.js';
@@ -17,7 +18,7 @@ export interface HttpSourceOptions {
   notFoundHint: string;
 }
 
-/** Files served over HTTP, optionally kept in the Cache API once complete and verified. */
+/** Files served over HTTP, optionally kept in the Cache API once complete, checked (check-download.ts) and verified. */
 export function httpSource(options: HttpSourceOptions): FileSource {
   const { location, urlOf, cache, verify } = options;
 
@@ -39,12 +40,15 @@ export function httpSource(options: HttpSourceOptions): FileSource {
   const readCached = async (file: string, url: string, store: CacheLike, readOptions: ReadFileOptions) => {
     const cached = await store.match(url);
     if (!cached) return undefined;
-    const bytes = await readBody(cached, file, url, readOptions);
     try {
+      const bytes = await readBody(cached, file, url, readOptions);
+      checkDownload(file, bytes, url, cached.headers.get('content-type'));
       await verify(file, bytes, url);
       return bytes;
-    } catch {
-      // The cached copy is stale against the expected hash: drop it and download again.
+    } catch (error) {
+      if (readOptions.signal?.aborted) throw error;
+      // A cached copy that is cut off, does not parse (e.g. kept by a version that did not check) or
+      // is stale against the expected hash: drop it and download again.
       await store.delete(url);
       return undefined;
     }
@@ -63,14 +67,11 @@ export function httpSource(options: HttpSourceOptions): FileSource {
       const response = await request(file, url, signal);
       if (!response.ok) throw await statusError(response, file, url, options.notFoundHint);
       const bytes = await readBody(response, file, url, readOptions);
+      checkDownload(file, bytes, url, response.headers.get('content-type'));
       await verify(file, bytes, url);
-      // Only a complete, verified body gets here. A full or failing cache must not fail the read.
+      // Only a complete, checked and verified body gets here. A full or failing cache must not fail the read.
       await store?.put(url, cacheableResponse(bytes, response)).catch(() => undefined);
       return bytes;
-    },
-    async localPath(file, { signal }) {
-      throwIfAborted(signal, file, location);
-      return undefined;
     },
   };
 }

@@ -21,9 +21,4 @@ export interface ModelRepo {
   json<T = unknown>(file: string, options?: ReadFileOptions): Promise<T>;
   /** Reads a binary file. A missing file rejects with code FILE_NOT_FOUND naming file and location. */
   bytes(file: string, options?: ReadFileOptions): Promise<Uint8Array>;
-  /**
-   * Absolute path of the file on disk when the repo reads it from a local folder (Node), for
-   * runtimes that load from a path; undefined for files that come over the network or are missing.
-   */
-  localPath?(file: string, options?: { signal?: AbortSignal }): Promise<string | undefined>;
 }

@@ -33,12 +33,6 @@ export function nodeFolderSource(folder: string, verify: VerifyFile): FileSource
     const root = folder.startsWith('file:') ? url.fileURLToPath(folder) : path.resolve(folder);
     return path.join(root, file);
   };
-  const statFile = async (file: string) => {
-    const { fs } = await loadNodeModules();
-    const filePath = await resolvePath(file);
-    const stats = await fs.stat(filePath).catch(() => undefined);
-    return stats?.isFile() ? filePath : undefined;
-  };
 
   return {
     location,
@@ -56,12 +50,9 @@ export function nodeFolderSource(folder: string, verify: VerifyFile): FileSource
           await handle.close();
         }
       } catch (error) {
-        throw error instanceof RetinaError || error instanceof DOMException ? error : fileError(error, file, filePath);
+        if (error instanceof RetinaError || error instanceof DOMException || options.signal?.aborted) throw error;
+        throw fileError(error, file, filePath);
       }
-    },
-    async localPath(file, options) {
-      throwIfAborted(options.signal, file, location);
-      return statFile(file);
     },
   };
 }
@@ -84,6 +75,8 @@ async function readWithProgress(
     loaded += bytesRead;
     onProgress?.({ file, loaded, total: size });
   } while (loaded < size);
+  // An abort from the last progress event still counts.
+  if (signal?.aborted) throw abortError(file, filePath, signal);
   return data;
 }
 

@@ -1,26 +1,22 @@
-import { DATA_LOCATION_EXTERNAL, ENTRY, GRAPH, MODEL, TENSOR } from './onnx-fields.js';
+import { DATA_LOCATION_EXTERNAL, ENTRY, TENSOR } from './onnx-fields.js';
+import { modelTensors } from './onnx-tensors.js';
 import { protobufFields } from './protobuf-fields.js';
 
 const utf8 = new TextDecoder();
 
 /**
- * The files that hold an ONNX graph's external weights, as its initializers name them (`location`,
- * relative to the graph's folder), each once, in order of first use: what onnxruntime will ask for.
- * Empty when every weight is inside the graph.
+ * The files that hold an ONNX graph's external weights, as its tensors name them (`location`, relative
+ * to the graph's folder; initializers, Constant nodes, subgraphs), each once, in order of first use:
+ * what onnxruntime will ask for. Empty when every weight is inside the graph. Whether the locations
+ * are safe to read is check-onnx-model.ts's business.
  */
 export function externalDataLocations(model: Uint8Array): string[] {
   const locations = new Set<string>();
-  for (const graph of fieldBytes(model, MODEL.graph)) {
-    for (const tensor of fieldBytes(graph, GRAPH.initializer)) {
-      const external = externalTensorData(tensor);
-      if (external) locations.add(external.location);
-    }
+  for (const tensor of modelTensors(model, false)) {
+    const external = externalTensorData(tensor);
+    if (external) locations.add(external.location);
   }
   return [...locations];
-}
-
-function* fieldBytes(message: Uint8Array, number: number): Generator<Uint8Array> {
-  for (const field of protobufFields(message)) if (field.number === number && field.bytes) yield field.bytes;
 }
 
 /** Where a TensorProto's bytes are in its external file, as onnxruntime reads them. */

@@ -3,10 +3,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { CacheLike, CacheStorageLike } from './browser-cache.js';
 import type { FileProgress } from './model-repo.js';
 import { openModelRepo } from './open-model-repo.js';
+import { addModelWithExternalWeight } from '../testing/onnx-proto.js';
 import { startTestServer, type TestServer } from '../testing/test-http-server.js';
 
 const body = randomBytes(200 * 1024);
 const sha256 = `sha256-${createHash('sha256').update(body).digest('base64')}`;
+const { graph } = addModelWithExternalWeight();
+const config = '{"model_type": "beit"}';
+const indexHtml = '<!doctype html>\n<html><head><title>My app</title></head><body><div id="app"></div></body></html>\n';
+/** What the test server answers for /app/*: a single-page app's fallback index.html until the files are deployed. */
+let appServesModel = false;
+const appFiles: Record<string, Uint8Array | string> = { '/app/config.json': config, '/app/onnx/model.onnx': graph };
 
 /** Cache API stand-in keeping responses in memory, as the browser would on disk. */
 class MemoryCacheStorage implements CacheStorageLike {
@@ -55,6 +62,21 @@ beforeAll(async () => {
       response.write(body.subarray(0, 1000));
       return true;
     }
+    if (path.startsWith('/app/')) {
+      const file = appServesModel ? appFiles[path] : indexHtml;
+      if (file === undefined) return false;
+      response.writeHead(200, { 'content-type': appServesModel ? 'application/octet-stream' : 'text/html; charset=utf-8' });
+      response.end(file);
+      return true;
+    }
+    if (path === '/repo/cut-off.json') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(config.slice(0, 10));
+      return true;
+    }
+    if (path === '/repo/onnx/cut-off.onnx') {
+      response.writeHead(200).end(graph.subarray(0, graph.length - 7));
+      return true;
+    }
     return false;
   });
 });
@@ -64,6 +86,7 @@ afterAll(() => server.close());
 beforeEach(() => {
   server.requests.length = 0;
   cacheStorage = new MemoryCacheStorage();
+  appServesModel = false;
 });
 
 const cachedEntries = (cacheName = 'retina-models') => [...(cacheStorage.caches.get(cacheName)?.entries.keys() ?? [])];
@@ -135,5 +158,54 @@ describe('openModelRepo with the Cache API', () => {
     expect(Buffer.from(await repo.bytes('model.bin')).equals(body)).toBe(true);
     expect(server.requests).toEqual(['GET /repo/model.bin']);
     expect(cache.entries.get(`${server.url}/repo/model.bin`)?.body.length).toBe(body.length);
+  });
+
+  it('caches no HTML page a server answers for a graph or a JSON file, says so, and loads once the server is fixed', async () => {
+    const repo = openModelRepo(`${server.url}/app`, { cacheStorage });
+    for (const read of [() => repo.json('config.json'), () => repo.bytes('onnx/model.onnx')]) {
+      await expect(read()).rejects.toMatchObject({
+        code: 'FILE_NOT_FOUND',
+        message: expect.stringContaining('the server answered with an HTML page instead of the file'),
+      });
+    }
+    expect(cachedEntries()).toEqual([]);
+
+    appServesModel = true;
+    server.requests.length = 0;
+    expect(await repo.json('config.json')).toEqual({ model_type: 'beit' });
+    expect(Buffer.from(await repo.bytes('onnx/model.onnx')).equals(graph)).toBe(true);
+    expect(server.requests).toEqual(['GET /app/config.json', 'GET /app/onnx/model.onnx']);
+    expect(cachedEntries().sort()).toEqual([`${server.url}/app/config.json`, `${server.url}/app/onnx/model.onnx`]);
+  });
+
+  it('caches no JSON file that does not parse and no graph that does not parse', async () => {
+    const repo = openModelRepo(`${server.url}/repo`, { cacheStorage });
+    await expect(repo.json('cut-off.json')).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED', message: expect.stringContaining('is not valid JSON') });
+    await expect(repo.bytes('onnx/cut-off.onnx')).rejects.toMatchObject({
+      code: 'MODEL_LOAD_FAILED',
+      message: expect.stringContaining('it is not a valid ONNX model'),
+    });
+    expect(cachedEntries()).toEqual([]);
+  });
+
+  it('caches no body shorter than its Content-Length, even from a fetch that ends it cleanly', async () => {
+    const fetch: typeof globalThis.fetch = async () => new Response(body.subarray(0, 100), { headers: { 'content-length': String(body.length) } });
+    const repo = openModelRepo('https://models.example/repo', { cacheStorage, fetch });
+    await expect(repo.bytes('model.bin')).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED', message: expect.stringContaining(`cut off after 100 of ${body.length} bytes`) });
+    expect(cachedEntries()).toEqual([]);
+  });
+
+  it('drops a cached entry that does not parse or is cut off, and downloads the file again', async () => {
+    const cache = await cacheStorage.open('retina-models');
+    const url = (file: string) => `${server.url}/app/${file}`;
+    await cache.put(url('config.json'), new Response(indexHtml, { headers: { 'content-type': 'text/html' } }));
+    await cache.put(url('onnx/model.onnx'), new Response(graph.slice(0, 20), { headers: { 'content-length': String(graph.length) } }));
+    appServesModel = true;
+    const repo = openModelRepo(`${server.url}/app`, { cacheStorage });
+    expect(await repo.json('config.json')).toEqual({ model_type: 'beit' });
+    expect(Buffer.from(await repo.bytes('onnx/model.onnx')).equals(graph)).toBe(true);
+    expect(server.requests).toEqual(['GET /app/config.json', 'GET /app/onnx/model.onnx']);
+    expect(new TextDecoder().decode(cache.entries.get(url('config.json'))?.body)).toBe(config);
+    expect(cache.entries.get(url('onnx/model.onnx'))?.body.length).toBe(graph.length);
   });
 });

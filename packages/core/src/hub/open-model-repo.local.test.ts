@@ -33,11 +33,6 @@ describe('openModelRepo on a local folder', () => {
     expect(events.map((event) => event.loaded)).toEqual([...events.map((event) => event.loaded)].sort((a, b) => a - b));
   });
 
-  it('answers localPath', async () => {
-    const repo = openModelRepo(beitFolder);
-    expect(await repo.localPath?.('onnx/model.onnx')).toBe(join(beitFolder, 'onnx', 'model.onnx'));
-    expect(await repo.localPath?.('onnx/missing.onnx')).toBeUndefined();
-  });
 
   it('rejects a missing file naming its path, then reads the next one', async () => {
     const repo = openModelRepo(beitFolder);

@@ -1,10 +1,22 @@
 import { RetinaError } from '../errors.js';
 
-/** The rejection of an aborted read: a DOMException (`name` AbortError, or TimeoutError for `AbortSignal.timeout`) naming the file. */
-export function abortError(file: string, location: string, signal: AbortSignal): DOMException {
+/**
+ * The rejection of an aborted `action` ("Loading onnx/model.onnx from …"): the abort reason. The default
+ * reasons (AbortError of `abort()`, TimeoutError of `AbortSignal.timeout`) say nothing of what was cut
+ * short, so they become a DOMException of the same name that says it; a reason of the caller's own is
+ * handed back as it is.
+ */
+export function abortReason(action: string, signal: AbortSignal): unknown {
   const reason: unknown = signal.reason;
-  const name = reason instanceof DOMException && reason.name === 'TimeoutError' ? 'TimeoutError' : 'AbortError';
-  return new DOMException(`Reading ${file} from ${location} was aborted.`, name);
+  if (reason instanceof DOMException && (reason.name === 'AbortError' || reason.name === 'TimeoutError')) {
+    return new DOMException(`${action} was aborted.`, reason.name);
+  }
+  return reason;
+}
+
+/** The rejection of an aborted read of `file`, see {@link abortReason}. */
+export function abortError(file: string, location: string, signal: AbortSignal): unknown {
+  return abortReason(`Reading ${file} from ${location}`, signal);
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined, file: string, location: string): void {

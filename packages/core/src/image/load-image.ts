@@ -1,6 +1,7 @@
 import { RetinaError } from '../errors.js';
-import { imageDataToImage, isCanvasImageInput, isImageData, readCanvasImageInput } from './canvas-input.js';
+import { imageDataToImage, isCanvasImageInput, isImageData, readCanvasImageInput } from './browser/canvas-input.js';
 import { decodeImageBytes } from './decode-bytes.js';
+import type { ImageDecoderName } from './decoded-file.js';
 import { applyExifOrientation } from './exif-orientation.js';
 import type { ImageInput, RawPixels } from './image-input.js';
 import { type DecodeContext, type DecodePurpose, DEFAULT_MAX_PIXELS, type LoadImageOptions } from './load-options.js';
@@ -42,40 +43,66 @@ function unusableInput(input: unknown): RetinaError {
   return new RetinaError('INVALID_ARGUMENT', `Cannot load an image from ${kind}. ${ACCEPTED}`);
 }
 
-async function decodeFile(bytes: Uint8Array, context: DecodeContext): Promise<RawImage> {
-  context.signal?.throwIfAborted();
-  const { image, exifOrientation } = await decodeImageBytes(bytes, context);
-  return context.applyExifOrientation && exifOrientation ? applyExifOrientation(image, exifOrientation) : image;
+/** An input's pixels and the decoder that gave them. */
+export interface LoadedImage {
+  image: RawImage;
+  decoder: ImageDecoderName;
 }
 
-async function toRawImage(input: ImageInput, context: DecodeContext): Promise<RawImage> {
+async function decodeFile(bytes: Uint8Array, context: DecodeContext): Promise<LoadedImage> {
+  context.signal?.throwIfAborted();
+  const { image, exifOrientation, decoder } = await decodeImageBytes(bytes, context);
+  return { image: context.applyExifOrientation && exifOrientation ? applyExifOrientation(image, exifOrientation) : image, decoder };
+}
+
+function undecoded(image: RawImage): LoadedImage {
+  return { image, decoder: 'none' };
+}
+
+async function toRawImage(input: ImageInput, context: DecodeContext): Promise<LoadedImage> {
   if (typeof input === 'string') return decodeFile(await readSource(input, context), context);
   if (typeof Blob !== 'undefined' && input instanceof Blob) return decodeFile(new Uint8Array(await input.arrayBuffer()), context);
   const bytes = asEncodedBytes(input);
   if (bytes) return decodeFile(bytes, context);
-  if (isImageData(input)) return imageDataToImage(input, context.maxPixels);
-  if (isCanvasImageInput(input)) return readCanvasImageInput(input, context.maxPixels);
+  if (isImageData(input)) return undecoded(imageDataToImage(input, context.maxPixels));
+  if (isCanvasImageInput(input)) return undecoded(await readCanvasImageInput(input, context.maxPixels));
   if (typeof input === 'object' && input !== null && looksLikeRawPixels(input)) {
-    return rawPixelsToImage(input, context.maxPixels, context.purpose);
+    return undecoded(rawPixelsToImage(input, context.maxPixels, context.purpose));
   }
   throw unusableInput(input);
 }
 
-async function load(input: ImageInput, options: LoadImageOptions, purpose: DecodePurpose): Promise<RawImage> {
+const JPEG_DECODERS = ['auto', 'wasm'] as const;
+
+function checkJpegDecoderOption(value: unknown): asserts value is (typeof JPEG_DECODERS)[number] {
+  if (!JPEG_DECODERS.includes(value as never)) {
+    throw new RetinaError('INVALID_ARGUMENT', `jpegDecoder must be 'auto' or 'wasm', not ${JSON.stringify(value)}.`);
+  }
+}
+
+async function load(input: ImageInput, options: LoadImageOptions, purpose: DecodePurpose): Promise<LoadedImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   checkMaxPixelsOption(maxPixels);
+  const jpegDecoder = options.jpegDecoder ?? 'auto';
+  checkJpegDecoderOption(jpegDecoder);
   const context: DecodeContext = {
     purpose,
     keepOpaqueAlpha: options.keepOpaqueAlpha ?? false,
     applyExifOrientation: options.applyExifOrientation ?? false,
     maxPixels,
+    jpegDecoder,
     signal: options.signal,
     fetch: options.fetch,
   };
   context.signal?.throwIfAborted();
-  const image = await toRawImage(input, context);
+  const loaded = await toRawImage(input, context);
   context.signal?.throwIfAborted();
-  return image;
+  return loaded;
+}
+
+/** {@link loadImage}, also telling which decoder gave the pixels (for pipelines' timings). */
+export function loadImageWithDecoder(input: ImageInput, options: LoadImageOptions = {}): Promise<LoadedImage> {
+  return load(input, options, 'image');
 }
 
 /**
@@ -84,8 +111,8 @@ async function load(input: ImageInput, options: LoadImageOptions, purpose: Decod
  * inputs give RGBA.
  * Rejects with a {@link RetinaError} (or the signal's reason when aborted).
  */
-export function loadImage(input: ImageInput, options: LoadImageOptions = {}): Promise<RawImage> {
-  return load(input, options, 'image');
+export async function loadImage(input: ImageInput, options: LoadImageOptions = {}): Promise<RawImage> {
+  return (await load(input, options, 'image')).image;
 }
 
 /**
@@ -94,7 +121,7 @@ export function loadImage(input: ImageInput, options: LoadImageOptions = {}): Pr
  * rejected.
  */
 export async function loadLabelMap(input: ImageInput, options: LoadImageOptions = {}): Promise<RawImage> {
-  const map = await load(input, { ...options, keepOpaqueAlpha: false }, 'labels');
+  const { image: map } = await load(input, { ...options, keepOpaqueAlpha: false }, 'labels');
   if (map.channels !== 1) {
     throw new RetinaError(
       'INVALID_IMAGE',

@@ -19,6 +19,12 @@ export interface LoadImageOptions {
    * this suits images that are only preprocessed; they set it themselves. Default false: Pillow's modes.
    */
   keepOpaqueAlpha?: boolean;
+  /**
+   * Which decoder reads JPEG files. `auto` (default): the browser's own where a probe showed it gives
+   * Pillow's pixels for that kind of JPEG, else libjpeg-turbo compiled to WebAssembly (always in
+   * Node). `wasm`: always libjpeg-turbo. Both give Pillow's pixels; the browser's is faster.
+   */
+  jpegDecoder?: 'auto' | 'wasm';
   /** Cancels fetching and decoding; the promise then rejects with the signal's reason. */
   signal?: AbortSignal;
   /** Used for URL inputs instead of the global `fetch`. */
@@ -33,6 +39,7 @@ export interface DecodeContext {
   keepOpaqueAlpha: boolean;
   applyExifOrientation: boolean;
   maxPixels: number;
+  jpegDecoder: 'auto' | 'wasm';
   signal: AbortSignal | undefined;
   fetch: typeof fetch | undefined;
 }

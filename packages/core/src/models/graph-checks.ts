@@ -1,5 +1,6 @@
 // Checks of a graph against the config at load time, and of inputs against the graph before each run.
 import { RetinaError } from '../errors.js';
+import { GRAPH_METADATA } from '../graph/graph-builder.js';
 import type { InferenceSession } from '../session/inference-session.js';
 import type { Tensor } from '../tensor.js';
 
@@ -31,6 +32,26 @@ export function requireGraphValue(
   return value;
 }
 
+/**
+ * Graphs Retina built say what they were built for (graph/graph-builder.ts GRAPH_METADATA): MODEL_LOAD_FAILED
+ * when that is another model type or architecture than config.json's. Graphs without that metadata pass.
+ */
+export function checkGraphMetadata(
+  metadata: Readonly<Record<string, string>>,
+  file: string,
+  modelType: string,
+  architecture: string,
+): void {
+  const builtFor = metadata[GRAPH_METADATA.modelType];
+  const builtAs = metadata[GRAPH_METADATA.architecture];
+  if (builtFor === undefined || (builtFor === modelType && builtAs === architecture)) return;
+  throw new RetinaError(
+    'MODEL_LOAD_FAILED',
+    `${file} was built by Retina for a ${builtAs ?? 'model'} (model_type "${builtFor}"), but config.json asks for a ${architecture} ` +
+      `(model_type "${modelType}"): config.json and the ONNX file do not belong together.`,
+  );
+}
+
 /** Fails with INVALID_CONFIG when a fixed size of the graph disagrees with what config.json says. */
 export function checkGraphDim(value: ValueMetadata, axis: number, expected: number, configSays: string): void {
   const actual = value.dims.at(axis);
@@ -41,6 +62,17 @@ export function checkGraphDim(value: ValueMetadata, axis: number, expected: numb
         'is expected): config.json and the ONNX file do not belong together.',
     );
   }
+}
+
+/** Fails with INVALID_CONFIG when the graph leaves one of `axes` of `value` dynamic although config.json fixes it. */
+export function checkFixedGraphDims(value: ValueMetadata, axes: readonly number[], configSays: string): void {
+  const dynamic = axes.filter((axis) => typeof value.dims.at(axis) !== 'number');
+  if (dynamic.length === 0) return;
+  throw new RetinaError(
+    'INVALID_CONFIG',
+    `config.json says ${configSays}, a model of fixed input size, but the graph's ${value.name} has shape ${formatDims(value.dims)} ` +
+      '(any size there, as in a BiT graph): config.json and the ONNX file do not belong together.',
+  );
 }
 
 /** Extra words for an input error: `why` follows "for this model", `fix` ends the message. */

@@ -3,7 +3,17 @@ import { openModelRepo, type HubOptions, type ModelRepo } from '../hub/index.js'
 import { createInferenceSession, type CreateSessionOptions } from '../session/create-inference-session.js';
 import type { InferenceSession } from '../session/inference-session.js';
 import type { Tensor } from '../tensor.js';
-import { checkFeeds, checkGraphDim, requireGraphValue, type InputErrorHint } from './graph-checks.js';
+import { readGraphMetadata } from '../graph/graph-metadata.js';
+import {
+  checkFeeds,
+  checkFixedGraphDims,
+  checkGraphDim,
+  checkGraphMetadata,
+  requireGraphValue,
+  type InputErrorHint,
+} from './graph-checks.js';
+import type { GraphBuilder } from '../graph/graph-builder.js';
+import { modelFilesFromWeights } from './graph-from-weights.js';
 import type { PretrainedConfig } from './pretrained-config.js';
 
 /** Where files come from (hub options) and how the graph runs (session options). */
@@ -24,20 +34,30 @@ export interface ModelClass<M = PreTrainedModel, C extends VisionConfig = Vision
   readonly configClass: ConfigClass<C>;
   /** Outputs a WebGPU session keeps in GPU memory for post-processing there (`forward` still reads them back). */
   readonly gpuOutputs?: readonly string[];
+  /** The family's graph builder, to run a checkpoint without an ONNX file; absent: ONNX files only. */
+  readonly buildGraph?: GraphBuilder<C>;
 }
 
 export function openRepo(source: string | ModelRepo, options: HubOptions): ModelRepo {
   return typeof source === 'string' ? openModelRepo(source, options) : source;
 }
 
-/** Creates the session for `config`'s model from `repo` and builds `modelClass` on it; the session is released if that fails. */
+/**
+ * Creates the session for `config`'s model from `repo` (its ONNX file, or the graph built from its weights,
+ * as `options.source` says) and builds `modelClass` on it; the session is released if that fails.
+ */
 export async function loadModel<M, C extends VisionConfig>(
   modelClass: ModelClass<M, C>,
   repo: ModelRepo,
   config: C,
   options: FromPretrainedOptions,
 ): Promise<M> {
-  const session = await createInferenceSession(repo, options, modelClass.gpuOutputs);
+  const architecture = modelClass.architecture;
+  const { buildGraph } = modelClass;
+  const session = await createInferenceSession(repo, options, modelClass.gpuOutputs, {
+    ...(buildGraph && { fromWeights: (dtype) => modelFilesFromWeights(repo, config, architecture, buildGraph, dtype, options) }),
+    checkGraph: (graph, file) => checkGraphMetadata(readGraphMetadata(graph), file, config.modelType, architecture),
+  });
   try {
     return new modelClass(config, session);
   } catch (error) {
@@ -77,6 +97,8 @@ export abstract class PreTrainedModel<C extends VisionConfig = VisionConfig> {
     const pixelValues = this.requireInput('pixel_values');
     checkGraphDim(pixelValues, 1, config.numChannels, `num_channels ${config.numChannels}`);
     if (config.imageSize !== undefined) {
+      // Fixed-size families' graphs are fixed to image_size; one that takes any size is another family's (BiT's).
+      checkFixedGraphDims(pixelValues, [2, 3], `model_type "${config.modelType}" with image_size ${config.imageSize}`);
       checkGraphDim(pixelValues, 2, config.imageSize, `image_size ${config.imageSize}`);
       checkGraphDim(pixelValues, 3, config.imageSize, `image_size ${config.imageSize}`);
     }

@@ -1,5 +1,6 @@
 import type { ImageInput } from '../image/image-input.js';
-import { loadImage } from '../image/load-image.js';
+import type { ImageDecoderName } from '../image/decoded-file.js';
+import { loadImageWithDecoder } from '../image/load-image.js';
 import type { RawImage } from '../image/raw-image.js';
 import type { ImageProcessor, ImageProcessorOptions } from '../processors/image-processor.js';
 import type { PixelValuesInput } from '../models/modeling-outputs.js';
@@ -63,7 +64,7 @@ export function createTaskPipeline<
   const runBatch = async (images: readonly ImageInput[], options: Options): Promise<Result[]> => {
     steps.checkOptions?.(options);
     const timer = new LapTimer();
-    const decoded = await decodeAll(images, processor, options.preprocess);
+    const { decoded, decoders } = await decodeAll(images, processor, options.preprocess);
     const decode = timer.lap();
     const { pixelValues, originalSizes } = await processor.preprocess(decoded, options.preprocess);
     const preprocess = timer.lap();
@@ -72,7 +73,7 @@ export function createTaskPipeline<
     const postprocessDevice = Object.values(output as object).some(isGpuTensor) ? 'gpu' : 'cpu';
     const results = await steps.postprocess(output, { originalSizes, options });
     const postprocess = timer.lap();
-    options.onTimings?.({ decode, preprocess, inference, postprocess, postprocessDevice, total: timer.total() });
+    options.onTimings?.({ decode, decoders, preprocess, inference, postprocess, postprocessDevice, total: timer.total() });
     return results;
   };
   const call = async (images: ImageInput | readonly ImageInput[], options = {} as Options) => {
@@ -91,9 +92,18 @@ export function createTaskPipeline<
 }
 
 /** The inputs as 8-bit pixels, decoded one after another the way the processor reads them. */
-async function decodeAll(images: readonly ImageInput[], processor: ImageProcessor, options: ImageProcessorOptions | undefined): Promise<RawImage[]> {
+async function decodeAll(
+  images: readonly ImageInput[],
+  processor: ImageProcessor,
+  options: ImageProcessorOptions | undefined,
+): Promise<{ decoded: RawImage[]; decoders: ImageDecoderName[] }> {
   const load = { ...options?.load, keepOpaqueAlpha: options?.doConvertRgb ?? processor.settings.doConvertRgb };
   const decoded: RawImage[] = [];
-  for (const image of images) decoded.push(await loadImage(image, load));
-  return decoded;
+  const decoders: ImageDecoderName[] = [];
+  for (const input of images) {
+    const { image, decoder } = await loadImageWithDecoder(input, load);
+    decoded.push(image);
+    decoders.push(decoder);
+  }
+  return { decoded, decoders };
 }

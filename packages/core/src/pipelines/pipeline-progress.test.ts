@@ -8,7 +8,6 @@ describe('pipeline progress', () => {
   it('reports every file the load reads, in order, each up to its full size', async () => {
     const folder = fixturePath('models', 'beit-cls');
     const events: FileProgress[] = [];
-    // WebAssembly reads the graph's bytes; onnxruntime-node would read it from its path itself.
     const classify = await pipeline('image-classification', folder, { device: 'wasm', numThreads: 1, onProgress: (event) => events.push(event) });
     await classify.close();
 

@@ -1,7 +1,11 @@
+import type { ImageDecoderName } from '../image/decoded-file.js';
+
 /** Milliseconds one pipeline call spent in each stage, by `performance.now()`. */
 export interface PipelineTimings {
   /** Reading and decoding the inputs into pixels. */
   decode: number;
+  /** Per image, which decoder gave its pixels: the browser's (`platform`), libjpeg-turbo WebAssembly (`wasm`), Retina's PNG decoder (`javascript`), or `none`. */
+  decoders: ImageDecoderName[];
   /** The image processor: resize, crop, rescale and normalise into `pixel_values`. */
   preprocess: number;
   /** Running the model. */

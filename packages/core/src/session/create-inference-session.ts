@@ -1,12 +1,14 @@
 import { RetinaError } from '../errors.js';
 import type { ModelRepo, ReadFileOptions } from '../hub/model-repo.js';
-import { readOnnxModel } from '../hub/read-onnx-model.js';
+import { abortReason, isFileNotFound } from '../hub/read-errors.js';
+import { readOnnxExternalData } from '../hub/read-onnx-model.js';
 import { isNode } from '../hub/settings.js';
 import { foldWeightTransposes } from './fold-weight-transposes.js';
 import type { InferenceSession } from './inference-session.js';
 import { createOnnxruntimeNodeSession, importOnnxruntimeNode } from './onnxruntime-node-session.js';
-import type { ModelFiles } from './onnxruntime-session.js';
-import { createOnnxruntimeWebSession, findWebGpuAdapter } from './onnxruntime-web-session.js';
+import { LOG_LEVELS, type ModelFiles } from './onnxruntime-session.js';
+import { createOnnxruntimeWebSession } from './onnxruntime-web-session.js';
+import { findWebGpuAdapter, whyAutoSkipsAdapter } from './webgpu-adapter.js';
 
 const MODEL_FILES: Readonly<Record<InferenceSession.ModelDtype, string>> = {
   fp32: 'onnx/model.onnx',
@@ -17,8 +19,6 @@ const MODEL_FILES: Readonly<Record<InferenceSession.ModelDtype, string>> = {
 export type CreateSessionOptions = InferenceSession.CreateOptions & ReadFileOptions;
 
 interface SessionFactory {
-  /** Whether the runtime can read the graph from a local path (and its external data beside it). */
-  readonly loadsFromPath: boolean;
   create(model: ModelFiles): Promise<InferenceSession>;
 }
 
@@ -29,10 +29,13 @@ async function chooseBackend(options: CreateSessionOptions, gpuOutputs: readonly
   if (!DEVICES.includes(device)) {
     throw new RetinaError('INVALID_ARGUMENT', `device must be one of ${DEVICES.join(', ')}; got ${String(device)}.`);
   }
+  const logLevel = options.logLevel ?? 'error';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new RetinaError('INVALID_ARGUMENT', `logLevel must be one of ${LOG_LEVELS.join(', ')}; got ${String(logLevel)}.`);
+  }
   const { numThreads } = options;
   const web = (reason: string, adapter?: GPUAdapter): SessionFactory => ({
-    loadsFromPath: false,
-    create: (model) => createOnnxruntimeWebSession(model, { adapter, numThreads, reason, gpuOutputs }),
+    create: (model) => createOnnxruntimeWebSession(model, { adapter, numThreads, logLevel, reason, gpuOutputs }),
   });
 
   if (device === 'wasm') return web('device "wasm" requested');
@@ -45,7 +48,7 @@ async function chooseBackend(options: CreateSessionOptions, gpuOutputs: readonly
     const node = await importOnnxruntimeNode();
     if ('runtime' in node) {
       const reason = device === 'cpu' ? 'device "cpu" requested' : 'Node.js with onnxruntime-node installed';
-      return { loadsFromPath: true, create: (model) => createOnnxruntimeNodeSession(node.runtime, model, { numThreads, reason }) };
+      return { create: (model) => createOnnxruntimeNodeSession(node.runtime, model, { numThreads, logLevel, reason }) };
     }
     if (device === 'cpu') throw deviceUnavailable('cpu', `${node.unavailable}; install onnxruntime-node or use device "wasm"`);
     return web(`Node.js without onnxruntime-node: ${node.unavailable}`);
@@ -53,37 +56,137 @@ async function chooseBackend(options: CreateSessionOptions, gpuOutputs: readonly
   if (device === 'cpu') return web('device "cpu" runs on WebAssembly outside Node.js');
   const gpu = await findWebGpuAdapter();
   if ('unavailable' in gpu) return web(gpu.unavailable);
-  return web('WebGPU adapter available', gpu.adapter);
+  const skipped = whyAutoSkipsAdapter(gpu.adapter);
+  return skipped === undefined ? web('WebGPU adapter available', gpu.adapter) : web(skipped);
 }
 
 function deviceUnavailable(device: InferenceSession.Device, why: string): RetinaError {
   return new RetinaError('MODEL_LOAD_FAILED', `Cannot run on device "${device}": ${why}.`);
 }
 
-async function readModelFiles(repo: ModelRepo, file: string, loadsFromPath: boolean, options: ReadFileOptions): Promise<ModelFiles> {
-  const path = loadsFromPath ? await repo.localPath?.(file, options) : undefined;
-  if (path !== undefined) return { file, location: repo.location, graph: path, externalData: [] };
-  const { model, externalData = [] } = await readOnnxModel(repo, file, options);
+/** How a model's graph can be had besides an ONNX file, and what an ONNX file must satisfy. */
+export interface GraphSources {
+  /** Builds the graph from the repo's checkpoint (source "weights", or "auto" without an ONNX file). */
+  fromWeights?(dtype: 'fp32' | 'fp16'): Promise<ModelFiles>;
+  /** Sees every ONNX graph read as bytes before a runtime does; throws to refuse it. */
+  checkGraph?(graph: Uint8Array, file: string): void;
+}
+
+const SOURCES: readonly InferenceSession.ModelSource[] = ['auto', 'onnx', 'weights'];
+
+/**
+ * The ONNX file and its external data; undefined when `optional` and the repo has no such file. Every
+ * runtime gets the bytes Retina read, checked (hub/check-onnx-model.ts) and verified against `integrity`,
+ * never a path to read itself: what runs is what was checked.
+ */
+async function readModelFiles(
+  repo: ModelRepo,
+  file: string,
+  options: ReadFileOptions,
+  optional: boolean,
+  sources: GraphSources,
+): Promise<ModelFiles | undefined> {
+  let model: Uint8Array;
+  try {
+    model = await repo.bytes(file, options);
+  } catch (error) {
+    if (optional && isFileNotFound(error)) return undefined;
+    throw error;
+  }
+  sources.checkGraph?.(model, file);
+  const { externalData = [] } = await readOnnxExternalData(repo, file, model, options);
   // The external-data buffers are changed in place: they stay the ones to hand over.
   const { graph } = foldWeightTransposes(model, externalData);
   return { file, location: repo.location, graph, externalData };
 }
 
+/** The graph built from the weights; `missingFile` is the ONNX file "auto" looked for first, for the message. */
+async function builtModelFiles(
+  sources: GraphSources,
+  dtype: InferenceSession.ModelDtype,
+  location: string,
+  missingFile?: string,
+): Promise<ModelFiles> {
+  if (!sources.fromWeights) {
+    throw new RetinaError(
+      'UNSUPPORTED_MODEL',
+      `Retina cannot build this model's graph from weights yet; ${location} needs its ONNX file (source "onnx").`,
+    );
+  }
+  if (dtype === 'q8') {
+    throw new RetinaError(
+      'INVALID_ARGUMENT',
+      `dtype "q8" needs onnx/model_quantized.onnx in ${location}; a graph built from the weights is fp32 or fp16.`,
+    );
+  }
+  try {
+    return await sources.fromWeights(dtype);
+  } catch (error) {
+    if (missingFile === undefined || !isFileNotFound(error)) throw error;
+    throw new RetinaError(
+      'FILE_NOT_FOUND',
+      `${location} has no ${missingFile}, nor weights to build the graph from. ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
 /**
- * Loads a repo's ONNX graph (`onnx/model.onnx`, or the file `dtype`/`modelFile` pick) on the runtime that
- * `device` selects; `session.backend` tells which one and why. On WebGPU, the outputs named in
- * `gpuOutputs` can be kept in GPU memory (gpu-outputs.ts); `run` still reads them back.
+ * Loads a repo's model on the runtime that `device` selects; `session.backend` tells which one and why.
+ * `source` "onnx" reads the ONNX graph (`onnx/model.onnx`, or the file `dtype`/`modelFile` pick), "weights"
+ * builds it from the checkpoint with `sources.fromWeights`, and "auto" (the default) does the first when the
+ * repo has the file and the second otherwise. On WebGPU, the outputs named in `gpuOutputs` can be kept in
+ * GPU memory (gpu-outputs.ts); `run` still reads them back.
  */
 export async function createInferenceSession(
   repo: ModelRepo,
   options: CreateSessionOptions = {},
   gpuOutputs: readonly string[] = [],
+  sources: GraphSources = {},
 ): Promise<InferenceSession> {
   const dtype = options.dtype ?? 'fp32';
   if (!Object.hasOwn(MODEL_FILES, dtype)) {
     throw new RetinaError('INVALID_ARGUMENT', `dtype must be one of ${Object.keys(MODEL_FILES).join(', ')}; got ${String(dtype)}.`);
   }
-  const factory = await chooseBackend(options, gpuOutputs);
+  const source = options.source ?? 'auto';
+  if (!SOURCES.includes(source)) {
+    throw new RetinaError('INVALID_ARGUMENT', `source must be one of ${SOURCES.join(', ')}; got ${String(source)}.`);
+  }
   const file = options.modelFile ?? MODEL_FILES[dtype];
-  return factory.create(await readModelFiles(repo, file, factory.loadsFromPath, options));
+  const { signal } = options;
+  const action = `Loading ${file} from ${repo.location}`;
+  // A repo of the caller's own may not watch the signal, and choosing a backend and parsing do not.
+  const throwIfAborted = () => {
+    if (signal?.aborted) throw abortReason(action, signal);
+  };
+  throwIfAborted();
+  const factory = await chooseBackend(options, gpuOutputs);
+  throwIfAborted();
+  // A named modelFile means that file; "auto" falls back to the weights only for the default graph.
+  const optional = source === 'auto' && options.modelFile === undefined && sources.fromWeights !== undefined;
+  const model =
+    (source === 'weights' ? undefined : await readModelFiles(repo, file, options, optional, sources)) ??
+    (await builtModelFiles(sources, dtype, repo.location, source === 'auto' ? file : undefined));
+  throwIfAborted();
+  return signal ? createUnlessAborted(() => factory.create(model), signal, action) : factory.create(model);
+}
+
+/**
+ * A runtime cannot stop creating a session: an abort rejects at once, and the session is released
+ * when it is ready.
+ */
+function createUnlessAborted(create: () => Promise<InferenceSession>, signal: AbortSignal, action: string): Promise<InferenceSession> {
+  return new Promise((resolve, reject) => {
+    const creating = create();
+    const onAbort = () => {
+      // The abort reason is the caller's, whatever it is.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      reject(abortReason(action, signal));
+      creating.then((session) => session.release()).catch(() => undefined);
+    };
+    creating.finally(() => signal.removeEventListener('abort', onAbort)).then(resolve, reject);
+    // The runtime may have been called, and the signal aborted, before `create` returned.
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

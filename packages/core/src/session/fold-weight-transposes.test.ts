@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { RetinaError } from '../errors.js';
 import type { ModelRepo } from '../hub/model-repo.js';
 import { protobufFields } from '../hub/protobuf-fields.js';
-import { bytesField, entry, int, modelProto, str, tensorValueInfo } from '../testing/onnx-proto.js';
+import { Tensor } from '../tensor.js';
+import { bytesField, entry, int, modelProto, nodeField as node, str, tensorValueInfo } from '../testing/onnx-proto.js';
 import { createInferenceSession } from './create-inference-session.js';
 import { foldWeightTransposes } from './fold-weight-transposes.js';
 
@@ -13,8 +14,6 @@ const FLOAT16 = 10;
 const BYTES = { [FLOAT]: 4, [UINT8]: 1, [INT64]: 8, [FLOAT16]: 2 } as const;
 type DataType = keyof typeof BYTES;
 
-const node = (op: string, inputs: string[], outputs: string[], attributes: number[][] = []) =>
-  bytesField(1, [...inputs.flatMap((name) => str(1, name)), ...outputs.flatMap((name) => str(2, name)), ...str(4, op), ...attributes.flatMap((a) => bytesField(5, a))]);
 const permAttribute = (perm: number[]) => [...str(1, 'perm'), ...perm.flatMap((axis) => int(8, axis)), ...int(20, 7)];
 const weight = (name: string, dims: number[], dataType: number, offset: number, length: number) =>
   bytesField(5, [

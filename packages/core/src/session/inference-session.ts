@@ -18,13 +18,22 @@ export interface InferenceSession {
 // A namespace merged with the interface, as onnxruntime's own InferenceSession types are: InferenceSession.Device reads as one API.
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export namespace InferenceSession {
-  /** `auto`: onnxruntime-node in Node.js when installed, WebGPU in a browser with an adapter, else WASM. */
+  /**
+   * `auto`: onnxruntime-node in Node.js when installed, WebGPU in a browser with a hardware adapter, else
+   * WASM (a fallback adapter, a software emulation of a GPU, is slower than WASM).
+   */
   export type Device = 'auto' | 'webgpu' | 'wasm' | 'cpu';
 
   /** Weights to load: onnx/model.onnx, onnx/model_fp16.onnx or onnx/model_quantized.onnx. */
   export type ModelDtype = 'fp32' | 'fp16' | 'q8';
 
+  /** Where the graph comes from: `onnx` the repo's ONNX file, `weights` built from its checkpoint, `auto` the file when present. */
+  export type ModelSource = 'auto' | 'onnx' | 'weights';
+
   export type Runtime = 'onnxruntime-node' | 'onnxruntime-web';
+
+  /** How much onnxruntime itself writes to the console, least to most severe. */
+  export type LogLevel = 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
 
   export interface Backend {
     readonly runtime: Runtime;
@@ -47,6 +56,11 @@ export namespace InferenceSession {
     /** Default `fp32`. */
     dtype?: ModelDtype;
     /**
+     * Default `auto`: `onnx/model.onnx` (or the file `dtype` picks) when the repo has it, else the graph
+     * built from config.json and the checkpoint (model.safetensors or pytorch_model.bin).
+     */
+    source?: ModelSource;
+    /**
      * Graph file inside the model repo, overriding the one `dtype` picks; its external data is read from
      * `<modelFile>.data` when that file exists.
      */
@@ -56,5 +70,10 @@ export namespace InferenceSession {
      * before its first session).
      */
     numThreads?: number;
+    /**
+     * What onnxruntime logs to the console. Default `error`: a load and runs that work log nothing.
+     * `warning` or `verbose` bring its messages back for debugging (e.g. which nodes it runs on the CPU).
+     */
+    logLevel?: LogLevel;
   }
 }

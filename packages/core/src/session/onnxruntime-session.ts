@@ -7,7 +7,16 @@ import { fromFloat16Bits, toFloat16Bits } from './float16.js';
 import { registerGpuOutputRun, type GpuTensor } from './gpu-outputs.js';
 import type { InferenceSession } from './inference-session.js';
 
-export type OrtRuntime = Pick<typeof ort, 'InferenceSession' | 'Tensor'>;
+export type OrtRuntime = Pick<typeof ort, 'InferenceSession' | 'Tensor' | 'env'>;
+
+const LOG_SEVERITY = { verbose: 0, info: 1, warning: 2, error: 3, fatal: 4 } as const satisfies Record<InferenceSession.LogLevel, number>;
+
+export const LOG_LEVELS = Object.keys(LOG_SEVERITY) as InferenceSession.LogLevel[];
+
+/** onnxruntime's `logSeverityLevel` for a Retina log level. */
+export function logSeverityLevel(level: InferenceSession.LogLevel): ort.InferenceSession.SessionOptions['logSeverityLevel'] {
+  return LOG_SEVERITY[level];
+}
 
 /** A graph and its external data, as the runtime receives them. */
 export interface ModelFiles {
@@ -15,8 +24,8 @@ export interface ModelFiles {
   readonly file: string;
   /** Repo location, for messages. */
   readonly location: string;
-  /** The graph's bytes, or its path on disk (onnxruntime-node only), where the runtime finds external data itself. */
-  readonly graph: Uint8Array | string;
+  /** The graph's bytes. */
+  readonly graph: Uint8Array;
   /** `path` is the file name the graph refers to (e.g. "model.onnx.data"). */
   readonly externalData: readonly OnnxExternalData[];
 }
@@ -143,20 +152,13 @@ export async function createOnnxruntimeSession(
   let session: ort.InferenceSession;
   try {
     const sessionOptions = { ...options, externalData: model.externalData, extra: ORT_SESSION_EXTRA };
-    session =
-      typeof model.graph === 'string'
-        ? await runtime.InferenceSession.create(model.graph, sessionOptions)
-        : await runtime.InferenceSession.create(model.graph, sessionOptions);
+    session = await runtime.InferenceSession.create(model.graph, sessionOptions);
   } catch (error) {
     throw new RetinaError(
       'MODEL_LOAD_FAILED',
       `Could not load ${model.file} from ${model.location} with ${backend.runtime} (${backend.device}): ${errorMessage(error)}`,
       { cause: error },
     );
-  }
-  if (!session.inputMetadata) {
-    await session.release();
-    throw new RetinaError('MODEL_LOAD_FAILED', `${backend.runtime} is too old: Retina needs version 1.22 or later (input and output metadata).`);
   }
   const wrapped = new OnnxruntimeSession(runtime, session, backend);
   if (gpuDevice) {

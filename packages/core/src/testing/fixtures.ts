@@ -67,6 +67,21 @@ export function imageIndex(): ImageEntry[] {
   return Array.isArray(index) ? index : index.images;
 }
 
+export interface JpegEntry {
+  id: string;
+  jpg: string;
+  /** The pixels as Pillow 9.4 decodes the file (L 1 channel, RGB 3, CMYK converted to RGB). */
+  bin: string;
+  decoded_mode: 'L' | 'RGB' | 'CMYK';
+  channels: 1 | 3;
+  width: number;
+  height: number;
+}
+
+export function jpegIndex(): JpegEntry[] {
+  return readJson('jpeg', 'index.json').cases;
+}
+
 /** Largest |a - b| over two equally long arrays. */
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);

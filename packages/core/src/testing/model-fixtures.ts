@@ -36,7 +36,6 @@ export function goldenTensor(model: string, desc: BinDescriptor): Tensor {
 
 /**
  * `repo` with some files replaced: a Uint8Array as raw bytes, anything else as the JSON it stands for.
- * Replaced files have no local path, so every runtime reads the replacement.
  */
 export function repoWithFiles(repo: ModelRepo, files: Record<string, unknown>): ModelRepo {
   const bytesOf = (file: string): Uint8Array => {
@@ -48,7 +47,6 @@ export function repoWithFiles(repo: ModelRepo, files: Record<string, unknown>): 
     json: async <T>(file: string, options?: { signal?: AbortSignal }) =>
       file in files ? (JSON.parse(new TextDecoder().decode(bytesOf(file))) as T) : repo.json<T>(file, options),
     bytes: async (file, options) => (file in files ? bytesOf(file) : repo.bytes(file, options)),
-    localPath: async (file, options) => (file in files ? undefined : repo.localPath?.(file, options)),
   };
 }
 

@@ -1,19 +1,15 @@
 import { RetinaError } from '../../errors.js';
 import type { ModelRepo, ReadFileOptions } from '../../hub/index.js';
-import { BeitConfig } from '../beit/configuration-beit.js';
-import { BitConfig } from '../bit/configuration-bit.js';
 import { isJsonObject } from '../../config/config-reader.js';
+import { MODEL_FAMILIES } from '../model-families.js';
 import { openRepo, type FromPretrainedOptions } from '../pretrained-model.js';
-import { ViTHybridConfig } from '../vit-hybrid/configuration-vit-hybrid.js';
-
-const CONFIG_CLASSES: Readonly<Record<string, new (json: unknown) => AutoConfigType>> = {
-  [BitConfig.modelType]: BitConfig,
-  [BeitConfig.modelType]: BeitConfig,
-  [ViTHybridConfig.modelType]: ViTHybridConfig,
-};
 
 /** Any configuration AutoConfig can return. */
-export type AutoConfigType = BitConfig | BeitConfig | ViTHybridConfig;
+export type AutoConfigType = InstanceType<(typeof MODEL_FAMILIES)[number]['configClass']>;
+
+const CONFIG_CLASSES: Readonly<Record<string, new (json: unknown) => AutoConfigType>> = Object.fromEntries(
+  MODEL_FAMILIES.map((family) => [family.modelType, family.configClass]),
+);
 
 /** The `model_type` values Retina supports: "bit", "beit", "vit-hybrid". */
 export const SUPPORTED_MODEL_TYPES: readonly string[] = Object.keys(CONFIG_CLASSES);
@@ -26,7 +22,10 @@ export class AutoConfig {
   static fromJson(json: unknown): AutoConfigType {
     const modelType = isJsonObject(json) ? json.model_type : undefined;
     if (typeof modelType !== 'string') {
-      throw new RetinaError('INVALID_CONFIG', `config.json: "model_type" must be a string (one of ${SUPPORTED_MODEL_TYPES.join(', ')}); got ${String(modelType)}.`);
+      throw new RetinaError(
+        'INVALID_CONFIG',
+        `config.json: "model_type" must be a string (one of ${SUPPORTED_MODEL_TYPES.join(', ')}); got ${String(modelType)}.`,
+      );
     }
     const configClass = Object.hasOwn(CONFIG_CLASSES, modelType) ? CONFIG_CLASSES[modelType] : undefined;
     if (!configClass) {

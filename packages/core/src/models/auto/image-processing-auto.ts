@@ -1,24 +1,18 @@
 import { RetinaError } from '../../errors.js';
 import type { HubOptions, ModelRepo, ReadFileOptions } from '../../hub/index.js';
 import type { ImageProcessor } from '../../processors/image-processor.js';
-import { BeitImageProcessor } from '../beit/image-processing-beit.js';
-import { BitImageProcessor } from '../bit/image-processing-bit.js';
+import { MODEL_FAMILIES } from '../model-families.js';
 import { openRepo } from '../pretrained-model.js';
-import { ViTHybridImageProcessor } from '../vit-hybrid/image-processing-vit-hybrid.js';
 
 type ProcessorClass = new (config: Record<string, unknown>) => ImageProcessor;
 
-const BY_CLASS_NAME: Record<string, ProcessorClass> = {
-  BitImageProcessor,
-  BeitImageProcessor,
-  ViTHybridImageProcessor,
-};
+const BY_CLASS_NAME: Readonly<Record<string, ProcessorClass>> = Object.fromEntries(
+  MODEL_FAMILIES.map((family) => [family.processorName, family.processorClass]),
+);
 
-const BY_MODEL_TYPE: Record<string, ProcessorClass> = {
-  bit: BitImageProcessor,
-  beit: BeitImageProcessor,
-  'vit-hybrid': ViTHybridImageProcessor,
-};
+const BY_MODEL_TYPE: Readonly<Record<string, ProcessorClass>> = Object.fromEntries(
+  MODEL_FAMILIES.map((family) => [family.modelType, family.processorClass]),
+);
 
 /** Picks the image processor class a preprocessor_config.json (or the model's config.json) names. */
 export class AutoImageProcessor {
@@ -29,9 +23,15 @@ export class AutoImageProcessor {
    */
   static fromConfig(config: Record<string, unknown>, modelType?: string): ImageProcessor {
     const named = processorClassName(config);
-    const cls = named !== undefined ? BY_CLASS_NAME[named] : modelType !== undefined ? BY_MODEL_TYPE[modelType] : undefined;
+    const cls =
+      named !== undefined ? ownEntry(BY_CLASS_NAME, named) : modelType !== undefined ? ownEntry(BY_MODEL_TYPE, modelType) : undefined;
     if (!cls) {
-      const what = named !== undefined ? `image processor "${named}"` : modelType !== undefined ? `model_type "${modelType}"` : 'no image_processor_type';
+      const what =
+        named !== undefined
+          ? `image processor "${named}"`
+          : modelType !== undefined
+            ? `model_type "${modelType}"`
+            : 'no image_processor_type';
       throw new RetinaError(
         'UNSUPPORTED_MODEL',
         `Cannot choose an image processor for ${what}. Supported: ${Object.keys(BY_CLASS_NAME).join(', ')} ` +
@@ -49,6 +49,10 @@ export class AutoImageProcessor {
     const { model_type: modelType } = await repo.json<{ model_type?: string }>('config.json', options);
     return AutoImageProcessor.fromConfig(config, modelType);
   }
+}
+
+function ownEntry<T>(map: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 function processorClassName(config: Record<string, unknown>): string | undefined {

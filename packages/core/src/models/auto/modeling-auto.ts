@@ -1,15 +1,11 @@
 import { RetinaError } from '../../errors.js';
 import type { ModelRepo } from '../../hub/index.js';
 import type { InferenceSession } from '../../session/inference-session.js';
-import {
-  BeitForImageClassification,
-  BeitForMaskedImageModeling,
-  BeitForSemanticSegmentation,
-  BeitModel,
-} from '../beit/modeling-beit.js';
-import { BitBackbone, BitForImageClassification, BitModel } from '../bit/modeling-bit.js';
+import type { BeitForImageClassification, BeitForMaskedImageModeling, BeitForSemanticSegmentation } from '../beit/modeling-beit.js';
+import type { BitBackbone, BitForImageClassification } from '../bit/modeling-bit.js';
+import { MODEL_FAMILIES } from '../model-families.js';
 import { loadModel, openRepo, type FromPretrainedOptions, type ModelClass } from '../pretrained-model.js';
-import { ViTHybridForImageClassification, ViTHybridModel } from '../vit-hybrid/modeling-vit-hybrid.js';
+import type { ViTHybridForImageClassification } from '../vit-hybrid/modeling-vit-hybrid.js';
 import { readAutoConfig, type AutoConfigType } from './configuration-auto.js';
 
 // Classes are picked by the config's model_type, so each gets its own config class; `any` only erases which one.
@@ -29,15 +25,24 @@ export interface AutoModelClass<M> {
   modelClassFor(config: AutoConfigType): AnyModelClass<M>;
 }
 
-const ALL_CLASSES = {
-  bit: [BitModel, BitForImageClassification, BitBackbone],
-  beit: [BeitModel, BeitForImageClassification, BeitForSemanticSegmentation, BeitForMaskedImageModeling],
-  'vit-hybrid': [ViTHybridModel, ViTHybridForImageClassification],
-} as const;
+const ALL_CLASSES: ModelClassesByType<AutoModelType> = Object.fromEntries(
+  MODEL_FAMILIES.map((family) => [family.modelType, family.modelClasses]),
+);
+
+/** The classes of `architectures` (e.g. "BitForImageClassification") from the family registry; `M` is their instance type. */
+function classesOf<M>(...architectures: string[]): ModelClassesByType<M> {
+  const byType: Record<string, AnyModelClass<M>[]> = {};
+  for (const family of MODEL_FAMILIES) {
+    const classes: readonly AnyModelClass<unknown>[] = family.modelClasses;
+    const picked = classes.filter((modelClass) => architectures.includes(modelClass.architecture));
+    if (picked.length > 0) byType[family.modelType] = picked as AnyModelClass<M>[];
+  }
+  return byType;
+}
 
 function defineAutoModel<M>(name: string, byType: ModelClassesByType<M>): AutoModelClass<M> {
   const modelClassFor = (config: AutoConfigType): AnyModelClass<M> => {
-    const candidates = byType[config.modelType];
+    const candidates = Object.hasOwn(byType, config.modelType) ? byType[config.modelType] : undefined;
     if (!candidates) {
       throw new RetinaError(
         'UNSUPPORTED_MODEL',
@@ -46,9 +51,7 @@ function defineAutoModel<M>(name: string, byType: ModelClassesByType<M>): AutoMo
     }
     const named = candidates.find((modelClass) => config.architectures.includes(modelClass.architecture));
     if (named) return named;
-    const otherTask = ALL_CLASSES[config.modelType as keyof typeof ALL_CLASSES].find((modelClass) =>
-      config.architectures.includes(modelClass.architecture),
-    );
+    const otherTask = ALL_CLASSES[config.modelType]!.find((modelClass) => config.architectures.includes(modelClass.architecture));
     if (otherTask) {
       throw new RetinaError(
         'UNSUPPORTED_MODEL',
@@ -70,7 +73,7 @@ function defineAutoModel<M>(name: string, byType: ModelClassesByType<M>): AutoMo
 }
 
 /** Any model AutoModel can return. */
-export type AutoModelType = InstanceType<(typeof ALL_CLASSES)[keyof typeof ALL_CLASSES][number]>;
+export type AutoModelType = InstanceType<(typeof MODEL_FAMILIES)[number]['modelClasses'][number]>;
 
 /**
  * The architecture config.json names (`architectures`), for any head: an ONNX graph is always exported with
@@ -80,18 +83,19 @@ export const AutoModel = defineAutoModel<AutoModelType>('AutoModel', ALL_CLASSES
 
 export const AutoModelForImageClassification = defineAutoModel<
   BitForImageClassification | BeitForImageClassification | ViTHybridForImageClassification
->('AutoModelForImageClassification', {
-  bit: [BitForImageClassification],
-  beit: [BeitForImageClassification],
-  'vit-hybrid': [ViTHybridForImageClassification],
-});
+>(
+  'AutoModelForImageClassification',
+  classesOf('BitForImageClassification', 'BeitForImageClassification', 'ViTHybridForImageClassification'),
+);
 
-export const AutoModelForSemanticSegmentation = defineAutoModel<BeitForSemanticSegmentation>('AutoModelForSemanticSegmentation', {
-  beit: [BeitForSemanticSegmentation],
-});
+export const AutoModelForSemanticSegmentation = defineAutoModel<BeitForSemanticSegmentation>(
+  'AutoModelForSemanticSegmentation',
+  classesOf('BeitForSemanticSegmentation'),
+);
 
-export const AutoModelForMaskedImageModeling = defineAutoModel<BeitForMaskedImageModeling>('AutoModelForMaskedImageModeling', {
-  beit: [BeitForMaskedImageModeling],
-});
+export const AutoModelForMaskedImageModeling = defineAutoModel<BeitForMaskedImageModeling>(
+  'AutoModelForMaskedImageModeling',
+  classesOf('BeitForMaskedImageModeling'),
+);
 
-export const AutoBackbone = defineAutoModel<BitBackbone>('AutoBackbone', { bit: [BitBackbone] });
+export const AutoBackbone = defineAutoModel<BitBackbone>('AutoBackbone', classesOf('BitBackbone'));

@@ -4,23 +4,27 @@ import type { MaskedImageModelingInput, MaskedImageModelingOutput, PixelValuesIn
 import { hiddenStatesOf, PreTrainedModel } from '../pretrained-model.js';
 import { describeNumLabels, ImageClassificationModel, PooledModel } from '../task-models.js';
 import { BeitConfig } from './configuration-beit.js';
+import { buildBeitGraph } from './graph-beit.js';
 
 /** The bare BEiT encoder: `lastHiddenState` [batch, 1 + patches, hidden_size], `poolerOutput` [batch, hidden_size]. */
 export class BeitModel extends PooledModel<BeitConfig> {
   static readonly architecture = 'BeitModel';
   static readonly configClass = BeitConfig;
+  static readonly buildGraph = buildBeitGraph;
 }
 
 /** BEiT with a linear classifier on the mean-pooled patches (or the [CLS] token). */
 export class BeitForImageClassification extends ImageClassificationModel<BeitConfig> {
   static readonly architecture = 'BeitForImageClassification';
   static readonly configClass = BeitConfig;
+  static readonly buildGraph = buildBeitGraph;
 }
 
 /** BEiT with the UperNet head: per-pixel class scores `logits` [batch, num_labels, h, w] at 4 / patch_size of the input. */
 export class BeitForSemanticSegmentation extends PreTrainedModel<BeitConfig> {
   static readonly architecture = 'BeitForSemanticSegmentation';
   static readonly configClass = BeitConfig;
+  static readonly buildGraph = buildBeitGraph;
   // The segmentation pipeline upsamples and takes the argmax of the logits on the GPU.
   static readonly gpuOutputs = ['logits'];
 
@@ -39,6 +43,7 @@ export class BeitForSemanticSegmentation extends PreTrainedModel<BeitConfig> {
 export class BeitForMaskedImageModeling extends PreTrainedModel<BeitConfig> {
   static readonly architecture = 'BeitForMaskedImageModeling';
   static readonly configClass = BeitConfig;
+  static readonly buildGraph = buildBeitGraph;
 
   constructor(config: BeitConfig, session: InferenceSession) {
     super(config, session);

@@ -1,0 +1,197 @@
+// The state dict Transformers 4.37 saves for a config: every parameter's and persistent buffer's name and
+// shape, as the reference's modeling_bit.py, modeling_vit_hybrid.py and modeling_beit.py lay them out, and a
+// rule for random values that keeps activations finite. The bench makes full-size checkpoints from it;
+// checkpoint-parameters.test.ts checks it against every fixture checkpoint the reference wrote.
+
+export type Init = { kind: 'normal'; std: number } | { kind: 'constant'; value: number };
+
+export interface Parameter {
+  name: string;
+  shape: number[];
+  dtype: 'F32' | 'I64';
+  init: Init;
+}
+
+type Json = Record<string, any>;
+
+const STD = 0.02;
+
+class StateDict {
+  readonly parameters: Parameter[] = [];
+  tensor(name: string, shape: number[], init: Init = { kind: 'normal', std: STD }): void {
+    this.parameters.push({ name, shape, dtype: 'F32', init });
+  }
+  /** nn.Linear / nn.Conv2d weight, with a bias unless `bias` is false. */
+  affine(name: string, shape: number[], bias = true): void {
+    this.tensor(`${name}.weight`, shape);
+    if (bias) this.tensor(`${name}.bias`, [shape[0]!], { kind: 'constant', value: 0 });
+  }
+  /** nn.LayerNorm / nn.GroupNorm. */
+  norm(name: string, channels: number): void {
+    this.tensor(`${name}.weight`, [channels], { kind: 'constant', value: 1 });
+    this.tensor(`${name}.bias`, [channels], { kind: 'constant', value: 0 });
+  }
+  /** nn.BatchNorm2d with its running statistics. */
+  batchNorm(name: string, channels: number): void {
+    this.norm(name, channels);
+    this.tensor(`${name}.running_mean`, [channels], { kind: 'constant', value: 0 });
+    this.tensor(`${name}.running_var`, [channels], { kind: 'constant', value: 1 });
+    this.parameters.push({ name: `${name}.num_batches_tracked`, shape: [], dtype: 'I64', init: { kind: 'constant', value: 0 } });
+  }
+}
+
+const numLabels = (config: Json) => (config.id2label ? Object.keys(config.id2label).length : (config.num_labels ?? 2));
+
+/** timm's make_divisible, as BiT rounds channel counts. */
+function makeDiv(value: number, divisor = 8): number {
+  const rounded = Math.max(divisor, Math.floor((value + divisor / 2) / divisor) * divisor);
+  return rounded < 0.9 * value ? rounded + divisor : rounded;
+}
+
+const BIT_DEFAULTS = {
+  num_channels: 3,
+  embedding_size: 64,
+  hidden_sizes: [256, 512, 1024, 2048],
+  depths: [3, 4, 6, 3],
+  layer_type: 'preactivation',
+  width_factor: 1,
+};
+
+/** BitModel under `prefix`; returns the channels of the last stage. */
+function bitModel(dict: StateDict, prefix: string, json: Json): number {
+  const config: Json = { ...BIT_DEFAULTS, ...json };
+  const preactivation = config.layer_type === 'preactivation';
+  dict.affine(`${prefix}embedder.convolution`, [config.embedding_size, config.num_channels, 7, 7], false);
+  if (!preactivation) dict.norm(`${prefix}embedder.norm`, config.embedding_size);
+  let channels = config.embedding_size;
+  (config.depths as number[]).forEach((depth, stage) => {
+    const out = makeDiv(config.hidden_sizes[stage] * config.width_factor);
+    const mid = makeDiv(out * 0.25);
+    for (let layer = 0; layer < depth; layer++) {
+      const at = `${prefix}encoder.stages.${stage}.layers.${layer}`;
+      if (layer === 0) {
+        dict.affine(`${at}.downsample.conv`, [out, channels, 1, 1], false);
+        if (!preactivation) dict.norm(`${at}.downsample.norm`, out);
+      }
+      dict.affine(`${at}.conv1`, [mid, channels, 1, 1], false);
+      dict.affine(`${at}.conv2`, [mid, mid, 3, 3], false);
+      dict.affine(`${at}.conv3`, [out, mid, 1, 1], false);
+      // Pre-activation layers normalise each conv's input; bottleneck layers each conv's output.
+      const normed = preactivation ? [channels, mid, mid] : [mid, mid, out];
+      normed.forEach((size, i) => dict.norm(`${at}.norm${i + 1}`, size));
+      channels = out;
+    }
+  });
+  if (preactivation) dict.norm(`${prefix}norm`, config.hidden_sizes[config.depths.length - 1]);
+  return channels;
+}
+
+function bitParameters(dict: StateDict, config: Json, architecture: string): void {
+  if (architecture === 'BitModel') return void bitModel(dict, '', config);
+  bitModel(dict, 'bit.', config);
+  if (architecture === 'BitForImageClassification') dict.affine('classifier.1', [numLabels(config), config.hidden_sizes.at(-1)]);
+}
+
+/** ViT encoder layers (ViT-Hybrid) or BEiT's, which add relative position bias and layer scale. */
+function transformerLayers(dict: StateDict, prefix: string, config: Json, beit: boolean, biasTable?: number[]): void {
+  const { hidden_size: hidden, intermediate_size: intermediate } = config;
+  for (let layer = 0; layer < config.num_hidden_layers; layer++) {
+    const at = `${prefix}encoder.layer.${layer}`;
+    dict.affine(`${at}.attention.attention.query`, [hidden, hidden]);
+    // BEiT's key projection has no bias; ViT's follows qkv_bias.
+    dict.affine(`${at}.attention.attention.key`, [hidden, hidden], !beit && config.qkv_bias !== false);
+    dict.affine(`${at}.attention.attention.value`, [hidden, hidden], beit || config.qkv_bias !== false);
+    if (biasTable) dict.tensor(`${at}.attention.attention.relative_position_bias.relative_position_bias_table`, biasTable);
+    dict.affine(`${at}.attention.output.dense`, [hidden, hidden]);
+    dict.affine(`${at}.intermediate.dense`, [intermediate, hidden]);
+    dict.affine(`${at}.output.dense`, [hidden, intermediate]);
+    if (beit && config.layer_scale_init_value > 0) {
+      for (const scale of ['lambda_1', 'lambda_2'])
+        dict.tensor(`${at}.${scale}`, [hidden], { kind: 'constant', value: config.layer_scale_init_value });
+    }
+    dict.norm(`${at}.layernorm_before`, hidden);
+    dict.norm(`${at}.layernorm_after`, hidden);
+  }
+}
+
+function vitHybridParameters(dict: StateDict, config: Json, architecture: string): void {
+  const prefix = architecture === 'ViTHybridModel' ? '' : 'vit.';
+  const hidden = config.hidden_size;
+  const backbone = { ...BIT_DEFAULTS, ...config.backbone_config };
+  const featureDim = bitModel(dict, `${prefix}embeddings.patch_embeddings.backbone.bit.`, backbone);
+  // The stem divides by 4 and every stage after the first by 2.
+  const featureSide = config.image_size / (4 * 2 ** (backbone.depths.length - 1));
+  const patches = (featureSide / config.patch_size) ** 2;
+  dict.tensor(`${prefix}embeddings.cls_token`, [1, 1, hidden]);
+  dict.tensor(`${prefix}embeddings.position_embeddings`, [1, patches + 1, hidden]);
+  dict.affine(`${prefix}embeddings.patch_embeddings.projection`, [hidden, featureDim, config.patch_size, config.patch_size]);
+  transformerLayers(dict, prefix, config, false);
+  dict.norm(`${prefix}layernorm`, hidden);
+  if (architecture === 'ViTHybridModel') dict.affine('pooler.dense', [hidden, hidden]);
+  else dict.affine('classifier', [numLabels(config), hidden]);
+}
+
+/** BEiT's UperHead (PSP on the last feature map, FPN over all four) and the auxiliary FCN head. */
+function beitSegmentationHeads(dict: StateDict, config: Json): void {
+  const hidden = config.hidden_size;
+  const labels = numLabels(config);
+  const convModule = (name: string, out: number, inChannels: number, kernel: number) => {
+    dict.affine(`${name}.conv`, [out, inChannels, kernel, kernel], false);
+    dict.batchNorm(`${name}.bn`, out);
+  };
+  for (const fpn of ['fpn1.0', 'fpn1.3', 'fpn2.0']) dict.affine(fpn, [hidden, hidden, 2, 2]);
+  dict.batchNorm('fpn1.1', hidden);
+  const scales = config.pool_scales as number[];
+  scales.forEach((_, i) => convModule(`decode_head.psp_modules.${i}.1`, hidden, hidden, 1));
+  convModule('decode_head.bottleneck', hidden, hidden + scales.length * hidden, 3);
+  for (let i = 0; i < 3; i++) {
+    convModule(`decode_head.lateral_convs.${i}`, hidden, hidden, 1);
+    convModule(`decode_head.fpn_convs.${i}`, hidden, hidden, 3);
+  }
+  convModule('decode_head.fpn_bottleneck', hidden, 4 * hidden, 3);
+  dict.affine('decode_head.classifier', [labels, hidden, 1, 1]);
+  if (!config.use_auxiliary_head) return;
+  const channels = config.auxiliary_channels;
+  for (let i = 0; i < config.auxiliary_num_convs; i++) convModule(`auxiliary_head.convs.${i}`, channels, i === 0 ? hidden : channels, 3);
+  if (config.auxiliary_concat_input) convModule('auxiliary_head.conv_cat', channels, hidden + channels, 3);
+  dict.affine('auxiliary_head.classifier', [labels, channels, 1, 1]);
+}
+
+function beitParameters(dict: StateDict, config: Json, architecture: string): void {
+  const prefix = architecture === 'BeitModel' ? '' : 'beit.';
+  const hidden = config.hidden_size;
+  const side = config.image_size / config.patch_size;
+  const biasTable = [(2 * side - 1) ** 2 + 3, config.num_attention_heads];
+  dict.tensor(`${prefix}embeddings.cls_token`, [1, 1, hidden]);
+  if (config.use_mask_token || architecture === 'BeitForMaskedImageModeling') dict.tensor(`${prefix}embeddings.mask_token`, [1, 1, hidden]);
+  dict.affine(`${prefix}embeddings.patch_embeddings.projection`, [hidden, config.num_channels, config.patch_size, config.patch_size]);
+  if (config.use_absolute_position_embeddings) dict.tensor(`${prefix}embeddings.position_embeddings`, [1, side * side + 1, hidden]);
+  if (config.use_shared_relative_position_bias)
+    dict.tensor(`${prefix}encoder.relative_position_bias.relative_position_bias_table`, biasTable);
+  transformerLayers(dict, prefix, config, true, config.use_relative_position_bias ? biasTable : undefined);
+  if (!config.use_mean_pooling) dict.norm(`${prefix}layernorm`, hidden);
+  const pooled = architecture === 'BeitModel' || architecture === 'BeitForImageClassification';
+  if (pooled && config.use_mean_pooling) dict.norm(`${prefix}pooler.layernorm`, hidden);
+  if (architecture === 'BeitForImageClassification') dict.affine('classifier', [numLabels(config), hidden]);
+  if (architecture === 'BeitForMaskedImageModeling') {
+    dict.norm('layernorm', hidden);
+    dict.affine('lm_head', [config.vocab_size, hidden]);
+  }
+  if (architecture === 'BeitForSemanticSegmentation') beitSegmentationHeads(dict, config);
+}
+
+const FAMILIES: Record<string, (dict: StateDict, config: Json, architecture: string) => void> = {
+  bit: bitParameters,
+  'vit-hybrid': vitHybridParameters,
+  beit: beitParameters,
+};
+
+/** The reference's state dict for config.json (its first architecture, else the bare model). */
+export function referenceParameters(config: Json): Parameter[] {
+  const family = FAMILIES[config.model_type];
+  if (!family) throw new Error(`No parameter list for model_type ${String(config.model_type)}`);
+  const bare = { bit: 'BitModel', 'vit-hybrid': 'ViTHybridModel', beit: 'BeitModel' }[config.model_type as string]!;
+  const dict = new StateDict();
+  family(dict, config, config.architectures?.[0] ?? bare);
+  return dict.parameters;
+}

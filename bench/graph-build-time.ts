@@ -1,0 +1,27 @@
+// Graph build time from weights, measured in Node on the bench checkpoints: the builders are plain
+// TypeScript on V8, as in the browser worker, where the pipeline reports no stage for it.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { AutoConfig, AutoModel, openModelRepo, readCheckpoint } from '@retina/core';
+import { median } from './stats.js';
+
+export interface GraphBuild {
+  /** p50 of `runs` builds from the checkpoint already in memory. */
+  buildMs: number;
+  checkpointBytes: number;
+}
+
+export async function measureGraphBuild(folder: string, runs = 3): Promise<GraphBuild> {
+  const repo = openModelRepo(folder);
+  const config = await AutoConfig.fromPretrained(repo);
+  const { architecture, buildGraph } = AutoModel.modelClassFor(config);
+  if (!buildGraph) throw new Error(`Retina builds no ${config.modelType} graph from weights yet`);
+  const checkpoint = await readCheckpoint(repo);
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    buildGraph(config, architecture, checkpoint, { dtype: 'fp32', source: folder });
+    times.push(performance.now() - start);
+  }
+  return { buildMs: median(times), checkpointBytes: statSync(join(folder, 'model.safetensors')).size };
+}

@@ -1,0 +1,53 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { exportGraphFromWeights, openModelRepo, RetinaError } from '@retina/core';
+import { GLOBAL_USAGE, modelSource } from '../shared-options.js';
+import type { Command } from './command.js';
+
+const usage = `Usage: retina export --model <folder | id> --out <dir> [--dtype fp16]
+
+Builds the ONNX graph of a checkpoint (config.json + model.safetensors or pytorch_model.bin) and writes
+<dir>/onnx/model.onnx (fp16: onnx/model_fp16.onnx) with its weights in one external data file beside it,
+plus copies of config.json and preprocessor_config.json: a folder any ONNX runtime, and Retina, can load.
+
+Options:
+  -m, --model <folder | id>  Checkpoint folder or hub id
+  -o, --out <dir>            Folder to write (created when missing)
+      --dtype <dtype>        fp32 (default) or fp16 weights and compute
+${GLOBAL_USAGE}
+`;
+
+const CONFIG_FILES = ['config.json', 'preprocessor_config.json'] as const;
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'Build the ONNX graph of a checkpoint and write it with its configs',
+  usage,
+  options: {
+    model: { type: 'string', short: 'm' },
+    out: { type: 'string', short: 'o' },
+    dtype: { type: 'string' },
+  },
+  operands: undefined,
+  async run(args, io) {
+    const source = modelSource(args);
+    const out = args.required('out');
+    const dtype = args.choice('dtype', ['fp32', 'fp16'] as const);
+    const repo = openModelRepo(source);
+    const { file, graph, externalData, architecture } = await exportGraphFromWeights(repo, { dtype });
+    await mkdir(join(out, 'onnx'), { recursive: true });
+    await writeFile(join(out, file), graph);
+    await writeFile(join(out, 'onnx', externalData.path), externalData.data);
+    const copied: string[] = [];
+    for (const config of CONFIG_FILES) {
+      const bytes = await repo.bytes(config).catch((error: unknown) => {
+        if (error instanceof RetinaError && error.code === 'FILE_NOT_FOUND') return undefined;
+        throw error;
+      });
+      if (bytes === undefined) continue;
+      await writeFile(join(out, config), bytes);
+      copied.push(config);
+    }
+    io.stdout(`${JSON.stringify({ architecture, files: [file, `onnx/${externalData.path}`, ...copied] })}\n`);
+  },
+};

@@ -1,0 +1,65 @@
+// BitModel, BitForImageClassification and BitBackbone as ONNX graphs built from config.json and the weights.
+import { computeType, graphMetadata, type GraphBuilder } from '../../graph/graph-builder.js';
+import { floatInput, floatOutput, gemm, unsupportedOption } from '../../graph/layers.js';
+import { OnnxGraph } from '../../graph/onnx-graph.js';
+import { ModelWeights } from '../../graph/weights.js';
+import { bitHiddenStates, groupNorm, type BitGraphContext } from './bit-encoder-graph.js';
+import { BitConfig } from './configuration-bit.js';
+
+const ARCHITECTURES = ['BitModel', 'BitForImageClassification', 'BitBackbone'] as const;
+
+/** BitModel's outputs: the last stage after the final norm (preactivation only) and its global average. */
+function bitModel(ctx: BitGraphContext, pixelValues: string): { lastHiddenState: string; pooled: string; channels: number } {
+  const { config, graph } = ctx;
+  const { values, channels } = bitHiddenStates(ctx, pixelValues, config.depths.length);
+  const last = values[values.length - 1]!;
+  const lastChannels = channels[channels.length - 1]!;
+  const lastHiddenState = config.layerType === 'preactivation' ? groupNorm(ctx, last, 'norm', lastChannels) : last;
+  return { lastHiddenState, pooled: graph.op('GlobalAveragePool', [lastHiddenState]), channels: lastChannels };
+}
+
+export const buildBitGraph: GraphBuilder<BitConfig> = (config, architecture, checkpoint, options) => {
+  if (!(ARCHITECTURES as readonly string[]).includes(architecture)) {
+    throw unsupportedOption('architectures', [architecture], `BiT graphs are built for ${ARCHITECTURES.join(', ')}`);
+  }
+  const type = computeType(options);
+  const graph = new OnnxGraph();
+  const weights = new ModelWeights(checkpoint, { basePrefix: 'bit', type, where: options.source ?? 'the checkpoint' });
+  weights.requireBaseModel('bit', 'embedder.convolution.weight');
+  const ctx: BitGraphContext = { graph, weights, config, field: (name) => name };
+  const pixelValues = floatInput(graph, 'pixel_values', ['batch_size', config.numChannels, 'height', 'width'], type);
+
+  if (architecture === 'BitBackbone') {
+    const stageCount = Math.max(...config.outFeatures.map((feature) => config.stageNames.indexOf(feature)));
+    const { values, channels } = bitHiddenStates(ctx, pixelValues, stageCount);
+    // The reference walks stage_names and keeps those in out_features: stage order.
+    config.stageNames
+      .map((stage, index) => ({ stage, index }))
+      .filter(({ stage }) => config.outFeatures.includes(stage))
+      .forEach(({ index }, i) => {
+        const name = `feature_maps.${i}`;
+        floatOutput(graph, values[index]!, name, ['batch_size', channels[index]!, `${name}_height`, `${name}_width`], type);
+      });
+  } else {
+    const { lastHiddenState, pooled, channels } = bitModel(ctx, pixelValues);
+    if (architecture === 'BitModel') {
+      floatOutput(
+        graph,
+        lastHiddenState,
+        'last_hidden_state',
+        ['batch_size', channels, 'last_hidden_state_height', 'last_hidden_state_width'],
+        type,
+      );
+      floatOutput(graph, pooled, 'pooler_output', ['batch_size', channels, 1, 1], type);
+    } else {
+      const flat = graph.op('Flatten', [pooled], { axis: 1 });
+      const labels = config.numLabels;
+      const logits = labels > 0 ? gemm(graph, weights, flat, 'classifier.1', [channels, labels], 'num_labels') : flat;
+      floatOutput(graph, logits, 'logits', ['batch_size', labels > 0 ? labels : channels], type);
+    }
+  }
+  return graph.serialize({
+    metadata: graphMetadata(BitConfig.modelType, architecture, options),
+    externalDataFile: options.externalDataFile,
+  });
+};

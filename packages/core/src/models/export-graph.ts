@@ -1,0 +1,39 @@
+// `retina export`: a checkpoint's graph laid out for disk, with every weight in one external data file.
+import { RetinaError } from '../errors.js';
+import { openModelRepo, type HubOptions, type ModelRepo, type ReadFileOptions } from '../hub/index.js';
+import type { OnnxExternalData } from '../hub/read-onnx-model.js';
+import { readCheckpoint } from '../weights/read-checkpoint.js';
+import { readAutoConfig } from './auto/configuration-auto.js';
+import { AutoModel } from './auto/modeling-auto.js';
+
+export interface ExportGraphOptions extends HubOptions, ReadFileOptions {
+  /** Default `fp32`. */
+  dtype?: 'fp32' | 'fp16';
+}
+
+/** An ONNX graph built from a repo's config.json and checkpoint, laid out to be written to disk. */
+export interface ExportedGraph {
+  readonly architecture: string;
+  /** `onnx/model.onnx` (fp32) or `onnx/model_fp16.onnx` (fp16), the file `fromPretrained` reads for that dtype. */
+  readonly file: string;
+  readonly graph: Uint8Array;
+  /** One file beside the graph holding every weight, 64-byte aligned: `<file name>.data`. */
+  readonly externalData: OnnxExternalData;
+}
+
+/**
+ * Builds the graph of the architecture config.json names (else the bare model) from the checkpoint, with its
+ * weights packed into one external data file, for `retina export` and other runtimes.
+ */
+export async function exportGraphFromWeights(source: string | ModelRepo, options: ExportGraphOptions = {}): Promise<ExportedGraph> {
+  const repo = typeof source === 'string' ? openModelRepo(source, options) : source;
+  const config = await readAutoConfig(repo, options);
+  const { architecture, buildGraph } = AutoModel.modelClassFor(config);
+  if (!buildGraph) throw new RetinaError('UNSUPPORTED_MODEL', `Retina cannot build "${config.modelType}" graphs from weights yet.`);
+  const dtype = options.dtype ?? 'fp32';
+  const file = dtype === 'fp16' ? 'onnx/model_fp16.onnx' : 'onnx/model.onnx';
+  const externalDataFile = `${file.slice('onnx/'.length)}.data`;
+  const checkpoint = await readCheckpoint(repo, options);
+  const { graph, externalData } = buildGraph(config, architecture, checkpoint, { dtype, externalDataFile, source: repo.location });
+  return { architecture, file, graph, externalData: externalData[0]! };
+}

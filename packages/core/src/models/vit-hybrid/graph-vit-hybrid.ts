@@ -1,0 +1,151 @@
+// ViTHybridModel and ViTHybridForImageClassification as ONNX graphs built from config.json and the
+// weights: BiT backbone (bit-encoder-graph.ts), patch projection, [CLS] token and position embeddings,
+// pre-norm transformer layers on LayerNormalization and MultiHeadAttention.
+import { computeType, graphMetadata, type GraphBuilder } from '../../graph/graph-builder.js';
+import {
+  activation,
+  checkActivation,
+  floatInput,
+  floatOutput,
+  gemm,
+  layerNorm,
+  linear,
+  multiHeadAttention,
+  unsupportedOption,
+} from '../../graph/layers.js';
+import { OnnxGraph } from '../../graph/onnx-graph.js';
+import { ModelWeights } from '../../graph/weights.js';
+import { bitHiddenStates, bitOutputSize } from '../bit/bit-encoder-graph.js';
+import { ViTHybridConfig } from './configuration-vit-hybrid.js';
+
+const ARCHITECTURES = ['ViTHybridModel', 'ViTHybridForImageClassification'] as const;
+
+interface Context {
+  readonly graph: OnnxGraph;
+  readonly weights: ModelWeights;
+  readonly config: ViTHybridConfig;
+}
+
+function checkConfig(config: ViTHybridConfig): void {
+  checkActivation(config.hiddenAct, 'hidden_act');
+  if (config.hiddenSize % config.numAttentionHeads !== 0) {
+    throw unsupportedOption('num_attention_heads', config.numAttentionHeads, `it must divide hidden_size ${config.hiddenSize}`);
+  }
+  if (config.backboneFeatmapShape.length !== 4) {
+    throw unsupportedOption('backbone_featmap_shape', config.backboneFeatmapShape, 'it must be [1, channels, height, width]');
+  }
+}
+
+/** ViTHybridEmbeddings: the backbone's last feature map, projected to patches, after the [CLS] token, plus position embeddings. */
+function embeddings(ctx: Context, pixelValues: string): { value: string; tokens: number } {
+  const { graph, weights, config } = ctx;
+  const backbone = config.backboneConfig;
+  const patchWeights = weights.at('embeddings.patch_embeddings');
+  const bit = { graph, weights: patchWeights.at('backbone.bit'), config: backbone, field: (name: string) => `backbone_config.${name}` };
+  const lastStage = Math.max(...backbone.outFeatures.map((feature) => backbone.stageNames.indexOf(feature)));
+  const { values, channels } = bitHiddenStates(bit, pixelValues, lastStage);
+  const [, featureDim, featureHeight, featureWidth] = config.backboneFeatmapShape as [number, number, number, number];
+  if (channels[lastStage] !== featureDim) {
+    throw unsupportedOption(
+      'backbone_featmap_shape',
+      config.backboneFeatmapShape,
+      `the backbone's ${backbone.stageNames[lastStage]} has ${channels[lastStage]} channels`,
+    );
+  }
+  const featureSize = bitOutputSize(backbone, config.imageSize, lastStage);
+  if (featureHeight !== featureSize || featureWidth !== featureSize) {
+    throw unsupportedOption(
+      'backbone_featmap_shape',
+      config.backboneFeatmapShape,
+      `the backbone makes ${featureSize}x${featureSize} feature maps of image_size ${config.imageSize}`,
+    );
+  }
+  const p = config.patchSize;
+  const hidden = config.hiddenSize;
+  const projection = graph.op(
+    'Conv',
+    [
+      values[lastStage]!,
+      patchWeights.initializer(graph, 'projection.weight', [hidden, featureDim, p, p], 'hidden_size'),
+      patchWeights.initializer(graph, 'projection.bias', [hidden], 'hidden_size'),
+    ],
+    { kernel_shape: [p, p], strides: [p, p] },
+  );
+  const patches = graph.op('Transpose', [graph.op('Reshape', [projection, graph.int64s([0, 0, -1])])], { perm: [0, 2, 1] });
+  const tokens = Math.floor(featureHeight / p) * Math.floor(featureWidth / p) + 1;
+  const batch = graph.op('Slice', [graph.op('Shape', [patches]), graph.int64s([0]), graph.int64s([1])]);
+  const clsShape = graph.op('Concat', [batch, graph.int64s([1, hidden])], { axis: 0 });
+  const cls = graph.op('Expand', [weights.initializer(graph, 'embeddings.cls_token', [1, 1, hidden], 'hidden_size'), clsShape]);
+  const joined = graph.op('Concat', [cls, patches], { axis: 1 });
+  const positions = weights.initializer(graph, 'embeddings.position_embeddings', [1, tokens, hidden], 'backbone_featmap_shape');
+  return { value: graph.op('Add', [joined, positions]), tokens };
+}
+
+/** ViTHybridLayer: x + attention(layernorm_before(x)), then + output(act(intermediate(layernorm_after(x)))). */
+function layer(ctx: Context, x: string, index: number): string {
+  const { graph, weights, config } = ctx;
+  const name = `encoder.layer.${index}`;
+  const hidden = config.hiddenSize;
+  const eps = config.layerNormEps;
+  const square = [hidden, hidden] as const;
+  const attentionInput = layerNorm(graph, weights, x, `${name}.layernorm_before`, hidden, eps, 'hidden_size');
+  const [q, k, v] = (['query', 'key', 'value'] as const).map((projection) =>
+    linear(graph, weights, attentionInput, `${name}.attention.attention.${projection}`, square, 'hidden_size', { bias: config.qkvBias }),
+  ) as [string, string, string];
+  const attended = linear(
+    graph,
+    weights,
+    multiHeadAttention(graph, q, k, v, config.numAttentionHeads),
+    `${name}.attention.output.dense`,
+    square,
+    'hidden_size',
+  );
+  const afterAttention = graph.op('Add', [attended, x]);
+  const mlpInput = layerNorm(graph, weights, afterAttention, `${name}.layernorm_after`, hidden, eps, 'hidden_size');
+  const intermediate = linear(
+    graph,
+    weights,
+    mlpInput,
+    `${name}.intermediate.dense`,
+    [hidden, config.intermediateSize],
+    'intermediate_size',
+  );
+  const activated = activation(graph, intermediate, config.hiddenAct, 'hidden_act');
+  const output = linear(graph, weights, activated, `${name}.output.dense`, [config.intermediateSize, hidden], 'intermediate_size');
+  return graph.op('Add', [output, afterAttention]);
+}
+
+export const buildViTHybridGraph: GraphBuilder<ViTHybridConfig> = (config, architecture, checkpoint, options) => {
+  if (!(ARCHITECTURES as readonly string[]).includes(architecture)) {
+    throw unsupportedOption('architectures', [architecture], `ViT-Hybrid graphs are built for ${ARCHITECTURES.join(', ')}`);
+  }
+  checkConfig(config);
+  const type = computeType(options);
+  const graph = new OnnxGraph();
+  const weights = new ModelWeights(checkpoint, { basePrefix: 'vit', type, where: options.source ?? 'the checkpoint' });
+  weights.requireBaseModel('vit-hybrid', 'embeddings.cls_token');
+  const ctx: Context = { graph, weights, config };
+  const size = config.imageSize;
+  const pixelValues = floatInput(graph, 'pixel_values', ['batch_size', config.numChannels, size, size], type);
+
+  const { value: embedded, tokens } = embeddings(ctx, pixelValues);
+  let x = embedded;
+  for (let index = 0; index < config.numHiddenLayers; index++) x = layer(ctx, x, index);
+  const sequence = layerNorm(graph, weights, x, 'layernorm', config.hiddenSize, config.layerNormEps, 'hidden_size');
+  const cls = graph.op('Gather', [sequence, graph.constant('int64', [], [0])], { axis: 1 });
+  const hidden = config.hiddenSize;
+
+  if (architecture === 'ViTHybridModel') {
+    floatOutput(graph, sequence, 'last_hidden_state', ['batch_size', tokens, hidden], type);
+    const pooled = graph.op('Tanh', [gemm(graph, weights, cls, 'pooler.dense', [hidden, hidden], 'hidden_size')]);
+    floatOutput(graph, pooled, 'pooler_output', ['batch_size', hidden], type);
+  } else {
+    const labels = config.numLabels;
+    const logits = labels > 0 ? gemm(graph, weights, cls, 'classifier', [hidden, labels], 'num_labels') : cls;
+    floatOutput(graph, logits, 'logits', ['batch_size', labels > 0 ? labels : hidden], type);
+  }
+  return graph.serialize({
+    metadata: graphMetadata(ViTHybridConfig.modelType, architecture, options),
+    externalDataFile: options.externalDataFile,
+  });
+};

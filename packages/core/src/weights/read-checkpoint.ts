@@ -1,0 +1,99 @@
+import { RetinaError } from '../errors.js';
+import type { ModelRepo, ReadFileOptions } from '../hub/model-repo.js';
+import { isFileNotFound } from '../hub/read-errors.js';
+import { parsePytorchBin } from './pytorch-bin.js';
+import { parseSafetensors } from './safetensors.js';
+import { parseShardIndex } from './shard-index.js';
+import type { Checkpoint, WeightTensor } from './weight-tensor.js';
+
+interface ParsedFile {
+  tensors: Map<string, WeightTensor>;
+  metadata: Record<string, string>;
+}
+
+type ParseFile = (bytes: Uint8Array, file: string) => ParsedFile;
+
+/** The weights files Transformers' `from_pretrained` looks for, in its order. */
+const CANDIDATES: readonly { file: string; sharded: boolean; parse: ParseFile }[] = [
+  { file: 'model.safetensors', sharded: false, parse: parseSafetensors },
+  { file: 'model.safetensors.index.json', sharded: true, parse: parseSafetensors },
+  { file: 'pytorch_model.bin', sharded: false, parse: parsePytorchBin },
+  { file: 'pytorch_model.bin.index.json', sharded: true, parse: parsePytorchBin },
+];
+
+/**
+ * Reads a model's weights the way Transformers finds them: `model.safetensors`, else its sharded
+ * index, else `pytorch_model.bin`, else its index. Tensor bytes are views into the downloaded files
+ * wherever the format allows. Progress events, caching, integrity and abort are the repo's.
+ */
+export async function readCheckpoint(repo: ModelRepo, options: ReadFileOptions = {}): Promise<Checkpoint> {
+  for (const { file, sharded, parse } of CANDIDATES) {
+    const bytes = await readIfPresent(repo, file, options);
+    if (bytes === undefined) continue;
+    if (!sharded) {
+      const { tensors, metadata } = parse(bytes, file);
+      return { tensors, metadata, files: [{ name: file, bytes }] };
+    }
+    return readShards(repo, file, bytes, parse, options);
+  }
+  throw new RetinaError(
+    'FILE_NOT_FOUND',
+    `No weights found in ${repo.location}: looked for ${CANDIDATES.map((candidate) => candidate.file).join(', ')}. ` +
+      'Add the checkpoint that save_pretrained writes (model.safetensors or pytorch_model.bin), or check the model id, URL or folder.',
+  );
+}
+
+async function readIfPresent(repo: ModelRepo, file: string, options: ReadFileOptions): Promise<Uint8Array | undefined> {
+  try {
+    return await repo.bytes(file, options);
+  } catch (error) {
+    if (isFileNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+async function readShards(
+  repo: ModelRepo,
+  indexFile: string,
+  indexBytes: Uint8Array,
+  parse: ParseFile,
+  options: ReadFileOptions,
+): Promise<Checkpoint> {
+  const weightMap = parseShardIndex(indexBytes, indexFile, repo.location);
+  const shardNames = [...new Set(weightMap.values())].sort();
+  const files = await Promise.all(
+    shardNames.map(async (name) => {
+      try {
+        return { name, bytes: await repo.bytes(name, options) };
+      } catch (error) {
+        if (!isFileNotFound(error)) throw error;
+        throw new RetinaError('FILE_NOT_FOUND', `${indexFile} names the shard ${name}, which is missing: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+    }),
+  );
+  const tensors = new Map<string, WeightTensor>();
+  const metadata: Record<string, string> = {};
+  for (const { name, bytes } of files) {
+    const shard = parse(bytes, name);
+    Object.assign(metadata, shard.metadata);
+    for (const [tensorName, tensor] of shard.tensors) {
+      const owner = tensors.get(tensorName)?.file;
+      if (owner !== undefined) throw shardError(indexFile, `tensor "${tensorName}" is in both ${owner} and ${name}`);
+      tensors.set(tensorName, tensor);
+    }
+  }
+  for (const [tensorName, shard] of weightMap) {
+    if (tensors.get(tensorName)?.file !== shard)
+      throw shardError(indexFile, `it puts tensor "${tensorName}" in ${shard}, which does not hold it`);
+  }
+  return { tensors, metadata, files };
+}
+
+function shardError(indexFile: string, problem: string): RetinaError {
+  return new RetinaError(
+    'MODEL_LOAD_FAILED',
+    `${indexFile} does not match its shards: ${problem}. Re-download the checkpoint's shards and index together.`,
+  );
+}
