@@ -27,6 +27,7 @@ interface Prediction {
 test.describe.configure({ timeout: 300_000 });
 
 let project: string;
+let viteBuildOutput: string;
 test.beforeAll(async () => {
   test.setTimeout(300_000);
   project = mkdtempSync(join(tmpdir(), 'retina-install-'));
@@ -42,7 +43,8 @@ test.beforeAll(async () => {
   cpSync(join(repoRoot, 'e2e', 'installed-app'), project, { recursive: true });
   cpSync(join(demo, 'models', MODEL), join(project, 'public', 'models', MODEL), { recursive: true });
   cpSync(join(demo, 'samples', IMAGE), join(project, 'public', IMAGE));
-  await run('npx', ['vite', 'build'], { cwd: project, env: userEnv });
+  const { stdout, stderr } = await run('npx', ['vite', 'build'], { cwd: project, env: userEnv });
+  viteBuildOutput = stdout + stderr;
 });
 
 test.afterAll(() => {
@@ -82,6 +84,12 @@ test('a Vite app built from the installed tarballs classifies under the strict C
   } finally {
     await site.close();
   }
+});
+
+test("the app's build has no warnings about Retina's files", () => {
+  // Both once printed for every app: onnxruntime-web's self-URL and core's Node-only imports.
+  expect(viteBuildOutput).not.toMatch(/ort\.webgpu\.min\.mjs|externalized for browser compatibility|node:fs/);
+  expect(viteBuildOutput).toMatch(/built in/);
 });
 
 test('`npx retina --device wasm` names the package to install when onnxruntime-web is missing', async () => {
