@@ -94,5 +94,9 @@ test("the app's build has no warnings about Retina's files", () => {
 
 test('`npx retina --device wasm` names the package to install when onnxruntime-web is missing', async () => {
   const cli = await npxRetina('classify', '--device', 'wasm', '--model', join('public', 'models', MODEL), join('public', IMAGE));
-  expect(cli).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/^retina: onnxruntime-web is not installed: run `npm install onnxruntime-web`/) });
+  expect(cli).toMatchObject({
+    code: 1,
+    stdout: '',
+    stderr: expect.stringMatching(/^retina: onnxruntime-web is not installed: run `npm install onnxruntime-web`/),
+  });
 });

@@ -7,7 +7,13 @@ import { repoRoot } from './support/paths.js';
 import { serveFolder } from './support/strict-site.js';
 import { expect, test } from './support/test.js';
 
-const WORKER_FILES = ['retina.js', 'worker.js', 'jpeg-turbo.wasm', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+const WORKER_FILES = [
+  'retina.js',
+  'worker.js',
+  'jpeg-turbo.wasm',
+  'ort-wasm-simd-threaded.asyncify.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+];
 
 /** The first ```html and ```js blocks of the README's "From a script tag" paragraph. */
 function readmeSnippet(): { html: string; js: string } {
@@ -27,7 +33,10 @@ test("the README's script-tag snippet classifies the photo under the strict CSP"
   for (const file of WORKER_FILES) cpSync(join(repoRoot, 'packages', 'worker', 'dist', file), join(site, 'retina', file));
   cpSync(join(demo, 'models', 'shapes-bit-classifier'), join(site, 'models', 'shapes-bit-classifier'), { recursive: true });
   cpSync(join(demo, 'samples', 'shape-star.png'), join(site, 'photo.png'));
-  writeFileSync(join(site, 'index.html'), `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8" /><title>README</title></head>\n<body>\n${html}</body>\n</html>\n`);
+  writeFileSync(
+    join(site, 'index.html'),
+    `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8" /><title>README</title></head>\n<body>\n${html}</body>\n</html>\n`,
+  );
   writeFileSync(join(site, js.match(/^\/\/ (\S+)/)?.[1] ?? 'classify.js'), js);
   const server = await serveFolder(site);
   try {

@@ -17,8 +17,14 @@ if (!process.argv.includes('--no-build')) execFileSync('pnpm', ['build'], { stdi
 function unpackedBytes(tarball) {
   const tar = gunzipSync(readFileSync(tarball));
   let total = 0;
-  for (let at = 0; at + 512 <= tar.length && tar[at] !== 0; ) {
-    const size = parseInt(tar.subarray(at + 124, at + 136).toString('ascii').trim() || '0', 8);
+  for (let at = 0; at + 512 <= tar.length && tar[at] !== 0;) {
+    const size = parseInt(
+      tar
+        .subarray(at + 124, at + 136)
+        .toString('ascii')
+        .trim() || '0',
+      8,
+    );
     total += size;
     at += 512 + Math.ceil(size / 512) * 512;
   }
