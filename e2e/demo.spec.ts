@@ -4,7 +4,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadLabelMap } from '@retina/core';
+import { loadImage, loadLabelMap } from '@retina/core';
 import type { Page, TestInfo } from '@playwright/test';
 import type { PreviewServer } from 'vite';
 import { coreClassification, coreSegmentation, demoPublic, demoUrl, embeddedModelFolder, serveDemo } from './support/demo-app.js';
@@ -89,6 +89,21 @@ test('segments a sample like the core pipeline, with legend, hover and mask down
   const differing = core.labelMap.data.filter((id, i) => mask.data[i] !== id).length;
   // WebAssembly runs the same kernels as the reference: identical. WebGPU may flip near-ties only.
   expect(differing / core.labelMap.data.length).toBeLessThanOrEqual(device === 'wasm' ? 0 : 0.002);
+
+  // The coloured mask: one colour per class of the class-id mask, the same colour wherever its class is.
+  const colouredDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download coloured mask (PNG)' }).click();
+  const coloured = await loadImage(readFileSync(await (await colouredDownload).path()));
+  expect([coloured.width, coloured.height, coloured.channels]).toEqual([mask.width, mask.height, 4]);
+  const colourOfClass = new Map<number, string>();
+  let offColour = 0;
+  mask.data.forEach((id, i) => {
+    const colour = Array.from(coloured.data.subarray(i * 4, i * 4 + 4)).join(',');
+    if ((colourOfClass.get(id) ?? colour) !== colour) offColour++;
+    colourOfClass.set(id, colour);
+  });
+  expect(offColour).toBe(0);
+  expect(new Set(colourOfClass.values()).size).toBe(colourOfClass.size);
 
   const stage = page.locator('#stage');
   await stage.hover();

@@ -28,8 +28,8 @@ export default defineConfig<DeviceOptions>({
   projects: [
     {
       name: 'webgpu',
-      // Decoding images and reading checkpoints do not touch the GPU: the wasm project covers them.
-      testIgnore: ['image-decoding.spec.ts', 'jpeg-decoding.spec.ts', 'checkpoint-loading.spec.ts'],
+      // Decoding images, reading checkpoints and installing the packages do not touch the GPU: the wasm project covers them.
+      testIgnore: ['image-decoding.spec.ts', 'jpeg-decoding.spec.ts', 'checkpoint-loading.spec.ts', 'install.spec.ts', 'readme-script-tag.spec.ts'],
       use: {
         device: 'webgpu',
         launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] },

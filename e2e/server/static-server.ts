@@ -1,7 +1,5 @@
 // Serves the built worker package, the test pages (the core page as built) and ../shared/fixtures to
-// the Playwright suite, on 127.0.0.1 only. Every response is cross-origin isolated (COOP + COEP, so
-// WebAssembly threads work), carries the strict CSP the script-tag build must live under, and is
-// never HTTP-cached, so that only the Cache API can spare a download.
+// the Playwright suite, on 127.0.0.1 only, every response with the strict headers of support/strict-site.ts.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -9,6 +7,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fixturesRoot, repoRoot } from '../support/paths.js';
+import { CONTENT_TYPES as TYPES, STRICT_HEADERS as HEADERS } from '../support/strict-site.js';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
 
@@ -37,24 +36,6 @@ function checkpointView(pathname: string): string | undefined {
   if (weights === undefined || ![weights, 'config.json', 'preprocessor_config.json'].includes(file!)) return undefined;
   return `/fixtures/models/${model}/${file}`;
 }
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-};
-
-const HEADERS = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'Content-Security-Policy': "script-src 'self' 'wasm-unsafe-eval'",
-  'Cache-Control': 'no-store',
-};
 
 function resolveFile(requested: string): { file: string; throttled: boolean } | undefined {
   const throttled = requested.startsWith('/throttled/');

@@ -44,6 +44,15 @@ describe('public types', () => {
     expectTypeOf<ModelCallOptions>().toHaveProperty('onTimings').toEqualTypeOf<((timings: RemoteModelTimings) => void) | undefined>();
   });
 
+  it('the worker, its pipelines and models can be held with `await using`', async () => {
+    expectTypeOf<RetinaWorker>().toExtend<AsyncDisposable>();
+    expectTypeOf<RemotePipeline<'image-segmentation'>>().toExtend<AsyncDisposable>();
+    expectTypeOf<RemoteModel>().toExtend<AsyncDisposable>();
+    await using worker = createRetinaWorker();
+    await using classify = await worker.pipeline('image-classification', 'model');
+    expectTypeOf(classify).toEqualTypeOf<RemotePipeline<'image-classification'>>();
+  });
+
   it('faults name what happened', () => {
     expectTypeOf<WorkerFaultCode>().toEqualTypeOf<'WORKER_TERMINATED' | 'WORKER_CRASHED' | 'GPU_DEVICE_LOST'>();
   });

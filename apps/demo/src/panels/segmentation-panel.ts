@@ -1,6 +1,6 @@
 import type { ImageSegmentationResult, LabelMap } from '@retina/core';
 import { byId, formatPercent, h } from '../lib/dom.js';
-import { labelMapToPng } from '../lib/mask-png.js';
+import { labelMapToColourPng, labelMapToPng } from '../lib/mask-png.js';
 import { colourOf, cssColour, type Rgba } from '../lib/palette.js';
 import type { ImageStage, ImagePoint } from './image-stage.js';
 
@@ -32,13 +32,15 @@ export class SegmentationPanel {
   readonly #stage: ImageStage;
   #labelMap: LabelMap | undefined;
   #labels = new Map<number, string>();
+  #colours = new Map<number, Rgba>();
   #imageName = 'image';
 
   constructor(stage: ImageStage) {
     this.#stage = stage;
     this.#opacity.addEventListener('input', () => this.#applyOpacity());
     this.#applyOpacity();
-    byId('download-mask').addEventListener('click', () => this.#download());
+    byId('download-mask').addEventListener('click', () => this.#download(labelMapToPng, 'mask'));
+    byId('download-colour-mask').addEventListener('click', () => this.#download((map) => labelMapToColourPng(map, this.#colours), 'colours'));
   }
 
   /** Shows the segmentation; returns the one-line summary for the live region. */
@@ -47,7 +49,8 @@ export class SegmentationPanel {
     this.#labelMap = result.labelMap;
     this.#labels = new Map(classes.map(({ id, label }) => [id, label]));
     this.#imageName = imageName.replace(/\.[^.]+$/, '') || 'image';
-    this.#stage.showLabelMap(result.labelMap, new Map(classes.map(({ id, colour }) => [id, colour])));
+    this.#colours = new Map(classes.map(({ id, colour }) => [id, colour]));
+    this.#stage.showLabelMap(result.labelMap, this.#colours);
     this.#stage.onProbe = (point) => this.#describe(point);
     this.#legend.replaceChildren(
       ...classes.map(({ label, share, colour }) =>
@@ -87,10 +90,10 @@ export class SegmentationPanel {
     this.#hover.textContent = `At (${point.x}, ${point.y}): ${this.#labels.get(id) ?? `class ${id}`}`;
   }
 
-  #download(): void {
+  #download(encode: (labelMap: LabelMap) => Blob, suffix: string): void {
     if (!this.#labelMap) return;
-    const url = URL.createObjectURL(labelMapToPng(this.#labelMap));
-    const link = h('a', { href: url, download: `${this.#imageName}-mask.png` });
+    const url = URL.createObjectURL(encode(this.#labelMap));
+    const link = h('a', { href: url, download: `${this.#imageName}-${suffix}.png` });
     link.click();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }

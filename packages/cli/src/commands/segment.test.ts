@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { postProcessSemanticSegmentation, Tensor } from '@retina/core';
 import { countMismatches, fixturePath, imageIndex, readJson } from '../../../core/src/testing/fixtures.js';
 import { goldenTensor, readGolden } from '../../../core/src/testing/model-fixtures.js';
+import { classColour } from '../label-png.js';
 import { ONE_THREAD, runCli, suiteTempDir } from '../testing/run-cli.js';
 
 const dir = suiteTempDir();
@@ -54,5 +55,18 @@ describe('retina segment', () => {
     expect(columns!.trim().split(/\s+/)).toEqual(['id', 'label', 'share']);
     const shares = rows.map((row) => Number(/([\d.]+)%$/.exec(row)![1]));
     expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 1);
+  });
+
+  it('--palette writes every pixel in the colour of its golden class', async () => {
+    const out = join(dir, 'colours.png');
+    const run = await runCli('segment', '--model', fixturePath('models', MODEL), image, '--out', out, '--palette', ...ONE_THREAD);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe(`${out}: ${width}x${height}, class colours`);
+    const png = decode(readFileSync(out));
+    expect(png).toMatchObject({ width, height, depth: 8, channels: 3 });
+    const expected = new Uint8Array(width * height * 3);
+    expectedLabels().forEach((id, pixel) => expected.set(classColour(id), pixel * 3));
+    expect(countMismatches(png.data, expected)).toBe(0);
   });
 });

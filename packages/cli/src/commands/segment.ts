@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { pipeline, type LabelMap } from '@retina/core';
 import { formatTable } from '../format.js';
-import { encodeLabelPng } from '../label-png.js';
+import { encodeLabelPng, encodePalettePng } from '../label-png.js';
 import { GLOBAL_USAGE, IMAGE_OPTIONS, IMAGE_USAGE, imageLoadOptions, MODEL_OPTIONS, MODEL_USAGE, modelLoadOptions, modelSource } from '../shared-options.js';
 import type { Command } from './command.js';
 
-const usage = `Usage: retina segment --model <folder | id> <image> --out <labels.png> [--json]
+const usage = `Usage: retina segment --model <folder | id> <image> --out <labels.png> [--palette] [--json]
 
 Semantic segmentation (BEiT): writes the class id of every pixel, at the image's size, as a
 grayscale PNG (8-bit; 16-bit for models with more than 256 labels), and prints the share of
@@ -14,6 +14,7 @@ the image each class covers.
 Options:
   -m, --model <folder | id>  Model folder or hub id
   -o, --out <labels.png>     Where to write the label map
+      --palette              Write the classes in colours (8-bit RGB) instead of their ids
       --json                 Print the label map's file, size and per-class pixel shares as JSON
 ${IMAGE_USAGE}
 ${MODEL_USAGE}
@@ -43,6 +44,7 @@ export const segmentCommand: Command = {
   options: {
     ...MODEL_OPTIONS,
     out: { type: 'string', short: 'o' },
+    palette: { type: 'boolean' },
     json: { type: 'boolean' },
     ...IMAGE_OPTIONS,
   },
@@ -57,7 +59,7 @@ export const segmentCommand: Command = {
       const { labelMap } = await segment(image, { preprocess: { load: imageLoadOptions(args) } });
       const { config } = segment.model;
       const { png, depth } = encodeLabelPng(labelMap, config.numLabels);
-      await writeFile(out, png);
+      await writeFile(out, args.flag('palette') ? encodePalettePng(labelMap) : png);
 
       const { width, height } = labelMap;
       const classes = classShares(labelMap, config.id2label);
@@ -65,7 +67,8 @@ export const segmentCommand: Command = {
         io.stdout(`${JSON.stringify({ image, labels: out, width, height, depth, classes }, null, 2)}\n`);
       } else {
         const rows = classes.map(({ id, label, share }) => [String(id), label, `${(share * 100).toFixed(2)}%`]);
-        io.stdout(`${out}: ${width}x${height}, ${depth}-bit class ids\n${formatTable(['id', 'label', 'share'], rows, ['right', 'left', 'right'])}`);
+        const written = args.flag('palette') ? 'class colours' : `${depth}-bit class ids`;
+        io.stdout(`${out}: ${width}x${height}, ${written}\n${formatTable(['id', 'label', 'share'], rows, ['right', 'left', 'right'])}`);
       }
     } finally {
       await segment.close();

@@ -1,5 +1,6 @@
 // Node only: the node: modules are imported on first use so browser bundles never load them.
 import { RetinaError } from '../errors.js';
+import { importNodeOnly } from '../node-builtin.js';
 import type { FileSource } from './file-source.js';
 import type { VerifyFile } from './integrity.js';
 import type { ReadFileOptions } from './model-repo.js';
@@ -17,16 +18,11 @@ let nodeModules: Promise<NodeModules> | undefined;
 
 function loadNodeModules(): Promise<NodeModules> {
   nodeModules ??= Promise.all([
-    importNodeBuiltin<NodeModules['fs']>('node:fs/promises'),
-    importNodeBuiltin<NodeModules['path']>('node:path'),
-    importNodeBuiltin<NodeModules['url']>('node:url'),
+    importNodeOnly<NodeModules['fs']>('node:fs/promises'),
+    importNodeOnly<NodeModules['path']>('node:path'),
+    importNodeOnly<NodeModules['url']>('node:url'),
   ]).then(([fs, path, url]) => ({ fs, path, url }));
   return nodeModules;
-}
-
-// A specifier bundlers cannot see keeps them from stubbing node: modules (and warning) in browser builds.
-function importNodeBuiltin<T>(specifier: string): Promise<T> {
-  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<T>;
 }
 
 /** Files of a folder on disk; `folder` is a path (relative to the working directory) or a file: URL. */

@@ -1,4 +1,5 @@
 import { RetinaError } from '../errors.js';
+import { importNodeOnly } from '../node-builtin.js';
 import type { DecodeContext } from './load-options.js';
 
 function shorten(text: string, max = 120): string {
@@ -21,9 +22,7 @@ function asAbsoluteUrl(source: string): URL | undefined {
 }
 
 async function readNodeFile(path: string | URL, signal: AbortSignal | undefined): Promise<Uint8Array> {
-  // Kept out of bundlers' sight: this branch only runs in Node.
-  const fsModule = 'node:fs/promises';
-  const { readFile } = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
+  const { readFile } = await importNodeOnly<typeof import('node:fs/promises')>('node:fs/promises');
   try {
     const buffer = await readFile(path, { signal });
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);

@@ -135,6 +135,11 @@ export abstract class PreTrainedModel<C extends VisionConfig = VisionConfig> {
     await session?.release();
   }
 
+  /** `await using model = ...` disposes the model when the block ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
   protected requireInput(name: string): InferenceSession.ValueMetadata {
     return requireGraphValue('input', this.session.inputMetadata, name, this.architecture);
   }

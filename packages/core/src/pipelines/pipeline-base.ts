@@ -39,9 +39,9 @@ export interface TaskSteps<Model extends PixelModel, Options, Result, Output = A
 
 /**
  * A task pipeline is a function: one image gives one result, a list gives a list. It also exposes
- * the processor and model it runs, and `close()` frees the model's session.
+ * the processor and model it runs, and `close()` (or leaving an `await using` block) frees the model's session.
  */
-export interface TaskPipeline<Task extends string, Model, Options, Result> {
+export interface TaskPipeline<Task extends string, Model, Options, Result> extends AsyncDisposable {
   (image: ImageInput, options?: Options): Promise<Result>;
   (images: readonly ImageInput[], options?: Options): Promise<Result[]>;
   readonly task: Task;
@@ -87,6 +87,7 @@ export function createTaskPipeline<
     processor,
     backend: model.session.backend,
     close: () => model.dispose(),
+    [Symbol.asyncDispose]: () => model.dispose(),
   }) as TaskPipeline<Task, Model, Options, Result>;
 }
 

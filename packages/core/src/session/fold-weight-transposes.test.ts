@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { RetinaError } from '../errors.js';
 import type { ModelRepo } from '../hub/model-repo.js';
 import { protobufFields } from '../hub/protobuf-fields.js';
-import { Tensor } from '../tensor.js';
 import { bytesField, entry, int, modelProto, nodeField as node, str, tensorValueInfo } from '../testing/onnx-proto.js';
 import { createInferenceSession } from './create-inference-session.js';
 import { foldWeightTransposes } from './fold-weight-transposes.js';

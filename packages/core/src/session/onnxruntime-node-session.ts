@@ -1,15 +1,13 @@
 import type { InferenceSession } from './inference-session.js';
+import { importNodeOnly } from '../node-builtin.js';
 import { createOnnxruntimeSession, logSeverityLevel, type ModelFiles, type OrtRuntime } from './onnxruntime-session.js';
 import { unsupportedVersion } from './onnxruntime-versions.js';
-
-// A variable specifier keeps bundlers from pulling the native Node.js runtime into browser builds.
-const NODE_RUNTIME = 'onnxruntime-node';
 
 /** onnxruntime-node when it can be imported here and is a supported version, else why not. */
 export async function importOnnxruntimeNode(): Promise<{ runtime: OrtRuntime } | { unavailable: string }> {
   let runtime: OrtRuntime;
   try {
-    runtime = (await import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_RUNTIME)) as OrtRuntime;
+    runtime = await importNodeOnly<OrtRuntime>('onnxruntime-node');
   } catch (error) {
     return { unavailable: `onnxruntime-node cannot be imported (${error instanceof Error ? error.message : String(error)})` };
   }

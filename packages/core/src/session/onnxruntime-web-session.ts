@@ -1,4 +1,5 @@
 import { RetinaError } from '../errors.js';
+import { isNode } from '../hub/settings.js';
 import type { InferenceSession } from './inference-session.js';
 import { createOnnxruntimeSession, logSeverityLevel, type ModelFiles } from './onnxruntime-session.js';
 import { supportedRange, unsupportedVersion } from './onnxruntime-versions.js';
@@ -16,7 +17,7 @@ export async function createOnnxruntimeWebSession(
 ): Promise<InferenceSession> {
   // Browsers get the `webgpu` entry (onnxruntime's native WebGPU provider; the default entry's JSEP
   // kernels miss BiT's goldens on WebGPU), Node the default entry, the only one that runs there.
-  const ort = await import('#onnxruntime-web');
+  const ort = await importOnnxruntimeWeb();
   const unsupported = unsupportedVersion('onnxruntime-web', ort.env.versions.web);
   if (unsupported)
     throw new RetinaError('MODEL_LOAD_FAILED', `${unsupported}. Install onnxruntime-web@"${supportedRange('onnxruntime-web')}".`);
@@ -32,4 +33,15 @@ export async function createOnnxruntimeWebSession(
   // Typed as a promise, but onnxruntime-web 1.30 hands back the device itself; await takes either.
   const gpuDevice = async () => await ort.env.webgpu.device;
   return createOnnxruntimeSession(ort, model, { ...sessionOptions, preferredOutputLocation }, backend, gpuDevice);
+}
+
+// An optional peer dependency: a browser bundle fails to build without it, Node only finds out here.
+async function importOnnxruntimeWeb(): Promise<typeof import('#onnxruntime-web')> {
+  try {
+    return await import('#onnxruntime-web');
+  } catch (cause) {
+    if ((cause as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND' || !String(cause).includes('onnxruntime-web')) throw cause;
+    const alternative = isNode ? ' (WebAssembly), or onnxruntime-node to run on the CPU' : '';
+    throw new RetinaError('MODEL_LOAD_FAILED', `onnxruntime-web is not installed: run \`npm install onnxruntime-web\`${alternative}.`, { cause });
+  }
 }

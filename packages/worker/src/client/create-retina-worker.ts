@@ -54,5 +54,12 @@ export function createRetinaWorker(options: RetinaWorkerOptions = {}): RetinaWor
     terminate() {
       connection?.terminate();
     },
+    async [Symbol.asyncDispose]() {
+      try {
+        await this.dispose();
+      } finally {
+        this.terminate();
+      }
+    },
   };
 }

@@ -50,14 +50,14 @@ export interface ModelCallOptions {
 /** Tensor fields; a core {@link Tensor} is one. Its buffer is transferred to the worker. */
 export type TensorLike = WireTensor;
 
-interface RemoteHandleInfo {
+interface RemoteHandleInfo extends AsyncDisposable {
   /** The model source as given. */
   readonly model: string;
   /** The Transformers class the worker built, e.g. `BeitForSemanticSegmentation`. */
   readonly architecture: string;
   /** Where the session runs now (after a GPU loss, on WebAssembly unless it was loaded with device `webgpu`). */
   readonly backend: InferenceSession.Backend;
-  /** Frees the session in the worker; later calls reject. */
+  /** Frees the session in the worker; later calls reject. Leaving an `await using` block does the same. */
   close(): Promise<void>;
 }
 
@@ -91,7 +91,7 @@ export interface RetinaWorkerOptions {
 }
 
 /** Retina in a module Web Worker, which owns the onnxruntime-web sessions. */
-export interface RetinaWorker {
+export interface RetinaWorker extends AsyncDisposable {
   /** Loads the processor and model of `model` (hub id, URL or path) for `task` in the worker. */
   pipeline<T extends PipelineTask>(task: T, model: string, options?: WorkerLoadOptions): Promise<RemotePipeline<T>>;
   /** Loads a model with an Auto class (by name), or the model class `task`'s pipeline uses. */
@@ -104,4 +104,6 @@ export interface RetinaWorker {
   dispose(): Promise<void>;
   /** Ends the worker now: pending calls reject with WORKER_TERMINATED; the next call starts a new worker. */
   terminate(): void;
+  /** `await using retina = createRetinaWorker()`: frees every session and ends the worker when the block ends. */
+  [Symbol.asyncDispose](): Promise<void>;
 }

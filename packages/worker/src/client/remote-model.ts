@@ -31,5 +31,6 @@ export function remoteModel(model: string, handle: RemoteHandle): RemoteModel {
       return revived;
     },
     close: () => handle.close(),
+    [Symbol.asyncDispose]: () => handle.close(),
   };
 }

@@ -30,5 +30,6 @@ export function remotePipeline<T extends PipelineTask>(task: T, model: string, h
     architecture: { get: () => handle.info.architecture, enumerable: true },
     backend: { get: () => handle.info.backend, enumerable: true },
     close: { value: () => handle.close() },
+    [Symbol.asyncDispose]: { value: () => handle.close() },
   }) as unknown as RemotePipeline<T>;
 }

@@ -2,6 +2,7 @@
 // the installed package in Node and fetched, in browsers, from the URL that @retina/worker's build
 // (or an app, with setJpegDecoderWasm) gives. It is compiled once, on first need.
 import { RetinaError } from '../../errors.js';
+import { importNodeOnly } from '../../node-builtin.js';
 import { isNode } from '../read-source.js';
 
 /** The wasm as a URL to fetch, its bytes, or a compiled module. */
@@ -22,14 +23,9 @@ export function setJpegDecoderWasm(source: JpegDecoderWasmSource): void {
   compiled = undefined;
 }
 
-// A specifier bundlers cannot see keeps them from stubbing node: modules in browser builds.
-function importNodeBuiltin<T>(specifier: string): Promise<T> {
-  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<T>;
-}
-
 async function readFromPackage(): Promise<Uint8Array> {
-  const { createRequire } = await importNodeBuiltin<typeof import('node:module')>('node:module');
-  const { readFile } = await importNodeBuiltin<typeof import('node:fs/promises')>('node:fs/promises');
+  const { createRequire } = await importNodeOnly<typeof import('node:module')>('node:module');
+  const { readFile } = await importNodeOnly<typeof import('node:fs/promises')>('node:fs/promises');
   return readFile(createRequire(import.meta.url).resolve(PACKAGE_FILE));
 }
 
