@@ -63,7 +63,8 @@ export function beitStateDict(config: BeitJson): StateDictEntry[] {
     linear(`${layer}.attention.attention.query`, hidden, hidden);
     linear(`${layer}.attention.attention.key`, hidden, hidden, false);
     linear(`${layer}.attention.attention.value`, hidden, hidden);
-    if (config.use_relative_position_bias) add(`${layer}.attention.attention.relative_position_bias.relative_position_bias_table`, table, { std });
+    if (config.use_relative_position_bias)
+      add(`${layer}.attention.attention.relative_position_bias.relative_position_bias_table`, table, { std });
     linear(`${layer}.attention.output.dense`, hidden, hidden);
     linear(`${layer}.intermediate.dense`, intermediate, hidden);
     linear(`${layer}.output.dense`, hidden, intermediate);
