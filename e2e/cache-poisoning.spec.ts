@@ -6,7 +6,11 @@ import { expect, modelUrl, test } from './support/test.js';
 const MODEL = 'beit-cls';
 const INDEX_HTML = '<!doctype html>\n<html><head><title>My app</title></head><body><div id="app"></div></body></html>\n';
 
-test('an HTML page answered for config.json or the graph is reported, not cached, and fetched again later', async ({ retinaPage, context, device }) => {
+test('an HTML page answered for config.json or the graph is reported, not cached, and fetched again later', async ({
+  retinaPage,
+  context,
+  device,
+}) => {
   const url = modelUrl(retinaPage, MODEL);
   const load = () =>
     retinaPage.evaluate(

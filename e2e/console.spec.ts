@@ -35,5 +35,8 @@ test('loading a model and running it logs nothing to the console', async ({ reti
 
 test('logLevel "verbose" brings onnxruntime\'s messages back', async ({ retinaPage, device }) => {
   const messages = await loadAndClassify(retinaPage, modelUrl(retinaPage, MODEL), device, 'verbose');
-  expect(messages.some((message) => message.includes('onnxruntime')), messages.join('\n')).toBe(true);
+  expect(
+    messages.some((message) => message.includes('onnxruntime')),
+    messages.join('\n'),
+  ).toBe(true);
 });

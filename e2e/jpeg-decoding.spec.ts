@@ -17,9 +17,12 @@ interface JpegCase {
 }
 
 const cases = (JSON.parse(readFileSync(fixtureFile('jpeg', 'index.json'), 'utf8')) as { cases: JpegCase[] }).cases;
-const onPlatform = (id: string, jpegDecoder: 'auto' | 'wasm') => jpegDecoder === 'auto' && cases.find((c) => c.id === id)!.decoded_mode !== 'CMYK';
+const onPlatform = (id: string, jpegDecoder: 'auto' | 'wasm') =>
+  jpegDecoder === 'auto' && cases.find((c) => c.id === id)!.decoded_mode !== 'CMYK';
 
-test('every fixture JPEG decodes to exactly Pillow\'s pixels in the page, on the platform decoder and on the forced WebAssembly one', async ({ page }) => {
+test("every fixture JPEG decodes to exactly Pillow's pixels in the page, on the platform decoder and on the forced WebAssembly one", async ({
+  page,
+}) => {
   await page.goto('/core-page/index.html');
   await page.waitForFunction(() => typeof RetinaCore === 'object');
   const results = await page.evaluate(async (cases) => {
@@ -55,10 +58,13 @@ test('every fixture JPEG decodes to exactly Pillow\'s pixels in the page, on the
   }
 });
 
-test('through the worker: JPEGs give the features Pillow\'s pixels give, and the report names the decoder', async ({ retinaPage, device }) => {
+test("through the worker: JPEGs give the features Pillow's pixels give, and the report names the decoder", async ({
+  retinaPage,
+  device,
+}) => {
   const outcome = await retinaPage.evaluate(
     async ({ url, device, cases }) => {
-      const retina = Retina.createRetinaWorker({ device: device as 'webgpu' | 'wasm' });
+      const retina = Retina.createRetinaWorker({ device });
       try {
         const extract = await retina.pipeline('image-feature-extraction', url);
         // At full size (no resize, no crop) every decoded pixel reaches the model.

@@ -9,14 +9,18 @@ export type RetinaErrorCode =
   | 'UNSUPPORTED_MODEL'
   | 'MODEL_LOAD_FAILED'
   | 'FILE_NOT_FOUND'
-  | 'INFERENCE_FAILED';
+  | 'INFERENCE_FAILED'
+  // Raised by @retina/worker (its WorkerFaultError) when the worker ends with calls pending.
+  | 'WORKER_TERMINATED'
+  | 'WORKER_CRASHED'
+  | 'GPU_DEVICE_LOST';
 
 /**
  * Every error the SDK raises on purpose. The message names the problem and how to fix it;
  * `code` lets callers branch without parsing messages.
  */
 export class RetinaError extends Error {
-  override readonly name = 'RetinaError';
+  override readonly name: string = 'RetinaError';
   readonly code: RetinaErrorCode;
 
   constructor(code: RetinaErrorCode, message: string, options?: { cause?: unknown }) {

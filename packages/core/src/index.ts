@@ -64,6 +64,7 @@ export type {
 // Sessions
 export type { InferenceSession } from './session/inference-session.js';
 export { createInferenceSession, type CreateSessionOptions } from './session/create-inference-session.js';
+export { isFallbackAdapter, whyAutoSkipsAdapter } from './session/webgpu-adapter.js';
 
 // Loading
 export {

@@ -9,7 +9,7 @@ function describeAdapter(report: BackendReport): string {
   const adapter = report.adapter;
   if (!adapter) return 'No WebGPU adapter in this browser.';
   const name = [adapter.vendor, adapter.architecture, adapter.device || adapter.description].filter(Boolean).join(' · ');
-  return `WebGPU adapter: ${name || 'unnamed'}.`;
+  return `WebGPU adapter: ${name || 'unnamed'}${adapter.isFallbackAdapter ? ' (a software fallback)' : ''}.`;
 }
 
 /** The backend switch (auto / WebGPU / WebAssembly) and what the model runs on. */

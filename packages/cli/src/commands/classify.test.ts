@@ -1,7 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePath, readBin, readJson } from '../../../core/src/testing/fixtures.js';
 import { readGolden } from '../../../core/src/testing/model-fixtures.js';
-import { ONE_THREAD, runCli } from '../testing/run-cli.js';
+import { ONE_THREAD, runCli, suiteTempDir } from '../testing/run-cli.js';
 
 const MODEL = 'beit-cls';
 
@@ -51,5 +53,49 @@ describe('retina classify', () => {
     expect(columns!.trim().split(/\s+/)).toEqual(['score', 'label']);
     expect(rows.map((row) => row.trim().replace(/^\S+\s+/, ''))).toEqual(predictions.map((p) => p.label));
     expect(rows[0]).toContain(`${(predictions[0]!.score * 100).toFixed(2)}%`);
+  });
+});
+
+describe('retina classify with several images, one of them bad', () => {
+  const model = fixturePath('models', MODEL);
+  const good = fixturePath('images', 'chelsea.png');
+  const other = fixturePath('images', 'coffee.png');
+  const dir = suiteTempDir();
+  const notAnImage = join(dir, 'notes.png');
+  writeFileSync(notAnImage, 'these are notes, not pixels');
+
+  /** Each good image's top labels, from a run of its own. */
+  async function alone(image: string) {
+    const run = await runCli('classify', '--model', model, image, '--top-k', '3', '--json', ...ONE_THREAD);
+    expect(run.code, run.stderr).toBe(0);
+    return JSON.parse(run.stdout)[0].predictions;
+  }
+
+  it('reports every image in its place as JSON, names the bad one, and exits 1', async () => {
+    const run = await runCli('classify', '--model', model, good, notAnImage, other, '--top-k', '3', '--json', ...ONE_THREAD);
+
+    expect(run.code).toBe(1);
+    const [first, failed, last, ...more] = JSON.parse(run.stdout);
+    expect(more).toEqual([]);
+    expect(first).toEqual({ image: good, predictions: await alone(good) });
+    expect(last).toEqual({ image: other, predictions: await alone(other) });
+    expect(failed).toEqual({
+      image: notAnImage,
+      error: { code: 'UNSUPPORTED_IMAGE_FORMAT', message: expect.stringMatching(/^The image format was not recognised/) },
+    });
+    expect(run.stderr).toBe(`retina: 1 of 3 images failed: ${notAnImage}\n`);
+  });
+
+  it('prints a table per good image and the error in place of the bad one', async () => {
+    const missing = join(dir, 'missing.png');
+    const run = await runCli('classify', '--model', model, missing, good, '--top-k', '3', ...ONE_THREAD);
+
+    expect(run.code).toBe(1);
+    const [failure, result] = run.stdout.split('\n\n');
+    expect(failure).toMatch(new RegExp(`^${missing}\\n  error: There is no file at ${missing}`));
+    const [header, columns, ...rows] = result!.trimEnd().split('\n');
+    expect([header, columns!.trim().split(/\s+/)]).toEqual([good, ['score', 'label']]);
+    expect(rows.map((row) => row.trim().replace(/^\S+\s+/, ''))).toEqual((await alone(good)).map((p: { label: string }) => p.label));
+    expect(run.stderr).toBe(`retina: 1 of 2 images failed: ${missing}\n`);
   });
 });

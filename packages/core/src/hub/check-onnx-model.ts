@@ -53,7 +53,7 @@ function checkTensor(tensor: Uint8Array, file: string, location: string): void {
 /** Why onnxruntime could reach outside the graph's folder through `path`, or undefined when it cannot. */
 function externalPathProblem(path: string): string | undefined {
   if (path === '') return 'is empty';
-  if (/[\u0000-\u001f\u007f]/.test(path)) return 'contains a control character';
+  if ([...path].some((char) => char.charCodeAt(0) < 0x20 || char === '\u007f')) return 'contains a control character';
   if (path.includes('\\')) return 'contains a backslash (a Windows path separator)';
   if (path.includes(':')) return 'contains ":" (a URL scheme, a drive letter or a stream name)';
   if (path.startsWith('/')) return 'is an absolute path';

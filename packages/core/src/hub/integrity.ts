@@ -35,7 +35,10 @@ function parseHash(file: string, written: unknown): ExpectedHash {
   const trimmed = typeof written === 'string' ? written.trim() : '';
   if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return { written: trimmed, value: trimmed.toLowerCase(), isHex: true };
   if (/^sha256-[A-Za-z0-9+/]{43}=$/.test(trimmed)) return { written: trimmed, value: trimmed, isHex: false };
-  throw new RetinaError('INVALID_ARGUMENT', `integrity["${file}"] is ${JSON.stringify(written)}; expected "sha256-<base64>" or 64 hex digits.`);
+  throw new RetinaError(
+    'INVALID_ARGUMENT',
+    `integrity["${file}"] is ${JSON.stringify(written)}; expected "sha256-<base64>" or 64 hex digits.`,
+  );
 }
 
 /** The file's SHA-256 as hex digits or as `sha256-<base64>`. */
@@ -47,5 +50,7 @@ async function sha256(bytes: Uint8Array<ArrayBuffer>, file: string, asHex: boole
     );
   }
   const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
-  return asHex ? Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('') : `sha256-${btoa(String.fromCharCode(...digest))}`;
+  return asHex
+    ? Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
+    : `sha256-${btoa(String.fromCharCode(...digest))}`;
 }

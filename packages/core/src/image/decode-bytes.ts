@@ -2,7 +2,7 @@ import { RetinaError } from '../errors.js';
 import { canDecodeInBrowser, decodeInBrowser } from './browser/browser-decode.js';
 import { platformDecodesJpegExactly } from './browser/jpeg-platform-check.js';
 import type { DecodedFile } from './decoded-file.js';
-import { sniffImageFormat, unrecognisedFormatError } from './image-format.js';
+import { cutOffSignature, sniffImageFormat, unrecognisedFormatError } from './image-format.js';
 import { decodeJpeg, inspectJpeg } from './jpeg/jpeg-decode.js';
 import { jpegKind } from './jpeg/jpeg-kind.js';
 import type { DecodeContext } from './load-options.js';
@@ -30,6 +30,14 @@ export async function decodeImageBytes(bytes: Uint8Array, context: DecodeContext
   if (format === 'jpeg') return decodeJpegFile(bytes, context, browser);
   if (format && browser) return decodeInBrowser(bytes, format, context);
   const supported = browser ? 'PNG, JPEG, and what this browser decodes (WebP, GIF, AVIF, BMP)' : 'PNG and JPEG';
+  const cutOff = format ? undefined : cutOffSignature(bytes);
+  if (cutOff) {
+    throw new RetinaError(
+      'IMAGE_DECODE_FAILED',
+      `The ${cutOff.toUpperCase()} could not be decoded: the file ends after ${bytes.length} bytes, inside its signature ` +
+        '(truncated file). The file is damaged or incomplete; download or export it again.',
+    );
+  }
   if (!format) throw unrecognisedFormatError(bytes, supported);
   throw new RetinaError(
     'UNSUPPORTED_IMAGE_FORMAT',

@@ -19,16 +19,30 @@ function isoBrand(bytes: Uint8Array): ImageFormat | undefined {
   return undefined;
 }
 
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** Start-of-image, then the first marker's 0xff. */
+const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
+
 /** The format named by the file's magic number, or undefined when it is no image format we know. */
 export function sniffImageFormat(bytes: Uint8Array): ImageFormat | undefined {
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'jpeg';
+  if (startsWith(bytes, PNG_SIGNATURE)) return 'png';
+  if (startsWith(bytes, JPEG_SIGNATURE)) return 'jpeg';
   if (startsWith(bytes, ascii('GIF87a')) || startsWith(bytes, ascii('GIF89a'))) return 'gif';
   if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return 'webp';
   if (startsWith(bytes, ascii('BM'))) return 'bmp';
   if (startsWith(bytes, ascii('II*\0')) || startsWith(bytes, ascii('MM\0*'))) return 'tiff';
   if (startsWith(bytes, [0, 0, 1, 0])) return 'ico';
   return isoBrand(bytes);
+}
+
+/**
+ * PNG or JPEG when the data is shorter than that format's signature and starts like it (at least two
+ * bytes: `ff d8` is a JPEG's start-of-image marker): a file cut off right at its start.
+ */
+export function cutOffSignature(bytes: Uint8Array): ImageFormat | undefined {
+  if (bytes.length < 2) return undefined;
+  const formats = [['png', PNG_SIGNATURE], ['jpeg', JPEG_SIGNATURE]] as const;
+  return formats.find(([, signature]) => bytes.length < signature.length && bytes.every((b, i) => b === signature[i]))?.[0];
 }
 
 /** The first bytes as hex plus their printable text, for error messages. */

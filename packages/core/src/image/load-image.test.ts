@@ -155,6 +155,16 @@ describe('encoded bytes, Blobs, files and URLs', () => {
     await expectError(new Uint8Array(0), 'UNSUPPORTED_IMAGE_FORMAT', /empty/);
   });
 
+  it('calls a PNG or JPEG cut off inside its signature truncated, not unrecognised', async () => {
+    const truncated = (format: string, bytes: number) =>
+      new RegExp(`^The ${format} could not be decoded: the file ends after ${bytes} bytes.*\\(truncated file\\)`);
+    await expectError(Uint8Array.of(0xff, 0xd8), 'IMAGE_DECODE_FAILED', truncated('JPEG', 2));
+    await expectError(chelseaPng.slice(0, 5), 'IMAGE_DECODE_FAILED', truncated('PNG', 5));
+    // One byte says too little; two bytes of something else are still unrecognised.
+    await expectError(Uint8Array.of(0xff), 'UNSUPPORTED_IMAGE_FORMAT', /not recognised/);
+    await expectError(Uint8Array.of(0xff, 0xd9), 'UNSUPPORTED_IMAGE_FORMAT', /not recognised/);
+  });
+
   it('names formats Node cannot decode and what it can', async () => {
     const gif = Uint8Array.from([...'GIF89a'].map((c) => c.charCodeAt(0)).concat([1, 0, 1, 0, 0, 0, 0]));
     await expectError(gif, 'UNSUPPORTED_IMAGE_FORMAT', /GIF image.*PNG and JPEG/);

@@ -3,34 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import { RetinaError } from '../errors.js';
 import type { ModelRepo } from '../hub/model-repo.js';
-import { GRAPH, MODEL, NODE, TENSOR } from '../hub/onnx-fields.js';
-import { protobufFields } from '../hub/protobuf-fields.js';
 import { readBytes, readJson } from '../testing/fixtures.js';
 import { autoClassFor, expectGoldenCases } from '../testing/golden-cases.js';
 import { fixtureRepo, readGolden, repoWithFiles } from '../testing/model-fixtures.js';
+import { constantNodes, readGraphNodes } from '../testing/onnx-graph-nodes.js';
 import { packSafetensors, rawSafetensorsHeader } from '../testing/safetensors-file.js';
 import { readCheckpoint } from '../weights/read-checkpoint.js';
 import { AutoConfig } from './auto/configuration-auto.js';
 import { AutoModelForImageClassification } from './auto/modeling-auto.js';
+import { bitOutputSize } from './bit/bit-encoder-graph.js';
+import { BitConfig } from './bit/configuration-bit.js';
 import { buildBitGraph } from './bit/graph-bit.js';
 import { buildViTHybridGraph } from './vit-hybrid/graph-vit-hybrid.js';
-
-const utf8 = new TextDecoder();
-const strings = (message: Uint8Array, number: number) =>
-  [...protobufFields(message)].filter((field) => field.number === number && field.bytes).map((field) => utf8.decode(field.bytes));
-
-/** Op type and inputs of every node, and the initializer names, of a serialised model. */
-function graphContents(model: Uint8Array): { nodes: { opType: string; inputs: string[] }[]; initializers: Set<string> } {
-  const graph = [...protobufFields(model)].find((field) => field.number === MODEL.graph)!.bytes!;
-  const fields = [...protobufFields(graph)];
-  const nodes = fields
-    .filter((field) => field.number === GRAPH.node)
-    .map((field) => ({ opType: strings(field.bytes!, NODE.opType)[0]!, inputs: strings(field.bytes!, NODE.input) }));
-  const initializers = new Set(
-    fields.filter((field) => field.number === GRAPH.initializer).map((field) => strings(field.bytes!, TENSOR.name)[0]!),
-  );
-  return { nodes, initializers };
-}
 
 const BUILT = [
   ['bit-preact-cls', buildBitGraph],
@@ -46,14 +30,31 @@ describe('graphs built from weights', () => {
     const checkpoint = await readCheckpoint(fixtureRepo(model));
     const config = AutoConfig.fromJson(readJson('models', model, 'config.json'));
     const built = (build as typeof buildBitGraph)(config as never, readGolden(model).architecture, checkpoint, { dtype: 'fp32' });
-    const { nodes, initializers } = graphContents(built.graph);
-    const opTypes = new Set(nodes.map((node) => node.opType));
+    const opTypes = new Set(readGraphNodes(built.graph).nodes.map((node) => node.opType));
     expect(opTypes).not.toContain('BatchNormalization');
     expect(opTypes).not.toContain('GroupNormalization');
-    expect(nodes.filter((node) => node.opType === 'Transpose' && initializers.has(node.inputs[0]!))).toEqual([]);
+    // No Transpose of a weight, nor any other node whose inputs are all constants.
+    expect(constantNodes(built.graph)).toEqual([]);
     const handedOver = built.externalData.find((file) => file.path === 'model.safetensors');
     expect(handedOver?.data).toBe(checkpoint.files[0]!.bytes);
   });
+});
+
+describe('bitOutputSize', () => {
+  it.each(['bit-backbone', 'bit-bottleneck-same-cls', 'bit-feature', 'bit-preact-cls'])(
+    'gives the height and width of %s outputs in every case',
+    (model) => {
+      const config = new BitConfig(readJson('models', model, 'config.json'));
+      for (const { inputs, outputs } of readGolden(model).cases) {
+        const [, , height, width] = inputs.pixel_values!.shape;
+        for (const [name, { shape }] of Object.entries(outputs)) {
+          if (shape.length !== 4 || name === 'pooler_output') continue;
+          const stage = name === 'last_hidden_state' ? config.depths.length : config.outIndices[Number(name.split('.')[1])]!;
+          expect([bitOutputSize(config, height!, stage), bitOutputSize(config, width!, stage)], `${model} ${name}`).toEqual(shape.slice(2));
+        }
+      }
+    },
+  );
 });
 
 /** bit-preact-cls's tensors, to rewrite into a bad checkpoint. */
@@ -123,6 +124,19 @@ describe('bad checkpoints and configs', () => {
       expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(message) }),
     );
     await expectNextLoadWorks();
+  });
+
+  it('refuses a ViT-Hybrid backbone_featmap_shape that image_size does not give', async () => {
+    const config = { ...readJson<Record<string, unknown>>('models', 'vit-hybrid-cls', 'config.json'), image_size: 32 };
+    const repo = repoWithFiles(fixtureRepo('vit-hybrid-cls'), { 'config.json': config });
+    await expect(
+      autoClassFor('ViTHybridForImageClassification').fromPretrained(repo, { device: 'cpu', source: 'weights' }),
+    ).rejects.toThrow(
+      expect.objectContaining({
+        code: 'INVALID_CONFIG',
+        message: expect.stringMatching(/backbone_featmap_shape \[1,64,4,4\].*2x2 feature maps of image_size 32/),
+      }),
+    );
   });
 
   it('refuses a checkpoint of another model_type', async () => {

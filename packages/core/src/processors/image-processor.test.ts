@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RetinaError } from '../errors.js';
 import { BeitImageProcessor } from '../models/beit/image-processing-beit.js';
 import { BitImageProcessor } from '../models/bit/image-processing-bit.js';
 import { AutoImageProcessor } from '../models/auto/image-processing-auto.js';
@@ -87,6 +88,14 @@ describe('bad input gives a clear error and the processor keeps working', () => 
 
   it('an image above the pixel limit fails before decoding', async () => {
     await expect(bit.preprocess(png, { load: { maxPixels: 1000 } })).rejects.toThrow(/451x300|maxPixels/);
+    expect((await bit.preprocess(png)).pixelValues.dims).toEqual([1, 3, 224, 224]);
+  });
+
+  it('a resize target past the limit (shortest_edge 100000) is a RetinaError, not a RangeError', async () => {
+    const error = await bit.preprocess(png, { size: { shortest_edge: 100000 } }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(RetinaError);
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect((error as RetinaError).message).toMatch(/resize of 451x300 to 150333x100000 needs 15033300000 pixels, more than the limit/);
     expect((await bit.preprocess(png)).pixelValues.dims).toEqual([1, 3, 224, 224]);
   });
 

@@ -45,7 +45,12 @@ describe.each(devices)('an abort while loading on device %s', (device) => {
   it('during a download rejects with the abort reason given', async () => {
     const controller = new AbortController();
     const reason = new Error('the user went elsewhere');
-    const loading = createInferenceSession(openModelRepo(folder), { device, numThreads: 1, signal: controller.signal, onProgress: () => controller.abort(reason) });
+    const loading = createInferenceSession(openModelRepo(folder), {
+      device,
+      numThreads: 1,
+      signal: controller.signal,
+      onProgress: () => controller.abort(reason),
+    });
     await expect(loading).rejects.toBe(reason);
   });
 
@@ -66,15 +71,20 @@ describe.each(devices)('an abort while loading on device %s', (device) => {
     let release: ReturnType<typeof vi.fn> | undefined;
     let finishCreating = () => {};
     const ready = new Promise<void>((resolve) => (finishCreating = resolve));
-    vi.spyOn(runtime, 'create').mockImplementation((async (...args: unknown[]) => {
+    vi.spyOn(runtime, 'create').mockImplementation(async (...args: unknown[]) => {
       controller.abort(reason);
       const session = await original(...args);
       // Only once the caller has seen the rejection does the runtime finish.
       await ready;
       release = vi.spyOn(session, 'release');
       return session;
-    }) as never);
-    await expect(createInferenceSession(memoryRepo(() => {}), { device, numThreads: 1, signal: controller.signal })).rejects.toBe(reason);
+    });
+    await expect(
+      createInferenceSession(
+        memoryRepo(() => {}),
+        { device, numThreads: 1, signal: controller.signal },
+      ),
+    ).rejects.toBe(reason);
     expect(release).toBeUndefined();
     finishCreating();
     await vi.waitFor(() => expect(release).toHaveBeenCalledTimes(1));
@@ -83,7 +93,10 @@ describe.each(devices)('an abort while loading on device %s', (device) => {
   it('that came before the load rejects with the reason and reads nothing', async () => {
     const reason = new Error('too late');
     const reads: string[] = [];
-    const loading = createInferenceSession(memoryRepo((file) => reads.push(file)), { device, signal: AbortSignal.abort(reason) });
+    const loading = createInferenceSession(
+      memoryRepo((file) => reads.push(file)),
+      { device, signal: AbortSignal.abort(reason) },
+    );
     await expect(loading).rejects.toBe(reason);
     expect(reads).toEqual([]);
   });
@@ -91,7 +104,10 @@ describe.each(devices)('an abort while loading on device %s', (device) => {
 
 it('a load that finishes before any abort resolves, and a later abort does not touch the session', async () => {
   const controller = new AbortController();
-  const session: InferenceSession = await createInferenceSession(memoryRepo(() => {}), { device: 'wasm', signal: controller.signal });
+  const session: InferenceSession = await createInferenceSession(
+    memoryRepo(() => {}),
+    { device: 'wasm', signal: controller.signal },
+  );
   controller.abort();
   expect(session.inputMetadata.map((input) => input.name)).toEqual(['X']);
   await session.release();

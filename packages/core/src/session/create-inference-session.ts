@@ -7,7 +7,8 @@ import { foldWeightTransposes } from './fold-weight-transposes.js';
 import type { InferenceSession } from './inference-session.js';
 import { createOnnxruntimeNodeSession, importOnnxruntimeNode } from './onnxruntime-node-session.js';
 import { LOG_LEVELS, type ModelFiles } from './onnxruntime-session.js';
-import { createOnnxruntimeWebSession, findWebGpuAdapter } from './onnxruntime-web-session.js';
+import { createOnnxruntimeWebSession } from './onnxruntime-web-session.js';
+import { findWebGpuAdapter, whyAutoSkipsAdapter } from './webgpu-adapter.js';
 
 const MODEL_FILES: Readonly<Record<InferenceSession.ModelDtype, string>> = {
   fp32: 'onnx/model.onnx',
@@ -55,7 +56,8 @@ async function chooseBackend(options: CreateSessionOptions, gpuOutputs: readonly
   if (device === 'cpu') return web('device "cpu" runs on WebAssembly outside Node.js');
   const gpu = await findWebGpuAdapter();
   if ('unavailable' in gpu) return web(gpu.unavailable);
-  return web('WebGPU adapter available', gpu.adapter);
+  const skipped = whyAutoSkipsAdapter(gpu.adapter);
+  return skipped === undefined ? web('WebGPU adapter available', gpu.adapter) : web(skipped);
 }
 
 function deviceUnavailable(device: InferenceSession.Device, why: string): RetinaError {
@@ -177,19 +179,12 @@ function createUnlessAborted(create: () => Promise<InferenceSession>, signal: Ab
   return new Promise((resolve, reject) => {
     const creating = create();
     const onAbort = () => {
+      // The abort reason is the caller's, whatever it is.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       reject(abortReason(action, signal));
       creating.then((session) => session.release()).catch(() => undefined);
     };
-    creating.then(
-      (session) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(session);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+    creating.finally(() => signal.removeEventListener('abort', onAbort)).then(resolve, reject);
     // The runtime may have been called, and the signal aborted, before `create` returned.
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });

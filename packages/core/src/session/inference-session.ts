@@ -18,7 +18,10 @@ export interface InferenceSession {
 // A namespace merged with the interface, as onnxruntime's own InferenceSession types are: InferenceSession.Device reads as one API.
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export namespace InferenceSession {
-  /** `auto`: onnxruntime-node in Node.js when installed, WebGPU in a browser with an adapter, else WASM. */
+  /**
+   * `auto`: onnxruntime-node in Node.js when installed, WebGPU in a browser with a hardware adapter, else
+   * WASM (a fallback adapter, a software emulation of a GPU, is slower than WASM).
+   */
   export type Device = 'auto' | 'webgpu' | 'wasm' | 'cpu';
 
   /** Weights to load: onnx/model.onnx, onnx/model_fp16.onnx or onnx/model_quantized.onnx. */

@@ -54,7 +54,10 @@ describe('a malformed integrity hash', () => {
     ['never-read.bin', ''],
   ])('is INVALID_ARGUMENT as soon as the repo is opened: %s = %j', (file, hash) => {
     expect(() => openModelRepo(folder, { integrity: { [file]: hash } })).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: `integrity["${file}"] is ${JSON.stringify(hash)}; expected "sha256-<base64>" or 64 hex digits.` }),
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: `integrity["${file}"] is ${JSON.stringify(hash)}; expected "sha256-<base64>" or 64 hex digits.`,
+      }),
     );
   });
 });

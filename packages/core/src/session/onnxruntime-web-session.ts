@@ -3,29 +3,23 @@ import type { InferenceSession } from './inference-session.js';
 import { createOnnxruntimeSession, logSeverityLevel, type ModelFiles } from './onnxruntime-session.js';
 import { supportedRange, unsupportedVersion } from './onnxruntime-versions.js';
 
-/** A WebGPU adapter of this environment, or why there is none. */
-export async function findWebGpuAdapter(): Promise<{ adapter: GPUAdapter } | { unavailable: string }> {
-  // Undefined outside browsers (and in browsers without WebGPU), whatever the DOM types say.
-  const gpu = (globalThis.navigator as Partial<Navigator> | undefined)?.gpu;
-  if (!gpu) return { unavailable: 'no WebGPU in this environment (navigator.gpu is undefined)' };
-  try {
-    const adapter = await gpu.requestAdapter();
-    return adapter ? { adapter } : { unavailable: 'no WebGPU adapter (navigator.gpu.requestAdapter() gave null)' };
-  } catch (error) {
-    return { unavailable: `no WebGPU adapter (${error instanceof Error ? error.message : String(error)})` };
-  }
-}
-
 /** A session on onnxruntime-web: WebGPU when an adapter is given, else WebAssembly on the CPU. */
 export async function createOnnxruntimeWebSession(
   model: ModelFiles,
-  options: { adapter?: GPUAdapter; numThreads?: number; logLevel: InferenceSession.LogLevel; reason: string; gpuOutputs?: readonly string[] },
+  options: {
+    adapter?: GPUAdapter;
+    numThreads?: number;
+    logLevel: InferenceSession.LogLevel;
+    reason: string;
+    gpuOutputs?: readonly string[];
+  },
 ): Promise<InferenceSession> {
   // Browsers get the `webgpu` entry (onnxruntime's native WebGPU provider; the default entry's JSEP
   // kernels miss BiT's goldens on WebGPU), Node the default entry, the only one that runs there.
   const ort = await import('#onnxruntime-web');
   const unsupported = unsupportedVersion('onnxruntime-web', ort.env.versions.web);
-  if (unsupported) throw new RetinaError('MODEL_LOAD_FAILED', `${unsupported}. Install onnxruntime-web@"${supportedRange('onnxruntime-web')}".`);
+  if (unsupported)
+    throw new RetinaError('MODEL_LOAD_FAILED', `${unsupported}. Install onnxruntime-web@"${supportedRange('onnxruntime-web')}".`);
   // Both settings are process-wide in onnxruntime-web.
   if (options.numThreads !== undefined) ort.env.wasm.numThreads = options.numThreads;
   if (options.adapter) ort.env.webgpu.adapter = options.adapter;

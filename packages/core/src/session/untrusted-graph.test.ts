@@ -9,7 +9,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { RetinaError } from '../errors.js';
 import { openModelRepo, type ModelRepo } from '../hub/index.js';
 import { Tensor } from '../tensor.js';
-import { addModelWithExternalWeight, bytesField, externalTensor, int, modelProto, nodeField, str, tensorValueInfo, varint } from '../testing/onnx-proto.js';
+import {
+  addModelWithExternalWeight,
+  bytesField,
+  externalTensor,
+  int,
+  modelProto,
+  nodeField,
+  str,
+  tensorValueInfo,
+  varint,
+} from '../testing/onnx-proto.js';
 import { sendFile, startTestServer, type TestServer } from '../testing/test-http-server.js';
 import { createInferenceSession } from './create-inference-session.js';
 
@@ -17,7 +27,11 @@ const secret = new Uint8Array(new Float32Array([1, 2, 3]).buffer);
 const io = [...tensorValueInfo(11, 'X', 1, 3), ...tensorValueInfo(12, 'Y', 1, 3)];
 const add = nodeField('Add', ['X', 'W'], ['Y']);
 /** A NodeProto: W = Constant(value = the external tensor). */
-const constantNode = (location: string) => [...str(2, 'W'), ...str(4, 'Constant'), ...bytesField(5, [...str(1, 'value'), ...bytesField(5, externalTensor('W', location)), ...int(20, 4)])];
+const constantNode = (location: string) => [
+  ...str(2, 'W'),
+  ...str(4, 'Constant'),
+  ...bytesField(5, [...str(1, 'value'), ...bytesField(5, externalTensor('W', location)), ...int(20, 4)]),
+];
 
 /** Graphs that would have onnxruntime read `location`, from every place onnx.proto allows a tensor. */
 const graphsReading: Record<string, (location: string) => Uint8Array> = {
@@ -33,7 +47,8 @@ const graphsReading: Record<string, (location: string) => Uint8Array> = {
     const fn = [...str(1, 'f'), ...bytesField(7, constantNode(location))];
     return new Uint8Array([...modelProto([...add, ...io]), ...bytesField(25, fn)]);
   },
-  'a training graph': (location) => new Uint8Array([...modelProto([...add, ...io]), ...bytesField(20, bytesField(1, bytesField(1, constantNode(location))))]),
+  'a training graph': (location) =>
+    new Uint8Array([...modelProto([...add, ...io]), ...bytesField(20, bytesField(1, bytesField(1, constantNode(location))))]),
 };
 
 const badLocations: [string, string][] = [

@@ -105,7 +105,7 @@ describe('parsePytorchBin on hand-made checkpoints', () => {
     const tail = tensors.get('tail')!;
     if (level === 0) {
       expect(tail.fileOffset! - whole.fileOffset!).toBe(16);
-      expect(float(bin.subarray(whole.fileOffset!, whole.fileOffset! + 36))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(float(bin.subarray(whole.fileOffset, whole.fileOffset! + 36))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
       expect(whole.data.buffer).toBe(bin.buffer);
     } else {
       // Deflated: one inflated buffer serves both views of the shared storage, and no file offset is claimed.
@@ -254,7 +254,7 @@ describe('parsePytorchBin refuses what is not a plain state dict', () => {
     [
       'a persistent id that is not a storage',
       () => torchSaveZip(new PickleWriter().proto(2).int(1).binPersId().stop(), {}),
-      /has the persistent id the number "1", not a storage reference/,
+      /has the persistent id the number 1, not a storage reference/,
     ],
     [
       'a list of 200000 items appended at once',
@@ -273,12 +273,12 @@ describe('parsePytorchBin refuses what is not a plain state dict', () => {
     [
       'a value that is not a tensor',
       () => torchSaveZip(stateDictWith(new PickleWriter().int(3)), {}),
-      /entry "x" holds the number "3", not a tensor/,
+      /entry "x" holds the number 3, not a tensor/,
     ],
     [
       'a pickle that is not a dict',
       () => torchSaveZip(new PickleWriter().proto(2).int(3).stop(), {}),
-      /holds the number "3", not a dict of tensors/,
+      /holds the number 3, not a dict of tensors/,
     ],
     [
       'a truncated pickle',

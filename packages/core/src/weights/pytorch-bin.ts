@@ -114,9 +114,10 @@ function stateDictHooks(entries: ReadonlyMap<string, ZipEntry>, prefix: string, 
       const entry = entries.get(`${prefix}data/${key}`);
       if (entry === undefined)
         return fail(`its pickle uses storage ${key}, but the archive has no member ${prefix}data/${key} (the file is incomplete)`);
-      const expected = (numel as number) * DTYPE_BYTES[type.dtype];
+      const elements = numel as number;
+      const expected = elements * DTYPE_BYTES[type.dtype];
       if (entry.size !== expected)
-        return fail(`storage ${key} has ${entry.size} bytes, but ${numel} elements of ${type.dtype} need ${expected}`);
+        return fail(`storage ${key} has ${entry.size} bytes, but ${elements} elements of ${type.dtype} need ${expected}`);
       const storage = new Storage(key, type.dtype, entry);
       storages.set(key, storage);
       return storage;
@@ -206,7 +207,9 @@ function describe(value: unknown): string {
   if (value instanceof PickledTensor) return 'a tensor';
   if (value instanceof Storage) return `storage ${value.key}`;
   if (typeof value === 'object') return `a ${value.constructor?.name ?? 'object'}`;
-  return `the ${typeof value} ${JSON.stringify(String(value)).slice(0, 80)}`;
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 80))}`;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return `the ${typeof value} ${value}`;
+  return typeof value;
 }
 
 function notStateDict(file: string, problem: string): RetinaError {

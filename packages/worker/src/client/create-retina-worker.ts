@@ -1,5 +1,4 @@
 import type { PipelineTask } from '@retina/core';
-import { keepErrorTypesAcrossWorker } from '../protocol/error-transfer.js';
 import type { ModelKind, WireLoadOptions, WorkerLoadOptions } from '../protocol/load-options.js';
 import { spawnWorker } from '../spawn-worker.js';
 import { modelSourceForWorker } from './model-source.js';
@@ -8,14 +7,13 @@ import { RemoteHandle } from './remote-handle.js';
 import { remoteModel } from './remote-model.js';
 import { remotePipeline } from './remote-pipeline.js';
 import { WorkerConnection } from './worker-connection.js';
-import { WorkerFaultError } from './worker-fault.js';
+import type { WorkerFaultError } from './worker-fault.js';
 
 /**
  * Starts Retina in a module Web Worker (lazily, on the first call). Pipelines and models load and run
  * there; inputs and outputs are transferred, not copied.
  */
 export function createRetinaWorker(options: RetinaWorkerOptions = {}): RetinaWorker {
-  keepErrorTypesAcrossWorker();
   let connection: WorkerConnection | undefined;
   let gpuLost: string | undefined;
 
@@ -54,7 +52,7 @@ export function createRetinaWorker(options: RetinaWorkerOptions = {}): RetinaWor
       if (connection && !connection.failed) await connection.call((api) => api.dispose());
     },
     terminate() {
-      connection?.fail(new WorkerFaultError('WORKER_TERMINATED', 'The Retina worker was terminated (terminate() was called) before this call finished.'));
+      connection?.terminate();
     },
   };
 }

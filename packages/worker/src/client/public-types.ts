@@ -55,7 +55,7 @@ interface RemoteHandleInfo {
   readonly model: string;
   /** The Transformers class the worker built, e.g. `BeitForSemanticSegmentation`. */
   readonly architecture: string;
-  /** Where the session runs now (after a GPU loss, on WebAssembly). */
+  /** Where the session runs now (after a GPU loss, on WebAssembly unless it was loaded with device `webgpu`). */
   readonly backend: InferenceSession.Backend;
   /** Frees the session in the worker; later calls reject. */
   close(): Promise<void>;
@@ -79,7 +79,7 @@ export interface RemoteModel extends RemoteHandleInfo {
 }
 
 export interface RetinaWorkerOptions {
-  /** Device of loads that name none. Default `auto`: WebGPU when an adapter exists, else WebAssembly. */
+  /** Device of loads that name none. Default `auto`: WebGPU on a hardware adapter, else WebAssembly. */
   device?: InferenceSession.Device;
   /**
    * Folder URL (ending in `/`) serving onnxruntime-web's `ort-wasm-simd-threaded.asyncify.mjs` and `.wasm`.

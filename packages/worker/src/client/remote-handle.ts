@@ -1,10 +1,11 @@
-import type { FileProgress } from '@retina/core';
-import { proxy, type Remote } from 'comlink';
+import { RetinaError, type FileProgress } from '@retina/core';
+import { proxy } from 'comlink';
+import type { WorkerCalls } from '../protocol/settled-calls.js';
 import type { LoadedInfo, WorkerApi } from '../protocol/worker-api.js';
 import type { WorkerConnection } from './worker-connection.js';
 
 type Load = (
-  api: Remote<WorkerApi>,
+  api: WorkerCalls<WorkerApi>,
   abort: MessagePort | undefined,
   onProgress: ((progress: FileProgress) => void) | undefined,
 ) => Promise<LoadedInfo>;
@@ -49,11 +50,10 @@ export class RemoteHandle {
    * Runs `run` on the worker current when `call` is made (loading this handle there first if needed):
    * a fault from then on rejects the call, even before `run` starts.
    */
-  async call<T>(run: (api: Remote<WorkerApi>, id: number, abort: MessagePort | undefined) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (this.#closed) throw new Error('This pipeline or model was closed; load it again.');
+  async call<T>(run: (api: WorkerCalls<WorkerApi>, id: number, abort: MessagePort | undefined) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.#closed) throw new RetinaError('INVALID_ARGUMENT', 'This pipeline or model was closed; load it again.');
     const connection = this.#connect();
-    const { id } = await this.#loadOn(connection);
-    return connection.call((api, abort) => run(api, id, abort), signal);
+    return connection.call(async (api, abort) => run(api, (await this.#loadOn(connection)).id, abort), signal);
   }
 
   async close(): Promise<void> {

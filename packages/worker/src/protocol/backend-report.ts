@@ -6,13 +6,15 @@ export interface GpuAdapterReport {
   architecture: string;
   device: string;
   description: string;
+  /** A software emulation of a GPU (SwiftShader, WARP): `auto` runs on WebAssembly instead. */
+  isFallbackAdapter: boolean;
   /** Optional features, e.g. `shader-f16`. */
   features: string[];
 }
 
 /** Which backend `device: 'auto'` picks in the worker, and what the worker can run on. */
 export interface BackendReport {
-  /** What `auto` runs on: WebGPU when an adapter exists (and the GPU was not lost), else WebAssembly. */
+  /** What `auto` runs on: WebGPU on a hardware adapter (when the GPU was not lost), else WebAssembly. */
   device: Exclude<InferenceSession.Device, 'auto' | 'cpu'>;
   reason: string;
   /** Undefined when there is no WebGPU adapter. */

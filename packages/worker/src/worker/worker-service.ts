@@ -1,4 +1,4 @@
-import { releaseProxy, transfer, type Remote } from 'comlink';
+import { releaseProxy, type Remote } from 'comlink';
 import {
   AutoBackbone,
   AutoModel,
@@ -16,7 +16,6 @@ import {
 } from '@retina/core';
 import type { BackendReport } from '../protocol/backend-report.js';
 import type { ModelKind, WireLoadOptions } from '../protocol/load-options.js';
-import { transferableBuffers } from '../protocol/transferables.js';
 import type { WireImage, WireTensors } from '../protocol/wire-values.js';
 import type { LoadedInfo, ModelRun, PipelineRun, WorkerApi, WorkerEvents, WorkerSetup, WorkerStats } from '../protocol/worker-api.js';
 import { signalFromPort } from './abort-port.js';
@@ -43,18 +42,16 @@ const GPU_LOSS_GRACE_MS = 500;
 
 const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(resolve, ms, undefined));
 
-/** Hands a result back with its typed arrays' buffers moved, not copied. */
-function transferOut<T>(value: T): T {
-  return typeof value === 'object' && value !== null ? transfer(value, transferableBuffers(value)) : value;
-}
-
 function releaseImages(images: readonly WireImage[]): void {
   for (const image of images) {
     if (image instanceof ImageBitmap || (typeof VideoFrame === 'function' && image instanceof VideoFrame)) image.close();
   }
 }
 
-/** The worker's side of {@link WorkerApi}: owns every session; the page only holds ids. */
+/**
+ * The worker's side of {@link WorkerApi}: owns every session; the page only holds ids. Exposed through
+ * `settledApi`, which hands results back with their buffers transferred, not copied.
+ */
 export class WorkerService implements WorkerApi {
   #setup: WorkerSetup = { wasmPaths: undefined, gpuLost: undefined };
   #events: WorkerEvents | undefined;
@@ -109,7 +106,7 @@ export class WorkerService implements WorkerApi {
         let timings!: PipelineTimings;
         const onTimings = (reported: PipelineTimings) => (timings = reported);
         const output = await entry.pipeline!(single ? images[0] : images, { ...options, onTimings });
-        return transferOut({ output, timings });
+        return { output, timings };
       } finally {
         releaseImages(images);
       }
@@ -122,7 +119,7 @@ export class WorkerService implements WorkerApi {
     return this.#queued(entry, abort, async () => {
       const started = performance.now();
       const outputs = await entry.model.session.run(tensors);
-      return transferOut({ outputs, inference: performance.now() - started });
+      return { outputs, inference: performance.now() - started };
     });
   }
 

@@ -178,7 +178,7 @@ describe('browser decoding path', () => {
 
   it('reads an ImageBitmap back as RGBA', async () => {
     const bitmap = new FakeBitmap(2, 1, rgbaPixels(2, 1, 0));
-    const { image, decoder } = await loadImageWithDecoder(bitmap as unknown as ImageBitmap);
+    const { image, decoder } = await loadImageWithDecoder(bitmap);
     expect(decoder).toBe('none');
     expect(image).toEqual({ data: bitmap.pixels, width: 2, height: 1, channels: 4 });
   });

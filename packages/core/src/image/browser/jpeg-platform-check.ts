@@ -21,7 +21,10 @@ export function probeBytes(probe: JpegProbe): Uint8Array {
 
 async function platformMatchesPillow(kind: Exclude<JpegKind, 'other'>): Promise<boolean> {
   const probe = JPEG_PROBES[kind];
-  const { data, width, height } = await decodeToRgbaInBrowser(probeBytes(probe), 'jpeg', { applyExifOrientation: false, maxPixels: Infinity });
+  const { data, width, height } = await decodeToRgbaInBrowser(probeBytes(probe), 'jpeg', {
+    applyExifOrientation: false,
+    maxPixels: Infinity,
+  });
   if (width !== probe.width || height !== probe.height) return false;
   const pixels = kind === 'gray' ? takeEveryNth(data, 4) : browserRgbaToImage(data, width, height, false).data;
   return fnv1a(pixels) === probe.pillowPixelsHash;

@@ -7,13 +7,16 @@ import { fnv1a, probeBytes } from './jpeg-platform-check.js';
 import { JPEG_PROBES } from './jpeg-probes.js';
 
 describe('JPEG probes for the platform decoder', () => {
-  it.each(Object.entries(JPEG_PROBES))('the %s probe is of its kind and libjpeg-turbo decodes it to the Pillow pixels it records', async (kind, probe) => {
-    const bytes = probeBytes(probe);
-    expect(jpegKind(readJpegStructure(bytes))).toBe(kind);
-    const { data, width, height, channels } = await decodeWithLibjpegTurbo(bytes);
-    expect([width, height]).toEqual([probe.width, probe.height]);
-    expect(fnv1a(channels === 4 ? jpegCmykToRgb(data) : data)).toBe(probe.pillowPixelsHash);
-  });
+  it.each(Object.entries(JPEG_PROBES))(
+    'the %s probe is of its kind and libjpeg-turbo decodes it to the Pillow pixels it records',
+    async (kind, probe) => {
+      const bytes = probeBytes(probe);
+      expect(jpegKind(readJpegStructure(bytes))).toBe(kind);
+      const { data, width, height, channels } = await decodeWithLibjpegTurbo(bytes);
+      expect([width, height]).toEqual([probe.width, probe.height]);
+      expect(fnv1a(channels === 4 ? jpegCmykToRgb(data) : data)).toBe(probe.pillowPixelsHash);
+    },
+  );
 
   it('a decoder one level off on one pixel misses the hash', async () => {
     const { data } = await decodeWithLibjpegTurbo(probeBytes(JPEG_PROBES.ycc420));

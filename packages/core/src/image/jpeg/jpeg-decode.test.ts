@@ -22,7 +22,10 @@ function insertAfterSoi(file: Uint8Array, segment: Uint8Array): Uint8Array {
 }
 
 async function failure(promise: Promise<unknown>): Promise<RetinaError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(RetinaError);
   return error as RetinaError;
 }
@@ -60,7 +63,8 @@ describe('JPEG decoding (Node: libjpeg-turbo WebAssembly)', () => {
     // 90° clockwise: output (x, y) comes from stored (column y, row HEIGHT - 1 - x).
     const expected: number[] = [];
     for (let y = 0; y < WIDTH; y++) {
-      for (let x = 0; x < HEIGHT; x++) expected.push(...plain.data.subarray(((HEIGHT - 1 - x) * WIDTH + y) * 3, ((HEIGHT - 1 - x) * WIDTH + y) * 3 + 3));
+      for (let x = 0; x < HEIGHT; x++)
+        expected.push(...plain.data.subarray(((HEIGHT - 1 - x) * WIDTH + y) * 3, ((HEIGHT - 1 - x) * WIDTH + y) * 3 + 3));
     }
     expect(Array.from(upright.data)).toEqual(expected);
   });

@@ -15,7 +15,8 @@ const RGB_IDS = [0x52, 0x47, 0x42];
 const LUMA_SAMPLING: Record<number, JpegKind> = { 0x22: 'ycc420', 0x21: 'ycc422', 0x11: 'ycc444' };
 
 function ycbcrKind({ componentIds, samplingFactors, adobeTransform }: JpegStructure): JpegKind {
-  const rgbCoded = adobeTransform === ADOBE_NO_TRANSFORM || (adobeTransform === undefined && RGB_IDS.every((id, i) => componentIds[i] === id));
+  const rgbCoded =
+    adobeTransform === ADOBE_NO_TRANSFORM || (adobeTransform === undefined && RGB_IDS.every((id, i) => componentIds[i] === id));
   if (rgbCoded || samplingFactors[1] !== 0x11 || samplingFactors[2] !== 0x11) return 'other';
   return LUMA_SAMPLING[samplingFactors[0]!] ?? 'other';
 }

@@ -101,7 +101,12 @@ export function readJpegStructure(bytes: Uint8Array): JpegStructure {
       frame = readFrame(marker, body);
     } else if (marker === APP1 && !exif && hasSignature(body, EXIF_SIGNATURE)) {
       exif = body;
-    } else if (marker === APP14 && adobeTransform === undefined && body.length > ADOBE_TRANSFORM_OFFSET && hasSignature(body, ADOBE_SIGNATURE)) {
+    } else if (
+      marker === APP14 &&
+      adobeTransform === undefined &&
+      body.length > ADOBE_TRANSFORM_OFFSET &&
+      hasSignature(body, ADOBE_SIGNATURE)
+    ) {
       adobeTransform = body[ADOBE_TRANSFORM_OFFSET];
     }
     at += 2 + length;

@@ -19,8 +19,26 @@ interface TurboJpegExports {
   malloc(bytes: number): number;
   free(pointer: number): void;
   tjInitDecompress(): number;
-  tjDecompressHeader3(handle: number, jpeg: number, size: number, width: number, height: number, subsampling: number, colorspace: number): number;
-  tjDecompress2(handle: number, jpeg: number, size: number, out: number, width: number, pitch: number, height: number, format: number, flags: number): number;
+  tjDecompressHeader3(
+    handle: number,
+    jpeg: number,
+    size: number,
+    width: number,
+    height: number,
+    subsampling: number,
+    colorspace: number,
+  ): number;
+  tjDecompress2(
+    handle: number,
+    jpeg: number,
+    size: number,
+    out: number,
+    width: number,
+    pitch: number,
+    height: number,
+    format: number,
+    flags: number,
+  ): number;
   tjDestroy(handle: number): number;
 }
 
@@ -36,8 +54,8 @@ export interface TurboJpegPixels {
 }
 
 function instantiate(module: WebAssembly.Module): TurboJpegExports {
-  let memory: WebAssembly.Memory | undefined;
-  const view = () => new DataView(memory!.buffer);
+  // Called only once the instance exists.
+  const view = () => new DataView(exports.memory.buffer);
   const unsupported = (name: string) => () => {
     throw new Error(`libjpeg-turbo called ${name}, which Retina does not provide`);
   };
@@ -69,7 +87,6 @@ function instantiate(module: WebAssembly.Module): TurboJpegExports {
     },
   };
   const exports = new WebAssembly.Instance(module, imports).exports as unknown as TurboJpegExports;
-  memory = exports.memory;
   return exports;
 }
 

@@ -2,6 +2,7 @@ import { encode as encodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { RetinaError } from '../../errors.js';
 import { countMismatches, fixturePath, imageIndex, readBin, readBytes, readJson } from '../../testing/fixtures.js';
+import { concatBytes } from '../../hub/protobuf-writer.js';
 import { buildPng, chunk, SAMPLES_PER_PIXEL } from '../../testing/png-writer.js';
 import { loadImage, loadLabelMap } from '../load-image.js';
 
@@ -194,6 +195,37 @@ describe('PNG errors', () => {
     expect(error.code).toBe('IMAGE_TOO_LARGE');
     expect(error.message).toContain('451x300');
     expect((await loadImage(chelsea, { maxPixels: 451 * 300 })).height).toBe(300);
+  });
+
+  /** `png` with the stored CRC of its first `type` chunk changed. */
+  function withBadCrc(png: Uint8Array, type: string): Uint8Array {
+    const bad = png.slice();
+    const typeAt = bad.findIndex((_, i) => String.fromCharCode(...bad.subarray(i, i + 4)) === type);
+    const length = new DataView(bad.buffer).getUint32(typeAt - 4);
+    bad[typeAt + 4 + length]! ^= 0x01;
+    return bad;
+  }
+
+  it.each(['IHDR', 'PLTE', 'tEXt'])('refuses a bad %s CRC, as Pillow does for every chunk before the image data', async (type) => {
+    const text = chunk('tEXt', new TextEncoder().encode('Comment\0made by hand'));
+    const chunksBeforeData = [buildPlte([1, 2, 3, 4, 5, 6, 7, 8, 9]), text];
+    const png = buildPng({ width: 3, height: 2, depth: 8, colorType: 3, samples: [0, 1, 2, 2, 1, 0], chunksBeforeData });
+    expect((await loadImage(png)).width).toBe(3);
+    const error = await decodeError(loadImage(withBadCrc(png, type)));
+    expect(error.code).toBe('IMAGE_DECODE_FAILED');
+    const crcs = 'stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}';
+    expect(error.message).toMatch(new RegExp(`the ${type} chunk at byte \\d+ fails its CRC check \\(${crcs}\\)`));
+  });
+
+  it('accepts bad CRCs from the image data on, which Pillow does not check', async () => {
+    const samples = samplesFor(12, 8);
+    const png = buildPng({ width: 4, height: 3, depth: 8, colorType: 0, samples });
+    const text = chunk('tEXt', new TextEncoder().encode('Comment\0after the pixels'));
+    const iend = png.length - 12;
+    const withTextAfter = concatBytes([png.subarray(0, iend), text, png.subarray(iend)]);
+    for (const damaged of [withBadCrc(png, 'IDAT'), withBadCrc(withTextAfter, 'tEXt'), withBadCrc(png, 'IEND')]) {
+      expect(Array.from((await loadImage(damaged)).data)).toEqual(samples);
+    }
   });
 
   it('rejects a zero-sized header', async () => {

@@ -3,9 +3,9 @@ import { readExifOrientation } from '../exif-orientation.js';
 import type { DecodedFile } from '../decoded-file.js';
 import type { DecodeContext, DecodePurpose } from '../load-options.js';
 import { checkImageSize } from '../pixel-budget.js';
-import { inflateZlib } from './png-inflate.js';
+import { inflateZlib, maxInflatedSize } from './png-inflate.js';
 import { decodePngNatively } from './png-native-decode.js';
-import { unfilterScanlines, scanlineBytes } from './png-scanlines.js';
+import { ScanlineDecoder, scanlineBytes } from './png-scanlines.js';
 import { type PngChunks, type PngHeader, readPngChunks, readPngHeader } from './png-structure.js';
 import type { ChannelCount, RawImage } from '../raw-image.js';
 
@@ -24,8 +24,6 @@ const BIT_DEPTHS: Record<number, number[]> = {
   [RGBA]: [8, 16],
 };
 
-type Samples = Uint8Array | Uint16Array;
-
 function decodeFailed(problem: string, cause?: unknown): RetinaError {
   return new RetinaError(
     'IMAGE_DECODE_FAILED',
@@ -41,53 +39,47 @@ function checkHeader({ colorType, bitDepth, interlaceMethod }: PngHeader): void 
   if (interlaceMethod > 1) throw decodeFailed(`its header declares the unknown interlace method ${interlaceMethod}`);
 }
 
-function bigEndianSamples(bytes: Uint8Array): Uint16Array {
-  const out = new Uint16Array(bytes.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = (bytes[2 * i]! << 8) | bytes[2 * i + 1]!;
-  return out;
+/** Refuses, before anything is allocated, a header that claims more data than the compressed stream can hold. */
+function checkExpansion(header: PngHeader, chunks: PngChunks): void {
+  const compressed = chunks.imageData.reduce((n, piece) => n + piece.length, 0);
+  const needed = scanlineBytes(header, SAMPLES_PER_PIXEL[header.colorType]!);
+  if (needed > maxInflatedSize(compressed)) {
+    throw decodeFailed(
+      `its header claims ${header.width}x${header.height} pixels (${needed} bytes of image data), but its ${compressed} bytes of ` +
+        `compressed data can hold at most ${maxInflatedSize(compressed)} (deflate expands at most about 1032:1)`,
+    );
+  }
 }
 
-async function decodeSamples(header: PngHeader, chunks: PngChunks): Promise<Samples> {
+/** 16-bit samples keep their most significant byte as pixels (Pillow's ";16B" raw modes), their value in label maps. */
+async function decodeSamples(header: PngHeader, chunks: PngChunks, purpose: DecodePurpose): Promise<Uint8Array> {
   const samplesPerPixel = SAMPLES_PER_PIXEL[header.colorType]!;
+  const labels16 = purpose === 'labels' && header.bitDepth === 16 && header.colorType === GRAY;
+  let decoder: ScanlineDecoder;
   try {
-    const raw = await inflateZlib(chunks.imageData, scanlineBytes(header, samplesPerPixel));
-    const bytes = unfilterScanlines(raw, header, samplesPerPixel);
-    return header.bitDepth === 16 ? bigEndianSamples(bytes) : bytes;
+    decoder = new ScanlineDecoder(header, samplesPerPixel, labels16 ? 'low' : 'high');
+    await inflateZlib(chunks.imageData, scanlineBytes(header, samplesPerPixel), (piece) => decoder.push(piece));
   } catch (cause) {
     throw decodeFailed(cause instanceof Error ? cause.message : String(cause), cause);
   }
-}
-
-/** 16-bit samples keep their most significant byte, as Pillow's ";16B" raw modes do. */
-function toEightBit(samples: Samples): Uint8Array {
-  if (samples instanceof Uint8Array) return samples;
-  const out = new Uint8Array(samples.length);
-  for (let i = 0; i < samples.length; i++) out[i] = samples[i]! >> 8;
-  return out;
-}
-
-function scaled(samples: Uint8Array, factor: number): Uint8Array {
-  return samples.map((v) => v * factor);
-}
-
-function grayPixels(samples: Samples, bitDepth: number, purpose: DecodePurpose): Uint8Array {
-  if (samples instanceof Uint16Array) {
-    if (purpose === 'image') return toEightBit(samples);
-    // Pillow opens 16-bit gray as mode I; as a label map its values are used as they are.
-    const largest = samples.reduce((a, b) => Math.max(a, b), 0);
-    if (largest > 255) {
-      throw new RetinaError(
-        'INVALID_IMAGE',
-        `The 16-bit label map holds the value ${largest}; class indices must be 0-255. ` +
-          'Save the map as an 8-bit grayscale or palette PNG.',
-      );
-    }
-    return Uint8Array.from(samples);
+  // Pillow opens 16-bit gray as mode I; as a label map its values are used as they are.
+  if (labels16 && decoder.largest16 > 255) {
+    throw new RetinaError(
+      'INVALID_IMAGE',
+      `The 16-bit label map holds the value ${decoder.largest16}; class indices must be 0-255. ` +
+        'Save the map as an 8-bit grayscale or palette PNG.',
+    );
   }
-  // Pillow: 1-bit gray is mode "1" (numpy gives 0/1, RGB conversion gives 0/255); 2- and 4-bit
-  // gray are scaled to 0-255 (rawmodes L;2, L;4).
-  if (bitDepth === 1) return purpose === 'labels' ? samples : scaled(samples, 255);
-  return bitDepth < 8 ? scaled(samples, 255 / ((1 << bitDepth) - 1)) : samples;
+  return decoder.samples;
+}
+
+/** Scales 1/2/4-bit gray to 0-255 in place (Pillow's rawmodes L;2, L;4, and mode "1" converted). */
+function scaleLowDepthGray(samples: Uint8Array, bitDepth: number, purpose: DecodePurpose): Uint8Array {
+  // Pillow: 1-bit gray is mode "1" (numpy gives 0/1, RGB conversion gives 0/255).
+  if (bitDepth >= 8 || (bitDepth === 1 && purpose === 'labels')) return samples;
+  const factor = 255 / ((1 << bitDepth) - 1);
+  for (let i = 0; i < samples.length; i++) samples[i] = samples[i]! * factor;
+  return samples;
 }
 
 /** Looks indices up in PLTE; indices past its end read as gray (i, i, i), Pillow's default ramp. */
@@ -101,39 +93,36 @@ function expandPalette(indices: Uint8Array, palette: Uint8Array): Uint8Array {
   return out;
 }
 
-/** 16-bit gray + alpha opens in Pillow as RGBA (rawmode LA;16B). */
-function grayAlpha16ToRgba(samples: Uint16Array): Uint8Array {
-  const pixels = samples.length / 2;
-  const out = new Uint8Array(pixels * 4);
-  for (let i = 0; i < pixels; i++) {
-    const gray = samples[i * 2]! >> 8;
-    out.set([gray, gray, gray, samples[i * 2 + 1]! >> 8], i * 4);
+/** 16-bit gray + alpha opens in Pillow as RGBA (rawmode LA;16B); `samples` hold their high bytes. */
+function grayAlphaToRgba(samples: Uint8Array): Uint8Array {
+  const out = new Uint8Array(samples.length * 2);
+  for (let i = 0, o = 0; i < samples.length; i += 2, o += 4) {
+    out[o] = out[o + 1] = out[o + 2] = samples[i]!;
+    out[o + 3] = samples[i + 1]!;
   }
   return out;
 }
 
 function toPillowMode(
-  samples: Samples,
+  samples: Uint8Array,
   header: PngHeader,
   palette: Uint8Array | undefined,
   purpose: DecodePurpose,
 ): { data: Uint8Array; channels: ChannelCount } {
   switch (header.colorType) {
     case GRAY:
-      return { data: grayPixels(samples, header.bitDepth, purpose), channels: 1 };
+      return { data: scaleLowDepthGray(samples, header.bitDepth, purpose), channels: 1 };
     case PALETTE: {
-      if (purpose === 'labels') return { data: samples as Uint8Array, channels: 1 };
+      if (purpose === 'labels') return { data: samples, channels: 1 };
       if (!palette) throw decodeFailed('it is a palette image without a PLTE chunk');
-      return { data: expandPalette(samples as Uint8Array, palette), channels: 3 };
+      return { data: expandPalette(samples, palette), channels: 3 };
     }
     case GRAY_ALPHA:
-      return samples instanceof Uint16Array
-        ? { data: grayAlpha16ToRgba(samples), channels: 4 }
-        : { data: samples, channels: 2 };
+      return header.bitDepth === 16 ? { data: grayAlphaToRgba(samples), channels: 4 } : { data: samples, channels: 2 };
     case RGB:
-      return { data: toEightBit(samples), channels: 3 };
+      return { data: samples, channels: 3 };
     default:
-      return { data: toEightBit(samples), channels: 4 };
+      return { data: samples, channels: 4 };
   }
 }
 
@@ -148,10 +137,11 @@ export async function decodePng(bytes: Uint8Array, context: DecodeContext): Prom
   checkHeader(header);
   checkImageSize(header.width, header.height, context.maxPixels, 'The PNG');
   const chunks = readPngChunks(bytes);
+  checkExpansion(header, chunks);
   const exifOrientation = chunks.exif && readExifOrientation(chunks.exif);
   const native = await decodePngNatively(bytes, header, chunks, context);
   if (native) return { image: native, exifOrientation, decoder: 'platform' };
-  const samples = await decodeSamples(header, chunks);
+  const samples = await decodeSamples(header, chunks, context.purpose);
   const { data, channels } = toPillowMode(samples, header, chunks.palette, context.purpose);
   const image: RawImage = { data, width: header.width, height: header.height, channels };
   return { image, exifOrientation, decoder: 'javascript' };

@@ -1,9 +1,9 @@
 /**
- * Inflates a zlib stream with the platform's own zlib (DecompressionStream) straight into a buffer
- * of the size the image header implies. Bytes past that size are ignored, as Pillow and libpng do.
+ * Inflates a zlib stream with the platform's own zlib (DecompressionStream), handing its first `size`
+ * bytes to `consume` piece by piece as they come, so that no buffer of the whole inflated data is
+ * needed. Bytes past that size are ignored, as Pillow and libpng do.
  */
-export async function inflateZlib(pieces: Uint8Array[], size: number): Promise<Uint8Array> {
-  const out = new Uint8Array(size);
+export async function inflateZlib(pieces: Uint8Array[], size: number, consume: (piece: Uint8Array) => void): Promise<void> {
   const stream = new Blob(pieces as BlobPart[]).stream().pipeThrough(new DecompressionStream('deflate'));
   const reader = stream.getReader();
   let at = 0;
@@ -11,10 +11,22 @@ export async function inflateZlib(pieces: Uint8Array[], size: number): Promise<U
     const { done, value } = await reader.read();
     if (done) break;
     const taken = Math.min(value.length, size - at);
-    out.set(taken < value.length ? value.subarray(0, taken) : value, at);
+    consume(taken < value.length ? value.subarray(0, taken) : value);
     at += taken;
   }
   await reader.cancel();
   if (at < size) throw new Error(`the compressed image data ends early: it holds ${at} of ${size} bytes`);
-  return out;
+}
+
+/**
+ * Deflate turns at most 2 bits into 258 bytes (a longest match with one-bit codes): about 1032 bytes
+ * per compressed byte. A header claiming more than that of its compressed data cannot be true.
+ */
+const MAX_DEFLATE_RATIO = 1032;
+/** Room for the first literal bytes and block headers of a tiny stream. */
+const MAX_DEFLATE_SLACK = 1024;
+
+/** The most bytes `compressed` bytes of a zlib stream can inflate to. */
+export function maxInflatedSize(compressed: number): number {
+  return compressed * MAX_DEFLATE_RATIO + MAX_DEFLATE_SLACK;
 }

@@ -76,41 +76,103 @@ function unfilterRow(filter: number, row: Uint8Array, up: Uint8Array, bpp: numbe
   }
 }
 
-/** Writes an unfiltered row of `pass` into the full image: one byte per sample below 8 bits. */
-function placeRow(row: Uint8Array, pass: SubImage, y: number, imageWidth: number, depth: number, pixelBytes: number, out: Uint8Array): void {
-  if (depth < 8) {
-    unpackLowDepthRow(row, pass.width, depth, out, y * imageWidth + pass.x0, pass.dx);
-  } else if (pass.dx === 1) {
-    out.set(row, y * imageWidth * pixelBytes);
-  } else {
-    for (let x = 0; x < pass.width; x++) {
-      const target = (y * imageWidth + pass.x0 + x * pass.dx) * pixelBytes;
-      for (let b = 0; b < pixelBytes; b++) out[target + b] = row[x * pixelBytes + b]!;
-    }
-  }
-}
+/** Which byte of a 16-bit sample is kept: the most significant (pixels) or the least (label maps). */
+export type SixteenBitByte = 'high' | 'low';
 
 /**
- * Turns inflated PNG image data into the image's samples, row-major and interleaved: one byte per
- * sample for depths up to 8 (1/2/4-bit samples unpacked, not scaled), two big-endian bytes for 16.
- * Unfilters in place, so `raw` is consumed.
+ * Unfilters inflated PNG image data as it arrives and writes the image's samples, row-major and
+ * interleaved, one byte each: 1/2/4-bit samples unpacked (not scaled), 16-bit ones narrowed to the
+ * byte `sixteenBit` names. Only two scanlines are held besides the image itself.
  */
-export function unfilterScanlines(raw: Uint8Array, header: PngHeader, samplesPerPixel: number): Uint8Array {
-  const { width, height, bitDepth } = header;
-  const bytesPerSample = bitDepth === 16 ? 2 : 1;
-  const pixelBytes = samplesPerPixel * bytesPerSample;
-  const filterDistance = Math.max(1, (samplesPerPixel * bitDepth) / 8);
-  const out = new Uint8Array(width * height * pixelBytes);
-  let at = 0;
-  for (const pass of subImages(header, samplesPerPixel)) {
-    let up: Uint8Array = new Uint8Array(pass.rowBytes);
-    for (let py = 0; py < pass.height; py++) {
-      const row = raw.subarray(at + 1, at + 1 + pass.rowBytes);
-      unfilterRow(raw[at]!, row, up, filterDistance);
-      placeRow(row, pass, pass.y0 + py * pass.dy, width, bitDepth, pixelBytes, out);
-      up = row;
-      at += pass.rowBytes + 1;
+export class ScanlineDecoder {
+  /** The image's samples, complete once every scanline was pushed. */
+  readonly samples: Uint8Array;
+  readonly #header: PngHeader;
+  readonly #samplesPerPixel: number;
+  readonly #sixteenBit: SixteenBitByte;
+  readonly #filterDistance: number;
+  readonly #passes: SubImage[];
+  #pass = 0;
+  #passRow = 0;
+  /** The scanline being filled (filter byte first) and the unfiltered one above it. */
+  #line: Uint8Array;
+  #above: Uint8Array;
+  #filled = 0;
+  #largest16 = 0;
+
+  constructor(header: PngHeader, samplesPerPixel: number, sixteenBit: SixteenBitByte) {
+    this.#header = header;
+    this.#samplesPerPixel = samplesPerPixel;
+    this.#sixteenBit = sixteenBit;
+    this.#filterDistance = Math.max(1, (samplesPerPixel * header.bitDepth) / 8);
+    this.#passes = subImages(header, samplesPerPixel);
+    const longest = Math.max(...this.#passes.map((pass) => pass.rowBytes)) + 1;
+    this.#line = new Uint8Array(longest);
+    this.#above = new Uint8Array(longest);
+    this.samples = new Uint8Array(header.width * header.height * samplesPerPixel);
+  }
+
+  /** The largest 16-bit sample seen, when the low bytes are kept (a label map must fit in them). */
+  get largest16(): number {
+    return this.#largest16;
+  }
+
+  /** Takes the next bytes of inflated data; bytes past the last scanline are ignored. */
+  push(piece: Uint8Array): void {
+    let at = 0;
+    while (at < piece.length && this.#pass < this.#passes.length) {
+      const pass = this.#passes[this.#pass]!;
+      const taken = Math.min(pass.rowBytes + 1 - this.#filled, piece.length - at);
+      this.#line.set(piece.subarray(at, at + taken), this.#filled);
+      this.#filled += taken;
+      at += taken;
+      if (this.#filled === pass.rowBytes + 1) this.#finishLine(pass);
     }
   }
-  return out;
+
+  #finishLine(pass: SubImage): void {
+    const row = this.#line.subarray(1, pass.rowBytes + 1);
+    unfilterRow(this.#line[0]!, row, this.#above.subarray(1, pass.rowBytes + 1), this.#filterDistance);
+    this.#place(row, pass, pass.y0 + this.#passRow * pass.dy);
+    [this.#line, this.#above] = [this.#above, this.#line];
+    this.#filled = 0;
+    if (++this.#passRow === pass.height) {
+      this.#pass++;
+      this.#passRow = 0;
+      this.#above.fill(0);
+    }
+  }
+
+  /** Writes an unfiltered row of `pass` into the image at row `y`. */
+  #place(row: Uint8Array, pass: SubImage, y: number): void {
+    const { width, bitDepth } = this.#header;
+    const spp = this.#samplesPerPixel;
+    const out = this.samples;
+    if (bitDepth < 8) {
+      unpackLowDepthRow(row, pass.width, bitDepth, out, y * width + pass.x0, pass.dx);
+    } else if (bitDepth === 8 && pass.dx === 1) {
+      out.set(row, y * width * spp);
+    } else if (bitDepth === 8) {
+      for (let x = 0; x < pass.width; x++) {
+        const target = (y * width + pass.x0 + x * pass.dx) * spp;
+        for (let s = 0; s < spp; s++) out[target + s] = row[x * spp + s]!;
+      }
+    } else {
+      this.#placeSixteenBit(row, pass, y);
+    }
+  }
+
+  #placeSixteenBit(row: Uint8Array, pass: SubImage, y: number): void {
+    const spp = this.#samplesPerPixel;
+    const out = this.samples;
+    const low = this.#sixteenBit === 'low' ? 1 : 0;
+    for (let x = 0; x < pass.width; x++) {
+      const target = (y * this.#header.width + pass.x0 + x * pass.dx) * spp;
+      for (let s = 0; s < spp; s++) {
+        const at = 2 * (x * spp + s);
+        out[target + s] = row[at + low]!;
+        if (low) this.#largest16 = Math.max(this.#largest16, (row[at]! << 8) | row[at + 1]!);
+      }
+    }
+  }
 }

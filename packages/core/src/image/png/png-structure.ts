@@ -1,4 +1,5 @@
 import { RetinaError } from '../../errors.js';
+import { crc32 } from './crc32.js';
 
 export interface PngHeader {
   width: number;
@@ -58,7 +59,20 @@ export function readPngHeader(bytes: Uint8Array): PngHeader {
   };
 }
 
-/** Walks every chunk up to IEND, so that a cut-off file fails here with a clear message. */
+function checkCrc(bytes: Uint8Array, at: number, length: number, type: string): void {
+  const stored = view(bytes).getUint32(at + 8 + length);
+  const computed = crc32(bytes.subarray(at + 4, at + 8 + length));
+  if (stored !== computed) {
+    const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
+    throw decodeFailed(`the ${type} chunk at byte ${at} fails its CRC check (stored ${hex(stored)}, computed ${hex(computed)})`);
+  }
+}
+
+/**
+ * Walks every chunk up to IEND, so that a cut-off file fails here with a clear message. Like Pillow,
+ * it checks the CRC of every chunk before the image data (IHDR, PLTE, tRNS, text, unknown ones):
+ * Pillow reads those when it opens a file, and skips the CRCs of IDAT and what follows.
+ */
 export function readPngChunks(bytes: Uint8Array): PngChunks {
   const data = view(bytes);
   const chunks: PngChunks = { palette: undefined, exif: undefined, imageData: [], transparencyChunks: [], animated: false };
@@ -78,6 +92,7 @@ export function readPngChunks(bytes: Uint8Array): PngChunks {
     }
     const body = bytes.subarray(at + 8, at + 8 + length);
     if (type === 'IEND') return chunks;
+    if (chunks.imageData.length === 0 && type !== 'IDAT') checkCrc(bytes, at, length, type);
     if (type === 'IDAT') chunks.imageData.push(body);
     else if (type === 'PLTE') chunks.palette = body;
     else if (type === 'eXIf') chunks.exif ??= body;

@@ -11,16 +11,27 @@ import type { ResizeJob } from './resize-job.js';
 import { convolveScalar } from './scalar-kernel.js';
 import { selectBands } from './select-bands.js';
 import { convolveSimd } from './wasm-convolve.js';
-import { wasmKernel } from './wasm-instance.js';
+import { releaseLargeKernelMemory, wasmKernel } from './wasm-instance.js';
 
 export { parseResample, Resample, type ResampleFilter } from './filters.js';
 export { setResampleWasmEnabled } from './wasm-instance.js';
+
+/**
+ * The most pixels a resize may produce, and hold between its two passes (source height x target
+ * width): 2^26 (8192 x 8192), as many as an image may have by default.
+ */
+export const MAX_RESIZE_PIXELS = 2 ** 26;
 
 /** The two-pass convolution, on the WebAssembly SIMD kernel where it compiled, else in TypeScript. */
 function convolve(job: ResizeJob, kernel: Kernel): Uint8Array {
   const plan = planConvolution(job, kernel);
   const simd = wasmKernel();
-  return simd ? convolveSimd(simd, plan) : convolveScalar(plan);
+  if (!simd) return convolveScalar(plan);
+  try {
+    return convolveSimd(simd, plan);
+  } finally {
+    releaseLargeKernelMemory();
+  }
 }
 
 function checkSize(name: string, value: number): void {
@@ -35,6 +46,15 @@ function checkSize(name: string, value: number): void {
 function checkArguments(image: RawImage, width: number, height: number, filter: number, bands: number): void {
   checkSize('width', width);
   checkSize('height', height);
+  const intermediate = image.height * width;
+  if (width * height > MAX_RESIZE_PIXELS || intermediate > MAX_RESIZE_PIXELS) {
+    const what = width * height > MAX_RESIZE_PIXELS ? `${width * height} pixels` : `an intermediate of ${image.height}x${width} pixels`;
+    throw new RetinaError(
+      'INVALID_ARGUMENT',
+      `resize of ${image.width}x${image.height} to ${width}x${height} needs ${what}, more than the limit of ${MAX_RESIZE_PIXELS} ` +
+        '(8192x8192); ask for a smaller size (the "size" of an image processor is the usual source).',
+    );
+  }
   if (!isResampleFilter(filter)) {
     throw new RetinaError('INVALID_ARGUMENT', `resize filter ${String(filter)} is unknown; use one of ${VALID_CODES}.`);
   }

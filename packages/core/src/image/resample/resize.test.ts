@@ -4,6 +4,7 @@ import { RetinaError } from '../../errors.js';
 import { countMismatches, imageIndex, readBin, readJson, type BinDescriptor, type ImageEntry } from '../../testing/fixtures.js';
 import type { ChannelCount, RawImage } from '../raw-image.js';
 import { parseResample, Resample, resize, setResampleWasmEnabled, type ResampleFilter } from './index.js';
+import { wasmKernel } from './wasm-instance.js';
 
 const images = new Map(imageIndex().map((entry) => [entry.id, entry]));
 const CHANNELS: Record<ImageEntry['mode'], ChannelCount> = { L: 1, LA: 2, RGB: 3, RGBA: 4, P: 1 };
@@ -175,5 +176,35 @@ describe('parseResample', () => {
 
   it('names the key it was given', () => {
     expect(() => parseResample('bicubic', 'image_processor.resample')).toThrow(/"image_processor\.resample" is "bicubic"/);
+  });
+});
+
+describe('resize limits', () => {
+  const small: RawImage = { data: Uint8Array.from({ length: 4 * 3 * 3 }, (_, i) => (i * 37) % 256), width: 4, height: 3, channels: 3 };
+
+  it.each([
+    ['a target of more than 2^26 pixels', 8193, 8192, /resize of 4x3 to 8193x8192 needs 67117056 pixels, more than the limit of 67108864/],
+    ['an intermediate of more than 2^26 pixels', 2 ** 25, 1, /needs an intermediate of 3x33554432 pixels/],
+  ])('refuses %s with a RetinaError, before allocating', (_, width, height, message) => {
+    for (const wasm of [true, false]) {
+      setResampleWasmEnabled(wasm);
+      const started = performance.now();
+      const refused = expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
+      expect(() => resize(small, width, height, Resample.BILINEAR)).toThrow(refused);
+      expect(performance.now() - started).toBeLessThan(50);
+    }
+    setResampleWasmEnabled(true);
+  });
+
+  it('gives back the WebAssembly memory of a large resize afterwards', () => {
+    expect(setResampleWasmEnabled(true)).toBe(true);
+    const large = resize(small, 4096, 4096, Resample.BILINEAR);
+    expect(large.data.length).toBe(4096 * 4096 * 3);
+    // The call needed over 48 MiB of kernel memory; what is kept for the next call is a fresh instance's.
+    expect(wasmKernel()!.memory.buffer.byteLength).toBeLessThan(2 ** 20);
+    setResampleWasmEnabled(false);
+    const portable = resize(small, 300, 200, Resample.BICUBIC);
+    setResampleWasmEnabled(true);
+    expect(resize(small, 300, 200, Resample.BICUBIC)).toEqual(portable);
   });
 });

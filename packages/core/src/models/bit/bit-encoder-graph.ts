@@ -84,21 +84,32 @@ function standardizedWeight(ctx: BitGraphContext, name: string, spec: ConvSpec):
   return ctx.weights.computed(ctx.graph, `${tensor.name}.standardized`, shape, standardized);
 }
 
-/** A weight-standardised convolution with the padding `global_padding` asks for (get_padding_value's three cases). */
+/**
+ * The padding `global_padding` asks for (get_padding_value's three cases): a fixed amount per side, or
+ * "same" for TF-"SAME" computed from the input size.
+ */
+function convPadding(globalPadding: BitConfig['globalPadding'], kernel: number, stride: number, dilation: number): number | 'same' {
+  const reach = dilation * (kernel - 1);
+  if (globalPadding === 'SAME') return stride === 1 && reach % 2 === 0 ? reach / 2 : 'same';
+  return globalPadding === 'VALID' ? 0 : Math.floor((stride - 1 + reach) / 2);
+}
+
+/** Output height or width of such a convolution (or pool) for an input of `size`. */
+function convOutputSize(size: number, padding: number | 'same', kernel: number, stride: number, dilation = 1): number {
+  if (padding === 'same') return Math.ceil(size / stride);
+  return Math.floor((size + 2 * padding - dilation * (kernel - 1) - 1) / stride) + 1;
+}
+
+/** A weight-standardised convolution with the padding `global_padding` asks for. */
 function conv(ctx: BitGraphContext, x: string, name: string, spec: ConvSpec): string {
   const { kernel, stride = 1, dilation = 1 } = spec;
   const weight = standardizedWeight(ctx, name, spec);
   const attributes = { kernel_shape: [kernel, kernel], strides: [stride, stride], dilations: [dilation, dilation] };
-  const reach = dilation * (kernel - 1);
-  const padding = ctx.config.globalPadding;
-  let pad = Math.floor((stride - 1 + reach) / 2);
-  if (padding === 'VALID') pad = 0;
-  if (padding === 'SAME' && !(stride === 1 && reach % 2 === 0)) {
-    // A kernel no wider than the stride never needs SAME padding.
-    const input = reach + 1 <= stride ? x : padSame(ctx.graph, x, kernel, stride, dilation);
-    return ctx.graph.op('Conv', [input, weight], { ...attributes, pads: [0, 0, 0, 0] });
-  }
-  return ctx.graph.op('Conv', [x, weight], { ...attributes, pads: [pad, pad, pad, pad] });
+  const pad = convPadding(ctx.config.globalPadding, kernel, stride, dilation);
+  if (pad !== 'same') return ctx.graph.op('Conv', [x, weight], { ...attributes, pads: [pad, pad, pad, pad] });
+  // A kernel no wider than the stride never needs SAME padding.
+  const input = dilation * (kernel - 1) + 1 <= stride ? x : padSame(ctx.graph, x, kernel, stride, dilation);
+  return ctx.graph.op('Conv', [input, weight], { ...attributes, pads: [0, 0, 0, 0] });
 }
 
 /** BitGroupNormActivation: group norm (eps 1e-5) over `num_groups` groups, affine, then `hidden_act` unless `withActivation` is false. */
@@ -223,9 +234,48 @@ export function checkBitConfig(config: BitConfig, field: (name: string) => strin
     throw unsupportedOption(field('depths'), config.depths, 'every stage needs at least one layer');
 }
 
+interface StagePlan {
+  readonly outChannels: number;
+  readonly stride: number;
+  /** The dilation of the first layer's 3x3 convolution, then of the others'. */
+  readonly firstDilation: number;
+  readonly dilation: number;
+}
+
+/** BitEncoder's channels, stride and dilation schedule for the first `stageCount` stages (output_stride turns strides into dilation). */
+function stagePlans(config: BitConfig, stageCount: number): StagePlan[] {
+  const plans: StagePlan[] = [];
+  let currentStride = 4;
+  let dilation = 1;
+  for (let stage = 0; stage < stageCount; stage++) {
+    let stride = stage === 0 ? 1 : 2;
+    if (currentStride >= config.outputStride) {
+      dilation *= stride;
+      stride = 1;
+    }
+    currentStride *= stride;
+    const outChannels = makeDivisible(config.hiddenSizes[stage]! * config.widthFactor);
+    plans.push({ outChannels, stride, firstDilation: dilation === 1 || dilation === 2 ? 1 : 2, dilation });
+  }
+  return plans;
+}
+
+/** Height or width of stage `stageCount`'s output (the stem's for 0) for an input of `size`, as the reference computes it. */
+export function bitOutputSize(config: BitConfig, size: number, stageCount: number): number {
+  let out = convOutputSize(size, convPadding(config.globalPadding, 7, 2, 1), 7, 2);
+  if (config.globalPadding !== 'SAME') out += 2;
+  out = config.embeddingDynamicPadding ? Math.ceil(out / 2) : convOutputSize(out, 0, 3, 2);
+  for (const plan of stagePlans(config, stageCount)) {
+    // The first layer's 3x3 convolution carries the stride (the preactivation layer ignores dilation).
+    const dilation = config.layerType === 'preactivation' ? 1 : plan.firstDilation;
+    out = convOutputSize(out, convPadding(config.globalPadding, 3, plan.stride, dilation), 3, plan.stride, dilation);
+  }
+  return out;
+}
+
 /**
- * The stem and the first `stageCount` stages (BitEncoder's stride and dilation schedule). `values[0]`
- * is the stem's output (hidden_states[0] in the reference), `values[i]` stage i's.
+ * The stem and the first `stageCount` stages. `values[0]` is the stem's output (hidden_states[0] in the
+ * reference), `values[i]` stage i's.
  */
 export function bitHiddenStates(ctx: BitGraphContext, pixelValues: string, stageCount: number): BitHiddenStates {
   const { config } = ctx;
@@ -233,32 +283,21 @@ export function bitHiddenStates(ctx: BitGraphContext, pixelValues: string, stage
   const values = [embeddings(ctx, pixelValues)];
   const channels = [config.embeddingSize];
   const layer = config.layerType === 'preactivation' ? preActivationLayer : bottleneckLayer;
-  let currentStride = 4;
-  let dilation = 1;
-  for (let stage = 0; stage < stageCount; stage++) {
-    const outChannels = makeDivisible(config.hiddenSizes[stage]! * config.widthFactor);
-    let stride = stage === 0 ? 1 : 2;
-    if (currentStride >= config.outputStride) {
-      dilation *= stride;
-      stride = 1;
-    }
-    currentStride *= stride;
-    let firstDilation = dilation === 1 || dilation === 2 ? 1 : 2;
+  stagePlans(config, stageCount).forEach((plan, stage) => {
     let x = values[values.length - 1]!;
     for (let index = 0; index < config.depths[stage]!; index++) {
       const spec = {
-        inChannels: index === 0 ? channels[channels.length - 1]! : outChannels,
-        outChannels,
-        stride: index === 0 ? stride : 1,
-        dilation: firstDilation,
+        inChannels: index === 0 ? channels[channels.length - 1]! : plan.outChannels,
+        outChannels: plan.outChannels,
+        stride: index === 0 ? plan.stride : 1,
+        dilation: index === 0 ? plan.firstDilation : plan.dilation,
         firstLayer: index === 0,
         configField: ctx.field(`hidden_sizes[${stage}]`),
       };
       x = layer(ctx, x, `encoder.stages.${stage}.layers.${index}`, spec);
-      firstDilation = dilation;
     }
     values.push(x);
-    channels.push(outChannels);
-  }
+    channels.push(plan.outChannels);
+  });
   return { values, channels };
 }

@@ -15,7 +15,7 @@ import {
 } from '../../graph/layers.js';
 import { OnnxGraph } from '../../graph/onnx-graph.js';
 import { ModelWeights } from '../../graph/weights.js';
-import { bitHiddenStates } from '../bit/bit-encoder-graph.js';
+import { bitHiddenStates, bitOutputSize } from '../bit/bit-encoder-graph.js';
 import { ViTHybridConfig } from './configuration-vit-hybrid.js';
 
 const ARCHITECTURES = ['ViTHybridModel', 'ViTHybridForImageClassification'] as const;
@@ -50,6 +50,14 @@ function embeddings(ctx: Context, pixelValues: string): { value: string; tokens:
       'backbone_featmap_shape',
       config.backboneFeatmapShape,
       `the backbone's ${backbone.stageNames[lastStage]} has ${channels[lastStage]} channels`,
+    );
+  }
+  const featureSize = bitOutputSize(backbone, config.imageSize, lastStage);
+  if (featureHeight !== featureSize || featureWidth !== featureSize) {
+    throw unsupportedOption(
+      'backbone_featmap_shape',
+      config.backboneFeatmapShape,
+      `the backbone makes ${featureSize}x${featureSize} feature maps of image_size ${config.imageSize}`,
     );
   }
   const p = config.patchSize;
