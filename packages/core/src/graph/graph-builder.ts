@@ -24,7 +24,8 @@ export function computeType(options: GraphBuildOptions): ComputeType {
  *   [batch_size, C, H, W] float32; `logits`, `last_hidden_state`, `pooler_output`, `feature_maps.<i>`, ...),
  *   so the model classes run a built graph and an exported one alike.
  * - Weights that need no change stay in the checkpoint's bytes (external data); what depends only on the
- *   weights is computed here (see weights.ts), never left to the session.
+ *   weights is computed here (ModelWeights.precomputed), never left to the session. The checkpoint's
+ *   buffers are consumed: precomputed float32 weights are written over their own bytes.
  * - Fails with a RetinaError: MODEL_LOAD_FAILED naming the tensor (and the config field) for a missing or
  *   misshapen weight, INVALID_CONFIG naming the option for a config value the builder does not support.
  * - Writes the metadata of {@link graphMetadata}, so a config/graph mismatch is caught at load.

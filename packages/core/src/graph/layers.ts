@@ -19,12 +19,17 @@ export function linear(
   configField: string,
   options: { bias?: boolean; scale?: number | Float32Array } = {},
 ): string {
-  const values = transpose2d(weights.floats(`${prefix}.weight`, [outFeatures, inFeatures], configField), outFeatures, inFeatures);
   const factors = typeof options.scale === 'number' ? new Float32Array(outFeatures).fill(options.scale) : options.scale;
-  if (factors) {
-    for (let row = 0; row < values.length; row += outFeatures) for (let o = 0; o < outFeatures; o++) values[row + o] = values[row + o]! * factors[o]!;
-  }
-  const product = graph.op('MatMul', [x, weights.computed(graph, `${prefix}.weight.T`, [inFeatures, outFeatures], values)]);
+  const target = { name: `${prefix}.weight.T`, dims: [inFeatures, outFeatures] };
+  const w = weights.precomputed(graph, `${prefix}.weight`, [outFeatures, inFeatures], configField, target, (original) => {
+    const values = transpose2d(original, outFeatures, inFeatures);
+    if (factors) {
+      for (let row = 0; row < values.length; row += outFeatures)
+        for (let o = 0; o < outFeatures; o++) values[row + o] = values[row + o]! * factors[o]!;
+    }
+    return values;
+  });
+  const product = graph.op('MatMul', [x, w]);
   if (options.bias === false) return product;
   if (!factors) return graph.op('Add', [product, weights.initializer(graph, `${prefix}.bias`, [outFeatures], configField)]);
   const bias = Float32Array.from(weights.floats(`${prefix}.bias`, [outFeatures], configField), (value, o) => value * factors[o]!);

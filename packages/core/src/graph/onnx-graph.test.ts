@@ -37,9 +37,9 @@ function fakeCheckpoint(): Checkpoint {
   return { tensors: map, files: [{ name: 'model.safetensors', bytes }], metadata: {} };
 }
 
-function build(type: ComputeType, externalDataFile?: string): BuiltGraph {
+function build(type: ComputeType, externalDataFile?: string, checkpoint = fakeCheckpoint()): BuiltGraph {
   const graph = new OnnxGraph();
-  const weights = new ModelWeights(fakeCheckpoint(), { basePrefix: 'model', type, where: 'memory' });
+  const weights = new ModelWeights(checkpoint, { basePrefix: 'model', type, where: 'memory' });
   const x = floatInput(graph, 'x', ['batch_size', IN], type);
   const projected = linear(graph, weights, x, 'lin', [IN, OUT], 'hidden_size');
   const normed = layerNorm(graph, weights, projected, 'ln', OUT, 1e-5, 'hidden_size');
@@ -92,6 +92,18 @@ describe('OnnxGraph', () => {
       Array.from(y!.data as Float32Array).forEach((value, i) => expect(Math.abs(value - want[i]!)).toBeLessThan(atol));
     } finally {
       await loaded.release();
+    }
+  });
+
+  it('precomputes a weight in the checkpoint bytes once, however often the same bytes are built from', async () => {
+    const checkpoint = fakeCheckpoint();
+    const first = build('float32', undefined, checkpoint);
+    const second = build('float32', undefined, checkpoint);
+    for (const built of [first, second]) {
+      const loaded = await session(built, 'node');
+      const { y } = await loaded.run({ x: new Tensor('float32', x, [2, IN]) });
+      await loaded.release();
+      expected(x).forEach((want, i) => expect(Math.abs((y!.data as Float32Array)[i]! - want)).toBeLessThan(1e-6));
     }
   });
 

@@ -50,6 +50,10 @@ export function floatBytes(values: Float32Array, type: ComputeType): Uint8Array 
   return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
 }
 
+// Weights precomputed in place, per buffer (byte offsets): a repo that hands out the same bytes again gets
+// them as they now are, not computed twice.
+const precomputedInPlace = new WeakMap<ArrayBufferLike, Set<number>>();
+
 /**
  * The weights of one model in a checkpoint. `basePrefix` is the base model's attribute ("bit", "vit",
  * "beit"): heads' checkpoints have it, a bare model saved on its own has not; both are accepted.
@@ -139,6 +143,36 @@ export class ModelWeights {
   /** The float32 values of a weight, for precomputing. */
   floats(name: string, shape: readonly number[], configField: string): Float32Array {
     return weightFloats(this.tensor(name, shape, configField));
+  }
+
+  /**
+   * A weight that depends only on itself, precomputed: `compute` maps its float32 values to new ones (a new
+   * array of the same length, e.g. standardised or transposed), which become the initializer `newName` of
+   * `dims`. When checkpoint and graph are both float32 the new values are written over the checkpoint's own
+   * bytes and handed over from there (the checkpoint's buffers are consumed: one copy of each weight, not
+   * two); otherwise they get a new buffer of the compute type.
+   */
+  precomputed(
+    graph: OnnxGraph,
+    name: string,
+    shape: readonly number[],
+    configField: string,
+    target: { name: string; dims: readonly number[] },
+    compute: (values: Float32Array) => Float32Array,
+  ): string {
+    const tensor = this.tensor(name, shape, configField);
+    const fileBytes = this.#files.get(tensor.file);
+    if (tensor.dtype !== 'float32' || this.type !== 'float32' || tensor.fileOffset === undefined || !fileBytes) {
+      return this.computed(graph, target.name, target.dims, compute(weightFloats(tensor)));
+    }
+    const done = precomputedInPlace.get(tensor.data.buffer) ?? new Set<number>();
+    precomputedInPlace.set(tensor.data.buffer, done);
+    if (!done.has(tensor.data.byteOffset)) {
+      const values = compute(weightFloats(tensor));
+      tensor.data.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+      done.add(tensor.data.byteOffset);
+    }
+    return graph.externalInitializer(target.name, 'float32', target.dims, tensor.file, fileBytes, tensor.fileOffset);
   }
 
   /** An initializer of the compute type from values Retina computed. */

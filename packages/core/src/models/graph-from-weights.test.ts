@@ -26,18 +26,22 @@ const BUILT = [
 ] as const;
 
 describe('graphs built from weights', () => {
-  it.each(BUILT)('%s leaves no weight-only work to the session and hands the checkpoint over uncopied', async (model, build) => {
-    const checkpoint = await readCheckpoint(fixtureRepo(model));
-    const config = AutoConfig.fromJson(readJson('models', model, 'config.json'));
-    const built = (build as typeof buildBitGraph)(config as never, readGolden(model).architecture, checkpoint, { dtype: 'fp32' });
-    const opTypes = new Set(readGraphNodes(built.graph).nodes.map((node) => node.opType));
-    expect(opTypes).not.toContain('BatchNormalization');
-    expect(opTypes).not.toContain('GroupNormalization');
-    // No Transpose of a weight, nor any other node whose inputs are all constants.
-    expect(constantNodes(built.graph)).toEqual([]);
-    const handedOver = built.externalData.find((file) => file.path === 'model.safetensors');
-    expect(handedOver?.data).toBe(checkpoint.files[0]!.bytes);
-  });
+  it.each(BUILT)(
+    '%s leaves no weight-only work to the session and hands the checkpoint over, precomputed in place',
+    async (model, build) => {
+      const checkpoint = await readCheckpoint(fixtureRepo(model));
+      const config = AutoConfig.fromJson(readJson('models', model, 'config.json'));
+      const built = (build as typeof buildBitGraph)(config as never, readGolden(model).architecture, checkpoint, { dtype: 'fp32' });
+      const opTypes = new Set(readGraphNodes(built.graph).nodes.map((node) => node.opType));
+      expect(opTypes).not.toContain('BatchNormalization');
+      expect(opTypes).not.toContain('GroupNormalization');
+      // No Transpose of a weight, nor any other node whose inputs are all constants.
+      expect(constantNodes(built.graph)).toEqual([]);
+      // Precomputed weights are written over the checkpoint's float32 bytes: it is the only external buffer.
+      expect(built.externalData.map((file) => file.path)).toEqual(['model.safetensors']);
+      expect(built.externalData[0]!.data).toBe(checkpoint.files[0]!.bytes);
+    },
+  );
 });
 
 describe('bitOutputSize', () => {

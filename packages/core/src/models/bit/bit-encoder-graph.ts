@@ -4,7 +4,7 @@
 // both build on it.
 import { activation, checkActivation, unsupportedOption } from '../../graph/layers.js';
 import { float, type OnnxGraph } from '../../graph/onnx-graph.js';
-import { weightFloats, type ModelWeights } from '../../graph/weights.js';
+import type { ModelWeights } from '../../graph/weights.js';
 import type { BitConfig } from './configuration-bit.js';
 
 /** The BiT config being built and how its fields are named in messages ("" or "backbone_config."). */
@@ -62,26 +62,32 @@ function padSame(graph: OnnxGraph, x: string, kernel: number, stride: number, di
 
 /**
  * WeightStandardizedConv2d: the weight normalised per output channel over the rest (biased variance,
- * `eps` 1e-8), in double precision like PyTorch's CPU batch norm statistics, then stored as a new weight.
+ * `eps` 1e-8), in double precision like PyTorch's CPU batch norm statistics, precomputed once.
  */
 function standardizedWeight(ctx: BitGraphContext, name: string, spec: ConvSpec): string {
   const shape = [spec.outChannels, spec.inChannels, spec.kernel, spec.kernel];
-  const tensor = ctx.weights.tensor(`${name}.weight`, shape, spec.configField);
-  const values = weightFloats(tensor);
-  const perChannel = values.length / spec.outChannels;
+  const target = { name: `${ctx.weights.tensor(`${name}.weight`, shape, spec.configField).name}.standardized`, dims: shape };
+  return ctx.weights.precomputed(ctx.graph, `${name}.weight`, shape, spec.configField, target, (values) =>
+    standardize(values, spec.outChannels),
+  );
+}
+
+/** Each of `rows` rows of `values` minus its mean, over its standard deviation (biased, eps 1e-8), in double precision. */
+function standardize(values: Float32Array, rows: number): Float32Array {
+  const perRow = values.length / rows;
   const standardized = new Float32Array(values.length);
-  for (let o = 0; o < spec.outChannels; o++) {
-    const row = values.subarray(o * perChannel, (o + 1) * perChannel);
+  for (let o = 0; o < rows; o++) {
+    const row = values.subarray(o * perRow, (o + 1) * perRow);
     let mean = 0;
     for (const v of row) mean += v;
-    mean /= perChannel;
+    mean /= perRow;
     let variance = 0;
     for (const v of row) variance += (v - mean) ** 2;
-    variance /= perChannel;
+    variance /= perRow;
     const scale = 1 / Math.sqrt(variance + 1e-8);
-    for (let i = 0; i < perChannel; i++) standardized[o * perChannel + i] = (row[i]! - mean) * scale;
+    for (let i = 0; i < perRow; i++) standardized[o * perRow + i] = (row[i]! - mean) * scale;
   }
-  return ctx.weights.computed(ctx.graph, `${tensor.name}.standardized`, shape, standardized);
+  return standardized;
 }
 
 /**
