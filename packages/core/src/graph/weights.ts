@@ -110,7 +110,9 @@ export class ModelWeights {
   tensor(name: string, shape: readonly number[], configField: string): WeightTensor {
     const tensor = this.#find(name);
     if (!tensor) {
-      const names = this.#basePrefix ? `"${this.#basePrefix}.${this.#scope}${name}" (nor "${this.#scope}${name}")` : `"${this.#scope}${name}"`;
+      const names = this.#basePrefix
+        ? `"${this.#basePrefix}.${this.#scope}${name}" (nor "${this.#scope}${name}")`
+        : `"${this.#scope}${name}"`;
       throw new RetinaError(
         'MODEL_LOAD_FAILED',
         `The checkpoint in ${this.#where} has no tensor ${names}, which config.json's ` +

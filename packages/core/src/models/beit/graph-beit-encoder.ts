@@ -39,7 +39,12 @@ function embeddings(context: BeitBuildContext, pixelValues: string, boolMaskedPo
     'Conv',
     [
       pixelValues,
-      weights.initializer(graph, 'embeddings.patch_embeddings.projection.weight', [hidden, channels, patch, patch], 'hidden_size, num_channels, patch_size'),
+      weights.initializer(
+        graph,
+        'embeddings.patch_embeddings.projection.weight',
+        [hidden, channels, patch, patch],
+        'hidden_size, num_channels, patch_size',
+      ),
       weights.initializer(graph, 'embeddings.patch_embeddings.projection.bias', [hidden], 'hidden_size'),
     ],
     { kernel_shape: [patch, patch], strides: [patch, patch] },
@@ -55,7 +60,11 @@ function embeddings(context: BeitBuildContext, pixelValues: string, boolMaskedPo
   if (position) for (let i = 0; i < hidden; i++) tokenRows[i] = tokenRows[i]! + position[i]!;
   if (boolMaskedPos !== undefined) {
     // The reference adds the patches' positions before masking: masked patches take the bare mask token.
-    if (position) x = graph.op('Add', [x, weights.computed(graph, 'embeddings.position_embeddings.patches', [1, patches, hidden], position.subarray(hidden))]);
+    if (position)
+      x = graph.op('Add', [
+        x,
+        weights.computed(graph, 'embeddings.position_embeddings.patches', [1, patches, hidden], position.subarray(hidden)),
+      ]);
     const mask = graph.op('Unsqueeze', [boolMaskedPos, graph.int64s([2])]);
     x = graph.op('Where', [mask, weights.initializer(graph, 'embeddings.mask_token', [1, 1, hidden], 'use_mask_token'), x]);
   } else if (position) {
@@ -80,7 +89,9 @@ function relativePositionBias({ graph, weights, config }: BeitBuildContext, laye
   const distances = relativeDistances(side);
   const sizes = 'num_attention_heads, image_size / patch_size';
   const tables = [
-    ...(shared ? [weights.floats(`${SHARED_BIAS}.relative_position_bias_table`, [distances, heads], `use_shared_relative_position_bias (${sizes})`)] : []),
+    ...(shared
+      ? [weights.floats(`${SHARED_BIAS}.relative_position_bias_table`, [distances, heads], `use_shared_relative_position_bias (${sizes})`)]
+      : []),
     ...(own
       ? [
           weights.floats(
@@ -136,9 +147,17 @@ function encoderLayer(context: BeitBuildContext, x: string, layer: number): stri
   const residual = graph.op('Add', [x, attended]);
   const normalised = beitLayerNorm(context, residual, `${prefix}.layernorm_after`);
   const expanded = linear(graph, weights, normalised, `${prefix}.intermediate.dense`, [hidden, intermediate], 'intermediate_size');
-  const projected = linear(graph, weights, activation(graph, expanded, config.hiddenAct, 'hidden_act'), `${prefix}.output.dense`, [intermediate, hidden], 'intermediate_size', {
-    scale: layerScale(context, `${prefix}.lambda_2`),
-  });
+  const projected = linear(
+    graph,
+    weights,
+    activation(graph, expanded, config.hiddenAct, 'hidden_act'),
+    `${prefix}.output.dense`,
+    [intermediate, hidden],
+    'intermediate_size',
+    {
+      scale: layerScale(context, `${prefix}.lambda_2`),
+    },
+  );
   return graph.op('Add', [residual, projected]);
 }
 
@@ -150,6 +169,7 @@ export function patchTokens({ graph, config }: BeitBuildContext, x: string): str
 /** Embeddings and every encoder layer; `boolMaskedPos` (bool [batch, N]) for masked image modeling. */
 export function beitEncoder(context: BeitBuildContext, pixelValues: string, boolMaskedPos?: string): BeitEncoderOutput {
   const hiddenStates = [embeddings(context, pixelValues, boolMaskedPos)];
-  for (let layer = 0; layer < context.config.numHiddenLayers; layer++) hiddenStates.push(encoderLayer(context, hiddenStates.at(-1)!, layer));
+  for (let layer = 0; layer < context.config.numHiddenLayers; layer++)
+    hiddenStates.push(encoderLayer(context, hiddenStates.at(-1)!, layer));
   return { hiddenStates };
 }

@@ -63,21 +63,26 @@ describe('BEiT graph builder errors', () => {
   it('names a missing tensor and the config field that implies it', () => {
     const name = 'beit.encoder.layer.1.attention.attention.relative_position_bias.relative_position_bias_table';
     expect(() => build('beit-cls', {}, without(checkpoints['beit-cls']!, name))).toThrow(
-      expect.objectContaining({ code: 'MODEL_LOAD_FAILED', message: expect.stringMatching(/relative_position_bias_table.*use_relative_position_bias/) }),
+      expect.objectContaining({
+        code: 'MODEL_LOAD_FAILED',
+        message: expect.stringMatching(/relative_position_bias_table.*use_relative_position_bias/),
+      }),
     );
     expect(() => build('beit-cls-abs', {}, without(checkpoints['beit-cls-abs']!, 'beit.embeddings.position_embeddings'))).toThrow(
       /no tensor "beit\.embeddings\.position_embeddings".*use_absolute_position_embeddings/,
     );
-    expect(() => build('beit-cls', { layer_scale_init_value: 0.1 }, without(checkpoints['beit-cls']!, 'beit.encoder.layer.0.lambda_2'))).toThrow(
-      /"beit\.encoder\.layer\.0\.lambda_2".*layer_scale_init_value/,
-    );
+    expect(() =>
+      build('beit-cls', { layer_scale_init_value: 0.1 }, without(checkpoints['beit-cls']!, 'beit.encoder.layer.0.lambda_2')),
+    ).toThrow(/"beit\.encoder\.layer\.0\.lambda_2".*layer_scale_init_value/);
     expect(() => build('beit-mim', {}, without(checkpoints['beit-mim']!, 'layernorm.weight'))).toThrow(/no tensor "layernorm\.weight"/);
   });
 
   it('names both shapes of a misshapen tensor', () => {
     // 36 / 4 = 9 patches a side: the bias table needs (2·9 − 1)² + 3 = 292 rows.
     expect(() => build('beit-cls', { image_size: 36 })).toThrow(/has shape \[228, 4\].*implies \[292, 4\]/);
-    expect(() => build('beit-feature', { intermediate_size: 80 })).toThrow(/"encoder\.layer\.0\.intermediate\.dense\.weight" has shape \[64, 32\].*\[80, 32\]/);
+    expect(() => build('beit-feature', { intermediate_size: 80 })).toThrow(
+      /"encoder\.layer\.0\.intermediate\.dense\.weight" has shape \[64, 32\].*\[80, 32\]/,
+    );
   });
 
   it.each([
@@ -89,12 +94,14 @@ describe('BEiT graph builder errors', () => {
     ['beit-seg', { out_indices: [1, 2, 3], out_features: null }, /"out_indices" to be 4 different layer numbers/],
     ['beit-seg', { out_indices: [0, 1, 2, 3], out_features: null }, /"out_indices" to be 4 different layer numbers/],
   ] as const)('%s with %j is refused, naming the option', (model, changes, message) => {
-    expect(() => build(model, changes)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(message) }));
+    expect(() => build(model, changes)).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(message) }),
+    );
   });
 
   it('refuses an architecture it cannot build and another model type’s checkpoint', () => {
     expect(() => build('beit-feature', {}, undefined, 'BeitBackbone')).toThrow(/BeitBackbone/);
-    expect(() => build('beit-cls', {}, checkpoints['bit-feature']!)).toThrow(/not a "beit" checkpoint/);
+    expect(() => build('beit-cls', {}, checkpoints['bit-feature'])).toThrow(/not a "beit" checkpoint/);
   });
 
   it('builds again after a failure', () => {

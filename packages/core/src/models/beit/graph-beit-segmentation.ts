@@ -24,7 +24,12 @@ function batchNorm(weights: ModelWeights, prefix: string, channels: number): { s
 function scaleChannels(weight: Float32Array, shape: readonly number[], axis: number, scale: Float32Array): Float32Array {
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const channels = shape[axis]!;
-  return Float32Array.from(weight, (value, i) => value * scale[Math.floor(i / inner) % channels]!);
+  const out = new Float32Array(weight.length);
+  for (let start = 0, block = 0; start < weight.length; start += inner, block++) {
+    const factor = scale[block % channels]!;
+    for (let i = start; i < start + inner; i++) out[i] = weight[i]! * factor;
+  }
+  return out;
 }
 
 /** BeitConvModule: Conv (no bias) → BatchNorm → ReLU, with the batch norm folded into the convolution. */
@@ -37,7 +42,11 @@ function convModule(context: BeitBuildContext, x: string, prefix: string, inChan
   const pad = (kernel - 1) / 2;
   const conv = graph.op(
     'Conv',
-    [x, weights.computed(graph, `${prefix}.conv.weight.folded`, shape, weight), weights.computed(graph, `${prefix}.conv.bias.folded`, [channels], shift)],
+    [
+      x,
+      weights.computed(graph, `${prefix}.conv.weight.folded`, shape, weight),
+      weights.computed(graph, `${prefix}.conv.bias.folded`, [channels], shift),
+    ],
     { kernel_shape: [kernel, kernel], pads: [pad, pad, pad, pad] },
   );
   return graph.op('Relu', [conv]);
@@ -96,7 +105,8 @@ function bilinearResizer({ graph, config }: BeitBuildContext, pixelValues: strin
 function selectFeatures(context: BeitBuildContext, hiddenStates: readonly string[]): string[] {
   const { config } = context;
   const indices = [...config.outIndices].sort((a, b) => a - b);
-  const valid = indices.length === 4 && indices.every((index, i) => index >= 1 && index <= config.numHiddenLayers && index !== indices[i - 1]);
+  const valid =
+    indices.length === 4 && indices.every((index, i) => index >= 1 && index <= config.numHiddenLayers && index !== indices[i - 1]);
   if (!valid) {
     throw new RetinaError(
       'INVALID_CONFIG',
@@ -132,7 +142,12 @@ export function beitSegmentationHead(context: BeitBuildContext, pixelValues: str
   const coarse = sizes[3]!;
   const flat = graph.op('Reshape', [features[3]!, graph.int64s([0, 0, coarse * coarse])]);
   const pooled = config.poolScales.map((scale, i) => {
-    const matrix = weights.computed(graph, `decode_head.psp_modules.${i}.0.pool`, [coarse * coarse, scale * scale], adaptivePoolMatrix(coarse, scale));
+    const matrix = weights.computed(
+      graph,
+      `decode_head.psp_modules.${i}.0.pool`,
+      [coarse * coarse, scale * scale],
+      adaptivePoolMatrix(coarse, scale),
+    );
     const cells = graph.op('Reshape', [graph.op('MatMul', [flat, matrix]), graph.int64s([0, 0, scale, scale])]);
     return resize(convModule(context, cells, `decode_head.psp_modules.${i}.1`, hidden, 1), coarse);
   });

@@ -20,7 +20,11 @@ function checkConfig(config: BeitConfig, architecture: string): asserts architec
     );
   }
   if (config.hiddenSize % config.numAttentionHeads !== 0) {
-    throw unsupportedOption('hidden_size', config.hiddenSize, `it must be a multiple of num_attention_heads (${config.numAttentionHeads}), as in Transformers`);
+    throw unsupportedOption(
+      'hidden_size',
+      config.hiddenSize,
+      `it must be a multiple of num_attention_heads (${config.numAttentionHeads}), as in Transformers`,
+    );
   }
   checkActivation(config.hiddenAct, 'hidden_act');
   const prunedHeads = config.json.pruned_heads;
@@ -31,7 +35,11 @@ function checkConfig(config: BeitConfig, architecture: string): asserts architec
     throw unsupportedOption('output_attentions', true, 'built graphs do not output attention maps; set it to false');
   }
   if (architecture === 'BeitForMaskedImageModeling' && !config.useMaskToken) {
-    throw unsupportedOption('use_mask_token', false, 'BeitForMaskedImageModeling replaces masked patches by the mask token; it must be true');
+    throw unsupportedOption(
+      'use_mask_token',
+      false,
+      'BeitForMaskedImageModeling replaces masked patches by the mask token; it must be true',
+    );
   }
   if (architecture === 'BeitForImageClassification' && config.numLabels === 0) {
     throw unsupportedOption('num_labels', 0, 'a classifier needs classes; use BeitModel and its pooler_output instead');

@@ -1,6 +1,11 @@
 import type { InferenceSession } from '../../session/inference-session.js';
 import { checkGraphDim } from '../graph-checks.js';
-import type { MaskedImageModelingInput, MaskedImageModelingOutput, PixelValuesInput, SemanticSegmenterOutput } from '../modeling-outputs.js';
+import type {
+  MaskedImageModelingInput,
+  MaskedImageModelingOutput,
+  PixelValuesInput,
+  SemanticSegmenterOutput,
+} from '../modeling-outputs.js';
 import { hiddenStatesOf, PreTrainedModel } from '../pretrained-model.js';
 import { describeNumLabels, ImageClassificationModel, PooledModel } from '../task-models.js';
 import { BeitConfig } from './configuration-beit.js';
