@@ -24,5 +24,8 @@ export function fallbackSource(sources: readonly FileSource[], hint: string): Fi
       }
       throw new RetinaError('FILE_NOT_FOUND', [...misses, hint].filter(Boolean).join(' '));
     },
+    async discard(file) {
+      await Promise.all(sources.map((source) => source.discard(file)));
+    },
   };
 }

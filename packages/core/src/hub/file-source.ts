@@ -6,6 +6,8 @@ import { parseJsonFile } from './parse-json.js';
 export interface FileSource {
   readonly location: string;
   bytes(file: string, options: ReadFileOptions): Promise<Uint8Array>;
+  /** Drops a kept copy of the file, if the source keeps any. */
+  discard(file: string): Promise<void>;
 }
 
 export function repoFromSource(source: FileSource): ModelRepo {
@@ -16,6 +18,9 @@ export function repoFromSource(source: FileSource): ModelRepo {
     },
     bytes(file, options = {}) {
       return withCheckedName(file, () => source.bytes(file, options));
+    },
+    discard(file) {
+      return withCheckedName(file, () => source.discard(file));
     },
   };
 }

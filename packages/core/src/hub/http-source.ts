@@ -73,6 +73,9 @@ export function httpSource(options: HttpSourceOptions): FileSource {
       await store?.put(url, cacheableResponse(bytes, response)).catch(() => undefined);
       return bytes;
     },
+    async discard(file) {
+      await (await cache())?.delete(urlOf(file)).catch(() => false);
+    },
   };
 }
 

@@ -21,4 +21,6 @@ export interface ModelRepo {
   json<T = unknown>(file: string, options?: ReadFileOptions): Promise<T>;
   /** Reads a binary file. A missing file rejects with code FILE_NOT_FOUND naming file and location. */
   bytes(file: string, options?: ReadFileOptions): Promise<Uint8Array>;
+  /** Forgets a kept copy of a file that proved unusable (the Cache API's), so that the next read downloads it again. */
+  discard?(file: string): Promise<void>;
 }

@@ -40,6 +40,8 @@ export function nodeFolderSource(folder: string, verify: VerifyFile): FileSource
 
   return {
     location,
+    // Files on disk are read afresh every time.
+    discard: async () => undefined,
     async bytes(file, options) {
       throwIfAborted(options.signal, file, location);
       const { fs } = await loadNodeModules();

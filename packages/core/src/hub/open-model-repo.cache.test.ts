@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CacheLike, CacheStorageLike } from './browser-cache.js';
 import type { FileProgress } from './model-repo.js';
 import { openModelRepo } from './open-model-repo.js';
+import { MemoryCacheStorage } from '../testing/memory-cache.js';
 import { addModelWithExternalWeight } from '../testing/onnx-proto.js';
 import { startTestServer, type TestServer } from '../testing/test-http-server.js';
 
@@ -14,32 +14,6 @@ const indexHtml = '<!doctype html>\n<html><head><title>My app</title></head><bod
 /** What the test server answers for /app/*: a single-page app's fallback index.html until the files are deployed. */
 let appServesModel = false;
 const appFiles: Record<string, Uint8Array | string> = { '/app/config.json': config, '/app/onnx/model.onnx': graph };
-
-/** Cache API stand-in keeping responses in memory, as the browser would on disk. */
-class MemoryCacheStorage implements CacheStorageLike {
-  readonly caches = new Map<string, MemoryCache>();
-
-  async open(cacheName: string): Promise<MemoryCache> {
-    const cache = this.caches.get(cacheName) ?? new MemoryCache();
-    this.caches.set(cacheName, cache);
-    return cache;
-  }
-}
-
-class MemoryCache implements CacheLike {
-  readonly entries = new Map<string, { body: Uint8Array<ArrayBuffer>; headers: Headers }>();
-
-  async match(url: string): Promise<Response | undefined> {
-    const entry = this.entries.get(url);
-    return entry && new Response(entry.body.slice(), { headers: entry.headers });
-  }
-  async put(url: string, response: Response): Promise<void> {
-    this.entries.set(url, { body: new Uint8Array(await response.arrayBuffer()), headers: response.headers });
-  }
-  async delete(url: string): Promise<boolean> {
-    return this.entries.delete(url);
-  }
-}
 
 let server: TestServer;
 let cacheStorage: MemoryCacheStorage;

@@ -34,7 +34,13 @@ export async function readOnnxExternalData(
   checkOnnxModel(model, file, repo.location);
   const locations = externalDataLocations(model);
   if (locations.length === 0) return { model };
-  const folder = file.slice(0, file.lastIndexOf('/') + 1);
-  const externalData = await Promise.all(locations.map(async (path) => ({ path, data: await repo.bytes(folder + path, options) })));
+  const externalData = await Promise.all(
+    locations.map(async (path) => ({ path, data: await repo.bytes(besideGraph(file, path), options) })),
+  );
   return { model, externalData };
+}
+
+/** The repo file of an external-data `path` the graph `file` names: relative to the graph's folder. */
+export function besideGraph(file: string, path: string): string {
+  return file.slice(0, file.lastIndexOf('/') + 1) + path;
 }

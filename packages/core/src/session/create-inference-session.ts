@@ -1,7 +1,7 @@
 import { RetinaError } from '../errors.js';
 import type { ModelRepo, ReadFileOptions } from '../hub/model-repo.js';
 import { abortReason, isFileNotFound } from '../hub/read-errors.js';
-import { readOnnxExternalData } from '../hub/read-onnx-model.js';
+import { besideGraph, readOnnxExternalData } from '../hub/read-onnx-model.js';
 import { isNode } from '../hub/settings.js';
 import { foldWeightTransposes } from './fold-weight-transposes.js';
 import type { InferenceSession } from './inference-session.js';
@@ -164,11 +164,24 @@ export async function createInferenceSession(
   throwIfAborted();
   // A named modelFile means that file; "auto" falls back to the weights only for the default graph.
   const optional = source === 'auto' && options.modelFile === undefined && sources.fromWeights !== undefined;
-  const model =
-    (source === 'weights' ? undefined : await readModelFiles(repo, file, options, optional, sources)) ??
-    (await builtModelFiles(sources, dtype, repo.location, source === 'auto' ? file : undefined));
+  const read = source === 'weights' ? undefined : await readModelFiles(repo, file, options, optional, sources);
+  const model = read ?? (await builtModelFiles(sources, dtype, repo.location, source === 'auto' ? file : undefined));
   throwIfAborted();
-  return signal ? createUnlessAborted(() => factory.create(model), signal, action) : factory.create(model);
+  const create = read
+    ? () => factory.create(read).catch((error: unknown) => discardAndThrow(repo, read, error))
+    : () => factory.create(model);
+  return signal ? createUnlessAborted(create, signal, action) : create();
+}
+
+/**
+ * A graph file the runtime refused is not kept: a cached copy that passed Retina's checks but does not
+ * load (e.g. cut off where a field ends) would otherwise fail every load until the cache is cleared.
+ */
+async function discardAndThrow(repo: ModelRepo, { file, externalData }: ModelFiles, error: unknown): Promise<never> {
+  const discard = repo.discard?.bind(repo);
+  const files = [file, ...externalData.map(({ path }) => besideGraph(file, path))];
+  if (discard) await Promise.all(files.map((name) => discard(name).catch(() => undefined)));
+  throw error;
 }
 
 /**

@@ -38,17 +38,15 @@ function convModule(context: BeitBuildContext, x: string, prefix: string, inChan
   const channels = context.config.hiddenSize;
   const shape = [channels, inChannels, kernel, kernel];
   const { scale, shift } = batchNorm(weights, `${prefix}.bn`, channels);
-  const weight = scaleChannels(weights.floats(`${prefix}.conv.weight`, shape, 'hidden_size, pool_scales'), shape, 0, scale);
-  const pad = (kernel - 1) / 2;
-  const conv = graph.op(
-    'Conv',
-    [
-      x,
-      weights.computed(graph, `${prefix}.conv.weight.folded`, shape, weight),
-      weights.computed(graph, `${prefix}.conv.bias.folded`, [channels], shift),
-    ],
-    { kernel_shape: [kernel, kernel], pads: [pad, pad, pad, pad] },
+  const target = { name: `${prefix}.conv.weight.folded`, dims: shape };
+  const weight = weights.precomputed(graph, `${prefix}.conv.weight`, shape, 'hidden_size, pool_scales', target, (values) =>
+    scaleChannels(values, shape, 0, scale),
   );
+  const pad = (kernel - 1) / 2;
+  const conv = graph.op('Conv', [x, weight, weights.computed(graph, `${prefix}.conv.bias.folded`, [channels], shift)], {
+    kernel_shape: [kernel, kernel],
+    pads: [pad, pad, pad, pad],
+  });
   return graph.op('Relu', [conv]);
 }
 
@@ -64,9 +62,11 @@ function upsample2x(context: BeitBuildContext, x: string, prefix: string, batchN
     bias = weights.initializer(graph, `${prefix}.bias`, [hidden], 'hidden_size');
   } else {
     const { scale, shift } = batchNorm(weights, batchNormPrefix, hidden);
-    const folded = scaleChannels(weights.floats(`${prefix}.weight`, shape, 'hidden_size'), shape, 1, scale);
+    const target = { name: `${prefix}.weight.folded`, dims: shape };
+    weight = weights.precomputed(graph, `${prefix}.weight`, shape, 'hidden_size', target, (values) =>
+      scaleChannels(values, shape, 1, scale),
+    );
     const b = Float32Array.from(weights.floats(`${prefix}.bias`, [hidden], 'hidden_size'), (value, o) => value * scale[o]! + shift[o]!);
-    weight = weights.computed(graph, `${prefix}.weight.folded`, shape, folded);
     bias = weights.computed(graph, `${prefix}.bias.folded`, [hidden], b);
   }
   return graph.op('ConvTranspose', [x, weight, bias], { kernel_shape: [2, 2], strides: [2, 2] });
