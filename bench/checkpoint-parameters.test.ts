@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturesRoot } from '../e2e/support/paths.js';
-import { referenceParameters } from './checkpoint-parameters.js';
+import { referenceParameters, type ConfigJson } from './checkpoint-parameters.js';
 
 const modelsDir = join(fixturesRoot, 'models');
 
@@ -19,7 +19,7 @@ function safetensorsHeader(file: string): Record<string, [string, number[]]> {
 
 describe('referenceParameters', () => {
   it.each(readdirSync(modelsDir))('lists the tensors of the reference checkpoint of %s, by name, dtype and shape', (model) => {
-    const config = JSON.parse(readFileSync(join(modelsDir, model, 'config.json'), 'utf8'));
+    const config = JSON.parse(readFileSync(join(modelsDir, model, 'config.json'), 'utf8')) as ConfigJson;
     const listed = Object.fromEntries(referenceParameters(config).map(({ name, dtype, shape }) => [name, [dtype, shape]]));
     expect(listed).toEqual(safetensorsHeader(join(modelsDir, model, 'model.safetensors')));
   });

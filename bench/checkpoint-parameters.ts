@@ -12,7 +12,55 @@ export interface Parameter {
   init: Init;
 }
 
-type Json = Record<string, any>;
+/** The config.json fields the state dict depends on. */
+interface Labels {
+  id2label?: Record<string, string>;
+  num_labels?: number;
+}
+
+interface BitJson extends Labels {
+  num_channels: number;
+  embedding_size: number;
+  hidden_sizes: number[];
+  depths: number[];
+  layer_type: string;
+  width_factor: number;
+}
+
+interface TransformerJson extends Labels {
+  hidden_size: number;
+  intermediate_size: number;
+  num_hidden_layers: number;
+  num_attention_heads: number;
+  num_channels: number;
+  image_size: number;
+  patch_size: number;
+}
+
+interface ViTHybridJson extends TransformerJson {
+  qkv_bias?: boolean;
+  backbone_config?: Partial<BitJson>;
+}
+
+interface BeitJson extends TransformerJson {
+  layer_scale_init_value: number;
+  use_mask_token?: boolean;
+  use_absolute_position_embeddings?: boolean;
+  use_relative_position_bias?: boolean;
+  use_shared_relative_position_bias?: boolean;
+  use_mean_pooling: boolean;
+  vocab_size: number;
+  pool_scales: number[];
+  use_auxiliary_head: boolean;
+  auxiliary_channels: number;
+  auxiliary_num_convs: number;
+  auxiliary_concat_input: boolean;
+}
+
+export interface ConfigJson {
+  model_type: string;
+  architectures?: string[];
+}
 
 const STD = 0.02;
 
@@ -40,7 +88,7 @@ class StateDict {
   }
 }
 
-const numLabels = (config: Json) => (config.id2label ? Object.keys(config.id2label).length : (config.num_labels ?? 2));
+const numLabels = (config: Labels) => (config.id2label ? Object.keys(config.id2label).length : (config.num_labels ?? 2));
 
 /** timm's make_divisible, as BiT rounds channel counts. */
 function makeDiv(value: number, divisor = 8): number {
@@ -48,7 +96,7 @@ function makeDiv(value: number, divisor = 8): number {
   return rounded < 0.9 * value ? rounded + divisor : rounded;
 }
 
-const BIT_DEFAULTS = {
+const BIT_DEFAULTS: BitJson = {
   num_channels: 3,
   embedding_size: 64,
   hidden_sizes: [256, 512, 1024, 2048],
@@ -58,14 +106,14 @@ const BIT_DEFAULTS = {
 };
 
 /** BitModel under `prefix`; returns the channels of the last stage. */
-function bitModel(dict: StateDict, prefix: string, json: Json): number {
-  const config: Json = { ...BIT_DEFAULTS, ...json };
+function bitModel(dict: StateDict, prefix: string, json: Partial<BitJson>): number {
+  const config = { ...BIT_DEFAULTS, ...json };
   const preactivation = config.layer_type === 'preactivation';
   dict.affine(`${prefix}embedder.convolution`, [config.embedding_size, config.num_channels, 7, 7], false);
   if (!preactivation) dict.norm(`${prefix}embedder.norm`, config.embedding_size);
   let channels = config.embedding_size;
-  (config.depths as number[]).forEach((depth, stage) => {
-    const out = makeDiv(config.hidden_sizes[stage] * config.width_factor);
+  config.depths.forEach((depth, stage) => {
+    const out = makeDiv(config.hidden_sizes[stage]! * config.width_factor);
     const mid = makeDiv(out * 0.25);
     for (let layer = 0; layer < depth; layer++) {
       const at = `${prefix}encoder.stages.${stage}.layers.${layer}`;
@@ -82,39 +130,40 @@ function bitModel(dict: StateDict, prefix: string, json: Json): number {
       channels = out;
     }
   });
-  if (preactivation) dict.norm(`${prefix}norm`, config.hidden_sizes[config.depths.length - 1]);
+  if (preactivation) dict.norm(`${prefix}norm`, config.hidden_sizes[config.depths.length - 1]!);
   return channels;
 }
 
-function bitParameters(dict: StateDict, config: Json, architecture: string): void {
+function bitParameters(dict: StateDict, json: Partial<BitJson>, architecture: string): void {
+  const config = { ...BIT_DEFAULTS, ...json };
   if (architecture === 'BitModel') return void bitModel(dict, '', config);
   bitModel(dict, 'bit.', config);
-  if (architecture === 'BitForImageClassification') dict.affine('classifier.1', [numLabels(config), config.hidden_sizes.at(-1)]);
+  if (architecture === 'BitForImageClassification') dict.affine('classifier.1', [numLabels(config), config.hidden_sizes.at(-1)!]);
 }
 
 /** ViT encoder layers (ViT-Hybrid) or BEiT's, which add relative position bias and layer scale. */
-function transformerLayers(dict: StateDict, prefix: string, config: Json, beit: boolean, biasTable?: number[]): void {
+function transformerLayers(dict: StateDict, prefix: string, config: ViTHybridJson | BeitJson, beit: boolean, biasTable?: number[]): void {
   const { hidden_size: hidden, intermediate_size: intermediate } = config;
   for (let layer = 0; layer < config.num_hidden_layers; layer++) {
     const at = `${prefix}encoder.layer.${layer}`;
     dict.affine(`${at}.attention.attention.query`, [hidden, hidden]);
     // BEiT's key projection has no bias; ViT's follows qkv_bias.
-    dict.affine(`${at}.attention.attention.key`, [hidden, hidden], !beit && config.qkv_bias !== false);
-    dict.affine(`${at}.attention.attention.value`, [hidden, hidden], beit || config.qkv_bias !== false);
+    dict.affine(`${at}.attention.attention.key`, [hidden, hidden], !beit && (config as ViTHybridJson).qkv_bias !== false);
+    dict.affine(`${at}.attention.attention.value`, [hidden, hidden], beit || (config as ViTHybridJson).qkv_bias !== false);
     if (biasTable) dict.tensor(`${at}.attention.attention.relative_position_bias.relative_position_bias_table`, biasTable);
     dict.affine(`${at}.attention.output.dense`, [hidden, hidden]);
     dict.affine(`${at}.intermediate.dense`, [intermediate, hidden]);
     dict.affine(`${at}.output.dense`, [hidden, intermediate]);
-    if (beit && config.layer_scale_init_value > 0) {
+    if (beit && (config as BeitJson).layer_scale_init_value > 0) {
       for (const scale of ['lambda_1', 'lambda_2'])
-        dict.tensor(`${at}.${scale}`, [hidden], { kind: 'constant', value: config.layer_scale_init_value });
+        dict.tensor(`${at}.${scale}`, [hidden], { kind: 'constant', value: (config as BeitJson).layer_scale_init_value });
     }
     dict.norm(`${at}.layernorm_before`, hidden);
     dict.norm(`${at}.layernorm_after`, hidden);
   }
 }
 
-function vitHybridParameters(dict: StateDict, config: Json, architecture: string): void {
+function vitHybridParameters(dict: StateDict, config: ViTHybridJson, architecture: string): void {
   const prefix = architecture === 'ViTHybridModel' ? '' : 'vit.';
   const hidden = config.hidden_size;
   const backbone = { ...BIT_DEFAULTS, ...config.backbone_config };
@@ -132,7 +181,7 @@ function vitHybridParameters(dict: StateDict, config: Json, architecture: string
 }
 
 /** BEiT's UperHead (PSP on the last feature map, FPN over all four) and the auxiliary FCN head. */
-function beitSegmentationHeads(dict: StateDict, config: Json): void {
+function beitSegmentationHeads(dict: StateDict, config: BeitJson): void {
   const hidden = config.hidden_size;
   const labels = numLabels(config);
   const convModule = (name: string, out: number, inChannels: number, kernel: number) => {
@@ -141,7 +190,7 @@ function beitSegmentationHeads(dict: StateDict, config: Json): void {
   };
   for (const fpn of ['fpn1.0', 'fpn1.3', 'fpn2.0']) dict.affine(fpn, [hidden, hidden, 2, 2]);
   dict.batchNorm('fpn1.1', hidden);
-  const scales = config.pool_scales as number[];
+  const scales = config.pool_scales;
   scales.forEach((_, i) => convModule(`decode_head.psp_modules.${i}.1`, hidden, hidden, 1));
   convModule('decode_head.bottleneck', hidden, hidden + scales.length * hidden, 3);
   for (let i = 0; i < 3; i++) {
@@ -157,7 +206,7 @@ function beitSegmentationHeads(dict: StateDict, config: Json): void {
   dict.affine('auxiliary_head.classifier', [labels, channels, 1, 1]);
 }
 
-function beitParameters(dict: StateDict, config: Json, architecture: string): void {
+function beitParameters(dict: StateDict, config: BeitJson, architecture: string): void {
   const prefix = architecture === 'BeitModel' ? '' : 'beit.';
   const hidden = config.hidden_size;
   const side = config.image_size / config.patch_size;
@@ -180,18 +229,22 @@ function beitParameters(dict: StateDict, config: Json, architecture: string): vo
   if (architecture === 'BeitForSemanticSegmentation') beitSegmentationHeads(dict, config);
 }
 
-const FAMILIES: Record<string, (dict: StateDict, config: Json, architecture: string) => void> = {
-  bit: bitParameters,
-  'vit-hybrid': vitHybridParameters,
-  beit: beitParameters,
-};
-
 /** The reference's state dict for config.json (its first architecture, else the bare model). */
-export function referenceParameters(config: Json): Parameter[] {
-  const family = FAMILIES[config.model_type];
-  if (!family) throw new Error(`No parameter list for model_type ${String(config.model_type)}`);
-  const bare = { bit: 'BitModel', 'vit-hybrid': 'ViTHybridModel', beit: 'BeitModel' }[config.model_type as string]!;
+export function referenceParameters(config: ConfigJson): Parameter[] {
   const dict = new StateDict();
-  family(dict, config, config.architectures?.[0] ?? bare);
+  const [architecture] = config.architectures ?? [];
+  switch (config.model_type) {
+    case 'bit':
+      bitParameters(dict, config as Partial<BitJson>, architecture ?? 'BitModel');
+      break;
+    case 'vit-hybrid':
+      vitHybridParameters(dict, config as unknown as ViTHybridJson, architecture ?? 'ViTHybridModel');
+      break;
+    case 'beit':
+      beitParameters(dict, config as unknown as BeitJson, architecture ?? 'BeitModel');
+      break;
+    default:
+      throw new Error(`No parameter list for model_type ${config.model_type}`);
+  }
   return dict.parameters;
 }

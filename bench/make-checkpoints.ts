@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { referenceParameters } from './checkpoint-parameters.js';
+import { referenceParameters, type ConfigJson } from './checkpoint-parameters.js';
 import { checkpointBytes, writeCheckpoint } from './checkpoint-writer.js';
 import { BENCH_MODELS } from './models.js';
 import { BENCH_MODELS_DIR, benchDir } from './prepare.js';
@@ -19,7 +19,7 @@ export function ensureCheckpoints(benchModelsDir: string, names: readonly string
   for (const name of names) {
     const folder = join(checkpointsDir, name);
     const target = join(folder, 'model.safetensors');
-    const config = JSON.parse(readFileSync(join(benchModelsDir, name, 'config.json'), 'utf8'));
+    const config = JSON.parse(readFileSync(join(benchModelsDir, name, 'config.json'), 'utf8')) as ConfigJson;
     const parameters = referenceParameters(config);
     const bytes = checkpointBytes(parameters);
     if (existsSync(target) && statSync(target).size === bytes) continue;

@@ -53,8 +53,11 @@ for (const [weights, models] of [
         keep,
       });
       const maxAbsDiff = expectGoldenRun(run, golden, device);
-      console.log(`[${device}] ${model} from ${weights}: max |actual - expected| ${maxAbsDiff.toExponential(2)} over ${run.rows.length} outputs`);
-      if (model === 'beit-seg') expectPostProcessedMaps(run.kept['native logits']!, golden.cases.find((c) => c.name === 'native')!.outputs.logits!.shape);
+      console.log(
+        `[${device}] ${model} from ${weights}: max |actual - expected| ${maxAbsDiff.toExponential(2)} over ${run.rows.length} outputs`,
+      );
+      if (model === 'beit-seg')
+        expectPostProcessedMaps(run.kept['native logits']!, golden.cases.find((c) => c.name === 'native')!.outputs.logits!.shape);
     });
   }
 }
@@ -62,7 +65,13 @@ for (const [weights, models] of [
 const HUB_MODEL = 'bit-preact-cls';
 const HUB_FILES = ['config.json', 'preprocessor_config.json', 'model.safetensors'];
 
-test('a checkpoint laid out like the Hub loads by hub id with progress events, and the second load downloads nothing', async ({ retinaPage, context, device }) => {
+test('a checkpoint laid out like the Hub loads by hub id with progress events, and the second load downloads nothing', async ({
+  retinaPage,
+  context,
+  device,
+}) => {
+  // Three loads, each creating its session; SwiftShader compiles its shaders every time.
+  test.setTimeout(300_000);
   // Throttled, so that each file arrives in several steps.
   const remoteHost = new URL('/throttled/hub', retinaPage.url()).href;
   const requests: string[] = [];
@@ -75,7 +84,11 @@ test('a checkpoint laid out like the Hub loads by hub id with progress events, a
         const retina = Retina.createRetinaWorker({ device });
         const seen: { file: string; loaded: number; total: number | undefined }[] = [];
         try {
-          const classify = await retina.pipeline('image-classification', id, { remoteHost, source, onProgress: (progress) => seen.push(progress) });
+          const classify = await retina.pipeline('image-classification', id, {
+            remoteHost,
+            source,
+            onProgress: (progress) => seen.push(progress),
+          });
           const labels = await classify('/fixtures/images/chelsea.png', { topK: 1 });
           return { events: seen, architecture: classify.architecture, labels };
         } finally {

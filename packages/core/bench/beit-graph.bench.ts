@@ -13,7 +13,7 @@ import { AutoConfig } from '../src/models/auto/configuration-auto.js';
 import type { BeitConfig } from '../src/models/beit/configuration-beit.js';
 import { buildBeitGraph } from '../src/models/beit/graph-beit.js';
 import { readCheckpoint } from '../src/weights/index.js';
-import { randomCheckpoint } from '../../../bench/checkpoints.js';
+import { ensureCheckpoints } from '../../../bench/make-checkpoints.js';
 
 const name = process.argv[2] ?? 'beit-base-patch16-224';
 const runs = Number(process.argv[3] ?? 20);
@@ -33,7 +33,7 @@ function exportedGraph(): string {
 }
 
 async function main(): Promise<void> {
-  const checkpointDir = randomCheckpoint(join(modelsDir, name), cacheDir, name)!;
+  const checkpointDir = join(ensureCheckpoints(modelsDir, [name]), name);
   const repo = openModelRepo(checkpointDir);
   const config = (await AutoConfig.fromPretrained(repo)) as BeitConfig;
   const started = performance.now();
