@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.js';
 import type { DeviceOptions } from './support/test.js';
 
-const port = Number(process.env.E2E_PORT ?? 4181);
+const port = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig<DeviceOptions>({
   testDir: '.',
