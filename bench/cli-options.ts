@@ -42,7 +42,11 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     const flag = args[i]!;
     if (flag === '--') continue;
     if (flag === '--models') {
-      const names = list(args[++i], BENCH_MODELS.map((m) => m.name), 'models');
+      const names = list(
+        args[++i],
+        BENCH_MODELS.map((m) => m.name),
+        'models',
+      );
       options.models = BENCH_MODELS.filter((m) => names.includes(m.name));
     } else if (flag === '--backends') options.backends = list(args[++i], BACKENDS, 'backends');
     else if (flag === '--runs') options.policy.runs = positive(args[++i], flag);

@@ -24,7 +24,13 @@ export function buildRetinaWorker(): void {
  */
 export async function snapshotRetinaWorker(): Promise<string> {
   const dist = join(repoRoot, 'packages', 'worker', 'dist');
-  const files = ['retina.js', 'worker.js', 'jpeg-turbo.wasm', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+  const files = [
+    'retina.js',
+    'worker.js',
+    'jpeg-turbo.wasm',
+    'ort-wasm-simd-threaded.asyncify.mjs',
+    'ort-wasm-simd-threaded.asyncify.wasm',
+  ];
   const missing = () => files.filter((file) => !existsSync(join(dist, file)));
   // Another build may be halfway through: give it a minute.
   for (let waited = 0; missing().length > 0 && waited < 60; waited++) await setTimeout(1000);

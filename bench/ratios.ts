@@ -19,7 +19,8 @@ export function p50(results: RoundsResults | undefined, contender: ContenderName
   return times && times.length > 0 ? median(times) : undefined;
 }
 
-const sum = (...values: (number | undefined)[]) => (values.includes(undefined) ? undefined : (values as number[]).reduce((a, b) => a + b, 0));
+const sum = (...values: (number | undefined)[]) =>
+  values.includes(undefined) ? undefined : (values as number[]).reduce((a, b) => a + b, 0);
 const divide = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a / b);
 
 /** Decode + preprocess + inference (+ post-process) of the floor worker: what the pipeline cannot avoid. */
@@ -76,7 +77,7 @@ export function computeRatios(results: BenchResults): Ratio[] {
       target: 2,
       unit: 'ms',
       how:
-        'p50 over calls of (RemoteModel.run as the page waits − that call\'s session.run in the worker), tiny BiT ' +
+        "p50 over calls of (RemoteModel.run as the page waits − that call's session.run in the worker), tiny BiT " +
         '(fixtures bit-preact-cls) on [1,3,224,224]; the bare session.run of a separate worker is listed beside it',
     });
   }

@@ -36,7 +36,8 @@ function row(s: ScenarioResults, contender: ContenderName): string | undefined {
   const endToEnd = p50(s, contender, 'endToEnd');
   // What the worker adds: Retina's end-to-end time minus the stages timed in-thread beside the floor.
   const overhead = contender.startsWith('retina') && endToEnd !== undefined && inThread !== undefined ? ms(endToEnd - inThread) : '—';
-  const cold = contender === 'floor' ? `${ms(load.coldStartMs as number)} (fetch ${ms(load.fetchMs as number)})` : ms(load.coldStartMs as number);
+  const cold =
+    contender === 'floor' ? `${ms(load.coldStartMs as number)} (fetch ${ms(load.fetchMs as number)})` : ms(load.coldStartMs as number);
   return (
     `${lead} | ${CONTENDER_LABELS[contender]!(load)} | ${cold} | ${latency(s, contender, 'endToEnd')} | ${stage('decode')} | ` +
     `${stage('preprocess')} | ${overhead} | ${latency(s, contender, 'inference')} | ${stage('postprocess')} | ` +
@@ -67,7 +68,9 @@ export function formatRatios(results: BenchResults): string {
 
 export function formatReport(results: BenchResults): string {
   const { environment: env } = results;
-  const ratioRows = computeRatios(results).map((r) => `| ${r.name} | ${formatValue(r, r.value)} | ≤ ${formatValue(r, r.target)} | ${r.how} |`);
+  const ratioRows = computeRatios(results).map(
+    (r) => `| ${r.name} | ${formatValue(r, r.value)} | ≤ ${formatValue(r, r.target)} | ${r.how} |`,
+  );
   const roundCounts = results.scenarios.map((s) => `${s.model.name}/${s.backend}: ${s.rounds}${s.reduced ? ' (reduced: runs > 5 s)' : ''}`);
   return [
     `# Retina benchmark — ${results.date}`,
@@ -89,12 +92,16 @@ export function formatReport(results: BenchResults): string {
     "UA memory = `performance.measureUserAgentSpecificMemory()` attributed to the contender's worker after the rounds.",
     '',
     HEADER,
-    ...results.scenarios.flatMap((s) => (['floor', 'retina', 'retinaWeights', 'transformersJs'] as const).map((c) => row(s, c)).filter((r) => r !== undefined)),
+    ...results.scenarios.flatMap((s) =>
+      (['floor', 'retina', 'retinaWeights', 'transformersJs'] as const).map((c) => row(s, c)).filter((r) => r !== undefined),
+    ),
     '',
-    'Retina from weights reads config.json and model.safetensors (seeded random weights with the reference\'s names and shapes,',
+    "Retina from weights reads config.json and model.safetensors (seeded random weights with the reference's names and shapes,",
     'bench/make-checkpoints.ts) and builds the graph; its inference column is the session.run the pipeline reports. Graph build',
     '(Node, p50 of 3, checkpoint in memory): ' +
-      results.scenarios.map((s) => `${s.model.name} ${s.backend} ${ms(s.graphBuild?.buildMs)} ms for ${mb(s.graphBuild?.checkpointBytes)} MB`).join('; ') +
+      results.scenarios
+        .map((s) => `${s.model.name} ${s.backend} ${ms(s.graphBuild?.buildMs)} ms for ${mb(s.graphBuild?.checkpointBytes)} MB`)
+        .join('; ') +
       '.',
     '',
     '## Worker round trip (tiny BiT at 224, so that inference is small)',

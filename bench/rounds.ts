@@ -33,7 +33,8 @@ const WORKER_URL_PART: Record<ContenderName, string> = {
 export function pageCall(page: Page) {
   return <K extends keyof BenchPage>(method: K, ...args: Parameters<BenchPage[K]>) =>
     page.evaluate(
-      ([name, params]) => (globalThis as unknown as { retinaBench: Record<string, (...a: unknown[]) => unknown> }).retinaBench[name]!(...params),
+      ([name, params]) =>
+        (globalThis as unknown as { retinaBench: Record<string, (...a: unknown[]) => unknown> }).retinaBench[name]!(...params),
       [method, args] as const,
     ) as Promise<Awaited<ReturnType<BenchPage[K]>>>;
 }
@@ -43,7 +44,12 @@ function errorText(error: unknown): string {
 }
 
 /** Loads `requests` one after another (peak memory reset before each), then runs the rounds. */
-export async function runRounds(page: Page, browserSession: CDPSession, requests: ContenderRequest[], policy: SeriesPolicy): Promise<RoundsResults> {
+export async function runRounds(
+  page: Page,
+  browserSession: CDPSession,
+  requests: ContenderRequest[],
+  policy: SeriesPolicy,
+): Promise<RoundsResults> {
   const call = pageCall(page);
   const contenders: RoundsResults['contenders'] = {};
   const series: Partial<Record<ContenderName, Record<string, number[]>>> = {};
@@ -83,7 +89,13 @@ export async function runRounds(page: Page, browserSession: CDPSession, requests
   const memory = await call('memory').catch(() => undefined);
   for (const kind of running) {
     const userAgentBytes = memory && Object.entries(memory).find(([url]) => url.includes(WORKER_URL_PART[kind]))?.[1];
-    const measured: Measured = { load: loads[kind]!, series: series[kind]!, process: process[kind]!, userAgentBytes, output: await call('output', kind) };
+    const measured: Measured = {
+      load: loads[kind]!,
+      series: series[kind]!,
+      process: process[kind]!,
+      userAgentBytes,
+      output: await call('output', kind),
+    };
     contenders[kind] = measured;
   }
   await call('unloadAll');

@@ -52,7 +52,11 @@ async function shownClassification(page: Page): Promise<{ label: string; score: 
   return items.evaluateAll((elements) => elements.map((li) => ({ label: li.dataset.label!, score: Number(li.dataset.score) })));
 }
 
-function expectSameClassification(shown: { label: string; score: number }[], core: { label: string; score: number }[], device: 'webgpu' | 'wasm'): void {
+function expectSameClassification(
+  shown: { label: string; score: number }[],
+  core: { label: string; score: number }[],
+  device: 'webgpu' | 'wasm',
+): void {
   expect(shown.map((c) => c.label)).toEqual(core.map((c) => c.label));
   shown.forEach((c, i) => expect(Math.abs(c.score - core[i]!.score)).toBeLessThanOrEqual(SCORE_TOLERANCE[device]));
 }
@@ -210,7 +214,9 @@ test('loads a checkpoint-only local folder (no onnx/) and offers the Hub models'
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
   await page.getByLabel('Hugging Face (needs a connection)').check();
   // Offered, never loaded here: no test downloads them.
-  expect(await page.locator('#hub-models option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value))).toEqual([
+  expect(
+    await page.locator('#hub-models option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value)),
+  ).toEqual([
     'google/bit-50',
     'microsoft/beit-base-patch16-224',
     'microsoft/beit-base-finetuned-ade-640-640',
@@ -219,7 +225,8 @@ test('loads a checkpoint-only local folder (no onnx/) and offers the Hub models'
   const folder = join(mkdtempSync(join(tmpdir(), 'retina-demo-')), 'bit-checkpoint');
   try {
     mkdirSync(folder);
-    for (const file of ['config.json', 'preprocessor_config.json', 'model.safetensors']) copyFileSync(fixtureFile('models', 'bit-preact-cls', file), join(folder, file));
+    for (const file of ['config.json', 'preprocessor_config.json', 'model.safetensors'])
+      copyFileSync(fixtureFile('models', 'bit-preact-cls', file), join(folder, file));
     await page.getByLabel('A folder on this computer').check();
     await page.locator('#folder-input').setInputFiles(folder);
     await expect(page.locator('#model-status')).toContainText('Loaded: folder “bit-checkpoint”', { timeout: 60_000 });

@@ -6,7 +6,9 @@ import { expect, modelUrl, test } from './support/test.js';
 
 const MODEL = 'beit-cls';
 
-test('a lost GPU device rejects the pending call; the next call works on a new worker, where auto is WebAssembly', async ({ retinaPage }) => {
+test('a lost GPU device rejects the pending call; the next call works on a new worker, where auto is WebAssembly', async ({
+  retinaPage,
+}) => {
   const workers: Worker[] = [];
   retinaPage.on('worker', (worker) => workers.push(worker));
   // Every run encodes GPU commands: the first one after this hook hands over onnxruntime's device,

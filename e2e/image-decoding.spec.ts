@@ -93,14 +93,29 @@ function decodeInPage(page: Page, cases: DecodeCase[]): Promise<DecodeResult[]> 
         }
       }
       const decoder = used.platform ? (used.javascript ? 'both' : 'platform') : used.javascript ? 'javascript' : 'none';
-      results.push({ name, width: decoded.width, height: decoded.height, channels: decoded.channels, paddedChannels: padded.channels, mismatches, decoder } as const);
+      results.push({
+        name,
+        width: decoded.width,
+        height: decoded.height,
+        channels: decoded.channels,
+        paddedChannels: padded.channels,
+        mismatches,
+        decoder,
+      } as const);
     }
     return results;
   }, cases);
 }
 
-test('every fixture PNG decodes to exactly Pillow\'s pixels (RGB padded to RGBA on request), 8-bit gray and RGB on the platform decoder', async ({ page }) => {
-  const cases = images.map((entry) => ({ name: entry.id, png: `/fixtures/images/${entry.id}.png`, raw: `/fixtures/${entry.raw.file}`, palette: entry.palette }));
+test("every fixture PNG decodes to exactly Pillow's pixels (RGB padded to RGBA on request), 8-bit gray and RGB on the platform decoder", async ({
+  page,
+}) => {
+  const cases = images.map((entry) => ({
+    name: entry.id,
+    png: `/fixtures/images/${entry.id}.png`,
+    raw: `/fixtures/${entry.raw.file}`,
+    palette: entry.palette,
+  }));
   const results = await decodeInPage(page, cases);
   for (const result of results) {
     const entry = image(result.name);
@@ -112,7 +127,9 @@ test('every fixture PNG decodes to exactly Pillow\'s pixels (RGB padded to RGBA 
   }
 });
 
-test('the platform decoder ignores gamma, chromaticities and rendering intent, and reads Adam7; 16-bit and tRNS stay off it', async ({ page }) => {
+test('the platform decoder ignores gamma, chromaticities and rendering intent, and reads Adam7; 16-bit and tRNS stay off it', async ({
+  page,
+}) => {
   const rgb = image('chelsea');
   const gray = image('camera');
   const pixels = (entry: FixtureImage) => Array.from(readFileSync(fixtureFile(entry.raw.file)));
@@ -122,7 +139,10 @@ test('the platform decoder ignores gamma, chromaticities and rendering intent, a
     chunk('sRGB', Uint8Array.of(3)),
   ];
   const first = pixels(rgb).slice(0, 3);
-  const specs: Record<string, { source: FixtureImage; png: { depth?: number; adam7?: boolean; chunksBeforeData?: Uint8Array[] }; decoder: string }> = {
+  const specs: Record<
+    string,
+    { source: FixtureImage; png: { depth?: number; adam7?: boolean; chunksBeforeData?: Uint8Array[] }; decoder: string }
+  > = {
     'rgb-colour-chunks': { source: rgb, png: { chunksBeforeData: colourChunks }, decoder: 'platform' },
     'rgb-adam7': { source: rgb, png: { adam7: true }, decoder: 'platform' },
     'gray-adam7-gamma': { source: gray, png: { adam7: true, chunksBeforeData: colourChunks.slice(0, 1) }, decoder: 'platform' },
@@ -135,11 +155,19 @@ test('the platform decoder ignores gamma, chromaticities and rendering intent, a
     },
   };
   const files = Object.fromEntries(
-    Object.entries(specs).map(([name, { source, png: { depth = 8, ...png } }]) => {
-      const samples = depth === 16 ? pixels(source).map((v) => (v << 8) | 0xa5) : pixels(source);
-      const colorType = source.mode === 'L' ? 0 : 2;
-      return [name, Buffer.from(buildPng({ ...png, width: source.width, height: source.height, depth, colorType, samples }))];
-    }),
+    Object.entries(specs).map(
+      ([
+        name,
+        {
+          source,
+          png: { depth = 8, ...png },
+        },
+      ]) => {
+        const samples = depth === 16 ? pixels(source).map((v) => (v << 8) | 0xa5) : pixels(source);
+        const colorType = source.mode === 'L' ? 0 : 2;
+        return [name, Buffer.from(buildPng({ ...png, width: source.width, height: source.height, depth, colorType, samples }))];
+      },
+    ),
   );
   await serveGenerated(page, files);
   const results = await decodeInPage(
@@ -161,7 +189,8 @@ test('processors given PNGs in the browser reproduce the reference pixel_values'
   // The three processor families on an RGB, a gray and an EXIF-tagged image, as Pillow opens them.
   const configs = ['bit-default', 'beit-default', 'vit-hybrid-default'];
   const cases = index.cases.filter(
-    (c) => c.pixel_values && configs.includes(c.config) && ['chelsea', 'camera', 'rocket-exif6'].includes(c.image) && c.input.startsWith('PIL'),
+    (c) =>
+      c.pixel_values && configs.includes(c.config) && ['chelsea', 'camera', 'rocket-exif6'].includes(c.image) && c.input.startsWith('PIL'),
   );
   expect(cases.length).toBe(8);
   const results = await page.evaluate(async (cases) => {
@@ -187,7 +216,10 @@ test('a PNG whose image data is damaged fails with IMAGE_DECODE_FAILED, and the 
   const outcome = await page.evaluate(async () => {
     const error = await RetinaCore.loadImage('/generated/damaged.png').then(
       () => undefined,
-      (caught: unknown) => ({ code: (caught as InstanceType<typeof RetinaCore.RetinaError>).code, message: String((caught as Error).message) }),
+      (caught: unknown) => ({
+        code: (caught as InstanceType<typeof RetinaCore.RetinaError>).code,
+        message: String((caught as Error).message),
+      }),
     );
     const next = await RetinaCore.loadImage('/fixtures/images/coffee.png');
     return { error, next: [next.width, next.height, next.channels] };

@@ -23,7 +23,12 @@ async function inNode<T>(task: 'image-classification' | 'image-segmentation' | '
 }
 
 /** The pipeline's results in the worker, and where its post-processing ran. */
-function inWorker<T>(page: import('@playwright/test').Page, task: string, url: string, device: string): Promise<{ results: T[]; postprocessDevice: string }> {
+function inWorker<T>(
+  page: import('@playwright/test').Page,
+  task: string,
+  url: string,
+  device: string,
+): Promise<{ results: T[]; postprocessDevice: string }> {
   return page.evaluate(
     async ({ task, url, device, images }) => {
       const retina = Retina.createRetinaWorker({ device: device as 'webgpu' | 'wasm' });
@@ -36,7 +41,9 @@ function inWorker<T>(page: import('@playwright/test').Page, task: string, url: s
         );
         // Typed arrays and tensors come back as plain arrays for comparison in Node.
         return {
-          results: JSON.parse(JSON.stringify(results, (_, value) => (ArrayBuffer.isView(value) ? Array.from(value as Float32Array) : value))),
+          results: JSON.parse(
+            JSON.stringify(results, (_, value) => (ArrayBuffer.isView(value) ? Array.from(value as Float32Array) : value)),
+          ),
           postprocessDevice,
         };
       } finally {
@@ -51,7 +58,12 @@ for (const model of CLASSIFIERS) {
   test(`image-classification with ${model} matches the core in Node`, async ({ retinaPage, device }) => {
     const { atol, rtol } = readGolden(model).tolerance;
     const expected = await inNode<{ label: string; score: number }[]>('image-classification', model);
-    const { results: actual } = await inWorker<{ label: string; score: number }[]>(retinaPage, 'image-classification', modelUrl(retinaPage, model), device);
+    const { results: actual } = await inWorker<{ label: string; score: number }[]>(
+      retinaPage,
+      'image-classification',
+      modelUrl(retinaPage, model),
+      device,
+    );
     expect(actual.map((labels) => labels.map(({ label }) => label))).toEqual(expected.map((labels) => labels.map(({ label }) => label)));
     actual.flat().forEach(({ score }, i) => {
       const want = expected.flat()[i]!.score;
@@ -60,7 +72,10 @@ for (const model of CLASSIFIERS) {
   });
 }
 
-test('a call that turns do_convert_rgb off still gets RGB from an RGB PNG (the browser decodes it to RGBA)', async ({ retinaPage, device }) => {
+test('a call that turns do_convert_rgb off still gets RGB from an RGB PNG (the browser decodes it to RGBA)', async ({
+  retinaPage,
+  device,
+}) => {
   const { converted, asDecoded } = await retinaPage.evaluate(
     async ({ url, device }) => {
       const retina = Retina.createRetinaWorker({ device });
@@ -79,12 +94,10 @@ test('a call that turns do_convert_rgb off still gets RGB from an RGB PNG (the b
 
 test('image-segmentation with beit-seg matches the core in Node (post-processed on the GPU on WebGPU)', async ({ retinaPage, device }) => {
   const expected = await inNode<ImageSegmentationResult>('image-segmentation', 'beit-seg');
-  const { results: actual, postprocessDevice } = await inWorker<{ labelMap: { width: number; height: number; data: number[] }; segments: { label: string; mask: { data: number[] } }[] }>(
-    retinaPage,
-    'image-segmentation',
-    modelUrl(retinaPage, 'beit-seg'),
-    device,
-  );
+  const { results: actual, postprocessDevice } = await inWorker<{
+    labelMap: { width: number; height: number; data: number[] };
+    segments: { label: string; mask: { data: number[] } }[];
+  }>(retinaPage, 'image-segmentation', modelUrl(retinaPage, 'beit-seg'), device);
   expect(postprocessDevice).toBe(device === 'webgpu' ? 'gpu' : 'cpu');
   actual.forEach((result, i) => {
     const want = expected[i]!;
@@ -99,7 +112,12 @@ for (const model of FEATURE_MODELS) {
   test(`image-feature-extraction with ${model} matches the core in Node`, async ({ retinaPage, device }) => {
     const { atol, rtol } = readGolden(model).tolerance;
     const expected = await inNode<ImageFeatureExtractionResult>('image-feature-extraction', model);
-    const { results: actual } = await inWorker<{ dims: number[]; data: number[] }>(retinaPage, 'image-feature-extraction', modelUrl(retinaPage, model), device);
+    const { results: actual } = await inWorker<{ dims: number[]; data: number[] }>(
+      retinaPage,
+      'image-feature-extraction',
+      modelUrl(retinaPage, model),
+      device,
+    );
     actual.forEach((tensor, i) => {
       const want = expected[i]!;
       expect(tensor.dims).toEqual([...want.dims]);

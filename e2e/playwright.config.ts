@@ -29,7 +29,13 @@ export default defineConfig<DeviceOptions>({
     {
       name: 'webgpu',
       // Decoding images, reading checkpoints and installing the packages do not touch the GPU: the wasm project covers them.
-      testIgnore: ['image-decoding.spec.ts', 'jpeg-decoding.spec.ts', 'checkpoint-loading.spec.ts', 'install.spec.ts', 'readme-script-tag.spec.ts'],
+      testIgnore: [
+        'image-decoding.spec.ts',
+        'jpeg-decoding.spec.ts',
+        'checkpoint-loading.spec.ts',
+        'install.spec.ts',
+        'readme-script-tag.spec.ts',
+      ],
       use: {
         device: 'webgpu',
         launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] },

@@ -29,7 +29,12 @@ const api = {
   async load(request: ScenarioRequest): Promise<LoadInfo> {
     const processor = await AutoImageProcessor.fromPretrained(request.modelUrl, { useBrowserCache: false });
     const { photo, image, pixelValues, originalSize } = await preparedInput(request, processor);
-    const { session, fetchMs, createSessionMs, modelBytes } = await loadSession(request.modelUrl, 'model.onnx', 'model.onnx.data', request.backend);
+    const { session, fetchMs, createSessionMs, modelBytes } = await loadSession(
+      request.modelUrl,
+      'model.onnx',
+      'model.onnx.data',
+      request.backend,
+    );
     const feeds = { [session.inputNames[0]!]: pixelTensor(pixelValues.data, pixelValues.dims) };
     let logits = firstOutput(session, await session.run(feeds));
     round = {

@@ -28,11 +28,14 @@ function createContender(request: ContenderRequest): Contender {
         output: () => '—',
       }));
     case 'transformersJs':
-      return inWorker<TransformersWorkerApi>(new Worker(new URL('./transformers-worker.ts', import.meta.url), { type: 'module' }), (api) => ({
-        load: () => api.load(request.scenario),
-        round: () => api.round(),
-        output: () => api.output(),
-      }));
+      return inWorker<TransformersWorkerApi>(
+        new Worker(new URL('./transformers-worker.ts', import.meta.url), { type: 'module' }),
+        (api) => ({
+          load: () => api.load(request.scenario),
+          round: () => api.round(),
+          output: () => api.output(),
+        }),
+      );
     case 'retina':
     case 'retinaWeights':
     case 'retinaRoundTrip': {

@@ -24,7 +24,12 @@ export interface LoadedSession {
 }
 
 /** Downloads the graph (and its external data, when `dataFile` is given) and creates the session. */
-export async function loadSession(folderUrl: string, graphFile: string, dataFile: string | undefined, backend: Backend): Promise<LoadedSession> {
+export async function loadSession(
+  folderUrl: string,
+  graphFile: string,
+  dataFile: string | undefined,
+  backend: Backend,
+): Promise<LoadedSession> {
   const fetchStart = performance.now();
   const [graph, data] = await Promise.all([download(folderUrl + graphFile), dataFile ? download(folderUrl + dataFile) : undefined]);
   const fetchMs = performance.now() - fetchStart;

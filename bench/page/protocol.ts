@@ -34,8 +34,7 @@ export interface RoundTripRequest extends WarmUpPolicy {
 }
 
 export type ContenderRequest =
-  | { kind: ContenderKind; scenario: ScenarioRequest }
-  | { kind: 'floorRoundTrip' | 'retinaRoundTrip'; roundTrip: RoundTripRequest };
+  { kind: ContenderKind; scenario: ScenarioRequest } | { kind: 'floorRoundTrip' | 'retinaRoundTrip'; roundTrip: RoundTripRequest };
 
 /** What loading told: cold-start times, versions, the reason a backend was chosen. */
 export type LoadInfo = Record<string, number | string>;

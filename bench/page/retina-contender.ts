@@ -37,8 +37,11 @@ export class RetinaContender {
         ? await this.#retina.pipeline(model.task, request.modelUrl, { modelFile: 'model.onnx', useBrowserCache: false })
         : await this.#retina.pipeline(model.task, request.checkpointUrl, { source: 'weights', useBrowserCache: false });
     const coldStartMs = performance.now() - start;
-    const options = { ...(model.preprocess && { preprocess: model.preprocess }), onTimings: (timings: RemotePipelineTimings) => (this.#pipelineTimings = timings) };
-    this.#runs = { endToEnd: async () => (this.#output = (await run(photo, options))) };
+    const options = {
+      ...(model.preprocess && { preprocess: model.preprocess }),
+      onTimings: (timings: RemotePipelineTimings) => (this.#pipelineTimings = timings),
+    };
+    this.#runs = { endToEnd: async () => (this.#output = await run(photo, options)) };
     await warmUp(this.#runs, request);
     return { coldStartMs, backendReason: run.backend.reason };
   }

@@ -16,7 +16,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const ortPath = process.env.ORT_NODE ?? resolve(dirname(new URL(import.meta.url).pathname), '../../packages/core/node_modules/onnxruntime-node');
+const ortPath =
+  process.env.ORT_NODE ?? resolve(dirname(new URL(import.meta.url).pathname), '../../packages/core/node_modules/onnxruntime-node');
 const ort = require(ortPath);
 
 function readF32(path, shape) {
@@ -31,25 +32,39 @@ function readF32(path, shape) {
 
 function readU8(path, shape) {
   const buf = readFileSync(path);
-  return new Uint8Array(buf.buffer, buf.byteOffset, shape.reduce((a, b) => a * b, 1));
+  return new Uint8Array(
+    buf.buffer,
+    buf.byteOffset,
+    shape.reduce((a, b) => a * b, 1),
+  );
 }
 
 // PyTorch bilinear, align_corners=false, for one [C, h, w] map -> argmax over C at [H, W]
 function upsampleArgmax(logits, C, h, w, H, W) {
   const out = new Uint8Array(H * W);
-  const sy = h / H, sx = w / W;
+  const sy = h / H,
+    sx = w / W;
   for (let y = 0; y < H; y++) {
     let fy = Math.max((y + 0.5) * sy - 0.5, 0);
-    const y0 = Math.min(Math.floor(fy), h - 1), y1 = Math.min(y0 + 1, h - 1), ly = fy - y0;
+    const y0 = Math.min(Math.floor(fy), h - 1),
+      y1 = Math.min(y0 + 1, h - 1),
+      ly = fy - y0;
     for (let x = 0; x < W; x++) {
       let fx = Math.max((x + 0.5) * sx - 0.5, 0);
-      const x0 = Math.min(Math.floor(fx), w - 1), x1 = Math.min(x0 + 1, w - 1), lx = fx - x0;
-      let best = -Infinity, arg = 0;
+      const x0 = Math.min(Math.floor(fx), w - 1),
+        x1 = Math.min(x0 + 1, w - 1),
+        lx = fx - x0;
+      let best = -Infinity,
+        arg = 0;
       for (let c = 0; c < C; c++) {
         const b = c * h * w;
-        const v = (1 - ly) * ((1 - lx) * logits[b + y0 * w + x0] + lx * logits[b + y0 * w + x1]) +
-                  ly * ((1 - lx) * logits[b + y1 * w + x0] + lx * logits[b + y1 * w + x1]);
-        if (v > best) { best = v; arg = c; }
+        const v =
+          (1 - ly) * ((1 - lx) * logits[b + y0 * w + x0] + lx * logits[b + y0 * w + x1]) +
+          ly * ((1 - lx) * logits[b + y1 * w + x0] + lx * logits[b + y1 * w + x1]);
+        if (v > best) {
+          best = v;
+          arg = c;
+        }
       }
       out[y * W + x] = arg;
     }
@@ -61,11 +76,16 @@ async function runCheck(checkPath, label, sessionOptions) {
   const base = dirname(resolve(checkPath));
   const check = JSON.parse(readFileSync(checkPath, 'utf8'));
   const session = await ort.InferenceSession.create(resolve(base, check.model), sessionOptions);
-  let worst = 0, correct = 0, counted = 0, cm = null, numClasses = 0;
+  let worst = 0,
+    correct = 0,
+    counted = 0,
+    cm = null,
+    numClasses = 0;
   for (const c of check.cases) {
     const x = readF32(resolve(base, c.input.file), c.input.shape);
     const res = await session.run({ pixel_values: new ort.Tensor('float32', x, c.input.shape) });
-    const y = res.logits.data, dims = res.logits.dims;
+    const y = res.logits.data,
+      dims = res.logits.dims;
     let caseWorst = 0;
     if (c.expected) {
       const e = readF32(resolve(base, c.expected.file), c.expected.shape);
@@ -89,29 +109,41 @@ async function runCheck(checkPath, label, sessionOptions) {
       for (let i = 0; i < H * W; i++) cm[m[i] * C + pred[i]]++;
       counted++;
     }
-    if (check.cases.length <= 8) console.log(`  [${label}] ${c.name}: output [${dims}] max abs diff vs PyTorch ${caseWorst.toExponential(3)}`);
+    if (check.cases.length <= 8)
+      console.log(`  [${label}] ${c.name}: output [${dims}] max abs diff vs PyTorch ${caseWorst.toExponential(3)}`);
   }
   const summary = { worst };
   if (correct || (counted && !cm)) summary.accuracy = correct / counted;
   if (cm) {
     const ious = [];
     for (let k = 0; k < numClasses; k++) {
-      let row = 0, col = 0;
-      for (let j = 0; j < numClasses; j++) { row += cm[k * numClasses + j]; col += cm[j * numClasses + k]; }
+      let row = 0,
+        col = 0;
+      for (let j = 0; j < numClasses; j++) {
+        row += cm[k * numClasses + j];
+        col += cm[j * numClasses + k];
+      }
       const union = row + col - cm[k * numClasses + k];
       if (union > 0) ious.push(cm[k * numClasses + k] / union);
     }
     summary.miou = ious.reduce((a, b) => a + b, 0) / ious.length;
     summary.ious = ious.map((v) => +v.toFixed(4));
   }
-  console.log(`[${label}] ${checkPath}: ${check.cases.length} cases, max abs diff vs PyTorch ${worst.toExponential(3)}` +
-    (summary.accuracy !== undefined ? `, top-1 accuracy ${summary.accuracy.toFixed(4)} (${correct}/${counted})` : '') +
-    (summary.miou !== undefined ? `, mIoU ${summary.miou.toFixed(4)} over ${counted} images, per class ${JSON.stringify(summary.ious)}` : ''));
+  console.log(
+    `[${label}] ${checkPath}: ${check.cases.length} cases, max abs diff vs PyTorch ${worst.toExponential(3)}` +
+      (summary.accuracy !== undefined ? `, top-1 accuracy ${summary.accuracy.toFixed(4)} (${correct}/${counted})` : '') +
+      (summary.miou !== undefined
+        ? `, mIoU ${summary.miou.toFixed(4)} over ${counted} images, per class ${JSON.stringify(summary.ious)}`
+        : ''),
+  );
   return summary;
 }
 
 const paths = process.argv.slice(2);
-if (!paths.length) { console.error('usage: node check_onnx.mjs <check.json>...'); process.exit(2); }
+if (!paths.length) {
+  console.error('usage: node check_onnx.mjs <check.json>...');
+  process.exit(2);
+}
 let ok = true;
 const results = {};
 for (const p of paths) {
@@ -119,7 +151,8 @@ for (const p of paths) {
   results[p] = noFusion;
   const dflt = await runCheck(p, 'ORT defaults', {});
   if (noFusion.worst > 1e-4) ok = false;
-  if (dflt.worst > 1e-4) console.log(`  note: with default optimisations the graph deviates by ${dflt.worst.toExponential(3)} (Pad_Fusion)`);
+  if (dflt.worst > 1e-4)
+    console.log(`  note: with default optimisations the graph deviates by ${dflt.worst.toExponential(3)} (Pad_Fusion)`);
 }
 if (process.env.RESULTS_JSON) writeFileSync(process.env.RESULTS_JSON, JSON.stringify(results, null, 1));
 console.log(ok ? 'ONNX CHECK OK (Pad_Fusion off: every case within 1e-4 of PyTorch)' : 'ONNX CHECK FAILED');

@@ -40,7 +40,10 @@ export function precacheManifest(serviceWorkerFile: string): Plugin {
       const sw = readFileSync(swPath, 'utf8');
       if (!MANIFEST_PLACEHOLDER.test(sw)) this.error(`${serviceWorkerFile} has no precache placeholder to fill in.`);
       // A string literal of the JSON: the service worker parses it, so the minifier cannot fold it away.
-      writeFileSync(swPath, sw.replace(MANIFEST_PLACEHOLDER, () => JSON.stringify(manifest)));
+      writeFileSync(
+        swPath,
+        sw.replace(MANIFEST_PLACEHOLDER, () => JSON.stringify(manifest)),
+      );
     },
   };
 }

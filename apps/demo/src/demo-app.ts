@@ -105,7 +105,8 @@ export class DemoApp {
       await this.#loading;
       if (this.#runner.loaded?.task !== sample.task && !(await this.#load(this.#models!.embeddedFor(sample.task)))) return;
       const response = await fetch(url);
-      if (!response.ok) throw new DemoError(`The sample ${sample.file} could not be loaded (HTTP ${response.status}).`, 'Reload the page and try again.');
+      if (!response.ok)
+        throw new DemoError(`The sample ${sample.file} could not be loaded (HTTP ${response.status}).`, 'Reload the page and try again.');
       await this.#runImage({ name: sample.file, blob: await response.blob() });
     } catch (error) {
       this.#errors.show(error);

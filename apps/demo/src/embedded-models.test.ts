@@ -24,7 +24,10 @@ describe('the demo models, on the fixed evaluation set', () => {
     const { model, labels, items } = evalSet.classification;
     const classify = await pipeline('image-classification', join(modelsRoot, model), { device: 'cpu' });
     try {
-      const results = await classify(items.map((item) => bytes(item.file)), { topK: 1 });
+      const results = await classify(
+        items.map((item) => bytes(item.file)),
+        { topK: 1 },
+      );
       const correct = results.filter((top, i) => top[0]!.label === labels[items[i]!.label]).length;
       const accuracy = correct / items.length;
       console.log(`${model}: top-1 ${correct}/${items.length} = ${accuracy.toFixed(4)}`);

@@ -83,10 +83,16 @@ describe('retina', () => {
 
   it('reports a graph input the model does not have', async () => {
     const run = await runCli(
-      'forward', '--model', fixturePath('models', 'beit-feature'),
-      '--input', pixelValuesInput(),
-      '--input', `bool_masked_pos=${fixturePath('models', 'beit-mim', 'golden', 'native.bool_masked_pos.bin')}:2x64:bool`,
-      '--out-dir', join(dir, 'out'), ...ONE_THREAD,
+      'forward',
+      '--model',
+      fixturePath('models', 'beit-feature'),
+      '--input',
+      pixelValuesInput(),
+      '--input',
+      `bool_masked_pos=${fixturePath('models', 'beit-mim', 'golden', 'native.bool_masked_pos.bin')}:2x64:bool`,
+      '--out-dir',
+      join(dir, 'out'),
+      ...ONE_THREAD,
     );
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('retina: BeitModel has no input "bool_masked_pos"; its inputs are pixel_values.\n');
@@ -96,6 +102,8 @@ describe('retina', () => {
     const wrongDims = pixelValuesInput().replace(/:[\dx]+$/, ':1x3x32x32');
     const run = await runCli('forward', '--model', fixturePath('models', 'beit-feature'), '--input', wrongDims, '--out-dir', dir);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^retina: .*native\.pixel_values\.bin has 24576 bytes, but pixel_values as float32 \[1, 3, 32, 32\] takes 12288\.\n$/);
+    expect(run.stderr).toMatch(
+      /^retina: .*native\.pixel_values\.bin has 24576 bytes, but pixel_values as float32 \[1, 3, 32, 32\] takes 12288\.\n$/,
+    );
   });
 });

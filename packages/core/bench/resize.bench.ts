@@ -57,7 +57,14 @@ const cases: Case[] = [
   { name: '4032x3024 RGB -> 298x224 NEAREST', image: rgb, width: 298, height: 224, filter: Resample.NEAREST, bands: 3 },
   { name: '4032x3024 L -> 298x224 BICUBIC', image: gray, width: 298, height: 224, filter: Resample.BICUBIC, bands: 1 },
   { name: '4032x3024 RGBA (premultiplied) -> 298x224 BICUBIC', image: rgba, width: 298, height: 224, filter: Resample.BICUBIC, bands: 4 },
-  { name: '640x480 RGB -> 224x224 BICUBIC (upscale 1 axis)', image: syntheticImage(640, 480, 3), width: 224, height: 224, filter: Resample.BICUBIC, bands: 3 },
+  {
+    name: '640x480 RGB -> 224x224 BICUBIC (upscale 1 axis)',
+    image: syntheticImage(640, 480, 3),
+    width: 224,
+    height: 224,
+    filter: Resample.BICUBIC,
+    bands: 3,
+  },
 ];
 
 const kernels = [

@@ -23,10 +23,7 @@ export class Tensor<T extends TensorDataType = TensorDataType> {
       throw new RetinaError('INVALID_ARGUMENT', `Tensor dims must be non-negative integers, got [${dims.join(', ')}].`);
     }
     if (data.length !== size) {
-      throw new RetinaError(
-        'INVALID_ARGUMENT',
-        `Tensor data has ${data.length} elements but dims [${dims.join(', ')}] need ${size}.`,
-      );
+      throw new RetinaError('INVALID_ARGUMENT', `Tensor data has ${data.length} elements but dims [${dims.join(', ')}] need ${size}.`);
     }
     this.dtype = dtype;
     this.data = data;

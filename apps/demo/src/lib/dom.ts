@@ -8,7 +8,11 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 type Props = Partial<Record<string, string | number | boolean>>;
 
 /** A new element with attributes (`class`, `aria-*`, `data-*`, ...) and children. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(props)) {
     if (value === false || value === undefined) continue;

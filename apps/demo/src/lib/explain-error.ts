@@ -21,7 +21,10 @@ export class DemoError extends Error {
 const BY_CODE: Record<string, Omit<Explanation, 'details'>> = {
   INVALID_IMAGE: { title: "This file isn't an image Retina can read.", action: 'Pick a PNG, JPEG or WebP image.' },
   UNSUPPORTED_IMAGE_FORMAT: { title: "This image format isn't supported.", action: 'Convert it to PNG or JPEG and try again.' },
-  IMAGE_DECODE_FAILED: { title: 'The image could not be decoded: the file looks damaged.', action: 'Try another image, or re-save this one as PNG or JPEG.' },
+  IMAGE_DECODE_FAILED: {
+    title: 'The image could not be decoded: the file looks damaged.',
+    action: 'Try another image, or re-save this one as PNG or JPEG.',
+  },
   IMAGE_TOO_LARGE: { title: 'The image is too large to process.', action: 'Use a smaller image (a few megapixels is plenty).' },
   UNSUPPORTED_MODEL: {
     title: "Retina can't run this kind of model.",
@@ -32,7 +35,10 @@ const BY_CODE: Record<string, Omit<Explanation, 'details'>> = {
     title: 'A file the model needs is missing.',
     action: 'A model folder needs config.json, preprocessor_config.json and onnx/model.onnx or model.safetensors. Check the id or folder.',
   },
-  MODEL_LOAD_FAILED: { title: 'The model could not be loaded.', action: 'Check the model id or folder and your connection, then try again.' },
+  MODEL_LOAD_FAILED: {
+    title: 'The model could not be loaded.',
+    action: 'Check the model id or folder and your connection, then try again.',
+  },
   INFERENCE_FAILED: { title: 'Running the model failed.', action: 'Try again; if it keeps failing, switch the backend to WebAssembly.' },
   INVALID_ARGUMENT: { title: 'Retina rejected the request.', action: 'Check the model id or the image and try again.' },
   WORKER_CRASHED: { title: 'The inference worker crashed.', action: 'It restarts on its own: just run again.' },
@@ -49,7 +55,10 @@ const BY_DOM_NAME: Record<string, Omit<Explanation, 'details'>> = {
   NotReadableError: { title: 'The camera is busy or unavailable.', action: 'Close other apps using the camera and try again.' },
   InvalidStateError: { title: "This file isn't an image the browser can show.", action: 'Pick a PNG, JPEG or WebP image.' },
   EncodingError: { title: "This file isn't an image the browser can show.", action: 'Pick a PNG, JPEG or WebP image.' },
-  QuotaExceededError: { title: 'The browser ran out of storage for model files.', action: 'Free some disk space or clear this site’s data.' },
+  QuotaExceededError: {
+    title: 'The browser ran out of storage for model files.',
+    action: 'Free some disk space or clear this site’s data.',
+  },
 };
 
 export function isAbort(error: unknown): boolean {

@@ -76,7 +76,10 @@ export async function serveFolder(folder: PickedFolder): Promise<string> {
   const base = new URL(`${LOCAL_FOLDER_PATH}${encodeURIComponent(folder.name)}-${Date.now()}/`, document.baseURI);
   await Promise.all(
     [...folder.files].map(([path, file]) =>
-      cache.put(new URL(path.split('/').map(encodeURIComponent).join('/'), base), new Response(file, { headers: { 'content-length': String(file.size) } })),
+      cache.put(
+        new URL(path.split('/').map(encodeURIComponent).join('/'), base),
+        new Response(file, { headers: { 'content-length': String(file.size) } }),
+      ),
     ),
   );
   return base.pathname.replace(/\/$/, '');

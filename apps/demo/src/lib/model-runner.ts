@@ -1,5 +1,18 @@
-import { openModelRepo, type Classification, type FileProgress, type ImageInput, type ImageSegmentationResult, type InferenceSession } from '@retina/core';
-import { createRetinaWorker, type RemotePipeline, type RemotePipelineTimings, type RetinaWorker, type WorkerFaultError } from '@retina/worker';
+import {
+  openModelRepo,
+  type Classification,
+  type FileProgress,
+  type ImageInput,
+  type ImageSegmentationResult,
+  type InferenceSession,
+} from '@retina/core';
+import {
+  createRetinaWorker,
+  type RemotePipeline,
+  type RemotePipelineTimings,
+  type RetinaWorker,
+  type WorkerFaultError,
+} from '@retina/worker';
 import { DemoError } from './explain-error.js';
 import type { ModelChoice } from './model-choice.js';
 import { taskOfConfig, type DemoTask } from './model-task.js';
@@ -16,8 +29,7 @@ interface Loaded<T extends DemoTask> {
 export type LoadedModel = Loaded<'image-classification'> | Loaded<'image-segmentation'>;
 
 export type RunResult =
-  | { task: 'image-classification'; top: Classification[] }
-  | { task: 'image-segmentation'; segmentation: ImageSegmentationResult };
+  { task: 'image-classification'; top: Classification[] } | { task: 'image-segmentation'; segmentation: ImageSegmentationResult };
 
 /** A run's result and how long the worker's stages and the round trip took. */
 export interface TimedRun {
@@ -53,8 +65,18 @@ export class ModelRunner {
     const options = { device, onProgress, signal };
     const loaded: LoadedModel =
       head.task === 'image-classification'
-        ? { task: head.task, choice, architecture: head.architecture, pipeline: await this.retina.pipeline(head.task, choice.source, options) }
-        : { task: head.task, choice, architecture: head.architecture, pipeline: await this.retina.pipeline(head.task, choice.source, options) };
+        ? {
+            task: head.task,
+            choice,
+            architecture: head.architecture,
+            pipeline: await this.retina.pipeline(head.task, choice.source, options),
+          }
+        : {
+            task: head.task,
+            choice,
+            architecture: head.architecture,
+            pipeline: await this.retina.pipeline(head.task, choice.source, options),
+          };
     if (signal.aborted) {
       // Another load replaced this one while its last step ran.
       await loaded.pipeline.close();

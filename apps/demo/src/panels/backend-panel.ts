@@ -32,7 +32,8 @@ export class BackendPanel {
 
   show(backend: InferenceSession.Backend, report: BackendReport): void {
     const { threads } = report.wasm;
-    const threadCount = backend.device === 'wasm' && typeof threads === 'number' ? `, ${threads === 1 ? '1 thread' : `${threads} threads`}` : '';
+    const threadCount =
+      backend.device === 'wasm' && typeof threads === 'number' ? `, ${threads === 1 ? '1 thread' : `${threads} threads`}` : '';
     this.#status.textContent = `Running on ${DEVICE_NAMES[backend.device] ?? backend.device}${threadCount}. Why: ${backend.reason}. ${describeAdapter(report)}`;
   }
 }

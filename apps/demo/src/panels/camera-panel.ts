@@ -16,16 +16,21 @@ export class CameraPanel {
   #analysed = 0;
   #dropped = 0;
 
-  constructor(onFrame: (frame: ImageBitmap) => Promise<void>, onStateChange: (running: boolean) => void, onError: (error: unknown) => void) {
+  constructor(
+    onFrame: (frame: ImageBitmap) => Promise<void>,
+    onStateChange: (running: boolean) => void,
+    onError: (error: unknown) => void,
+  ) {
     this.#onFrame = onFrame;
     this.#onStateChange = onStateChange;
     this.#onError = onError;
     this.#button.addEventListener('click', () => {
       if (this.running) this.stop();
-      else this.#start().catch((error: unknown) => {
-        this.stop();
-        onError(error);
-      });
+      else
+        this.#start().catch((error: unknown) => {
+          this.stop();
+          onError(error);
+        });
     });
   }
 
@@ -71,7 +76,8 @@ export class CameraPanel {
       .finally(() => {
         this.#busy = false;
         this.#analysed++;
-        if (this.running) this.#status.textContent = `Camera on: ${this.#analysed} frames analysed, ${this.#dropped} dropped while the model was busy.`;
+        if (this.running)
+          this.#status.textContent = `Camera on: ${this.#analysed} frames analysed, ${this.#dropped} dropped while the model was busy.`;
       });
   }
 }

@@ -22,7 +22,12 @@ export async function showGallery(onSample: (sample: Sample, url: string) => voi
   const { items } = (await response.json()) as { items: Sample[] };
   for (const sample of items) {
     const url = `./samples/${sample.file}`;
-    const button = h('button', { type: 'button', 'data-sample': sample.file }, h('img', { src: url, alt: '', width: 64, height: 64 }), describe(sample));
+    const button = h(
+      'button',
+      { type: 'button', 'data-sample': sample.file },
+      h('img', { src: url, alt: '', width: 64, height: 64 }),
+      describe(sample),
+    );
     button.addEventListener('click', () => onSample(sample, url));
     list.append(h('li', {}, button));
   }

@@ -44,7 +44,13 @@ export class ModelPanel {
       const folder = this.#folderInput.files && folderFromFileList(this.#folderInput.files);
       this.#folderInput.value = '';
       if (folder) events.pickFolder(folder);
-      else events.fail(new DemoError('That folder holds no model files.', 'Pick the folder with config.json and onnx/model.onnx or model.safetensors in it.'));
+      else
+        events.fail(
+          new DemoError(
+            'That folder holds no model files.',
+            'Pick the folder with config.json and onnx/model.onnx or model.safetensors in it.',
+          ),
+        );
     });
   }
 

@@ -40,7 +40,9 @@ export class SegmentationPanel {
     this.#opacity.addEventListener('input', () => this.#applyOpacity());
     this.#applyOpacity();
     byId('download-mask').addEventListener('click', () => this.#download(labelMapToPng, 'mask'));
-    byId('download-colour-mask').addEventListener('click', () => this.#download((map) => labelMapToColourPng(map, this.#colours), 'colours'));
+    byId('download-colour-mask').addEventListener('click', () =>
+      this.#download((map) => labelMapToColourPng(map, this.#colours), 'colours'),
+    );
   }
 
   /** Shows the segmentation; returns the one-line summary for the live region. */
@@ -57,7 +59,11 @@ export class SegmentationPanel {
         h(
           'li',
           { 'data-label': label, 'data-share': share },
-          h('span', { class: colour[3] === 0 ? 'swatch clear' : 'swatch', style: `background-color: ${cssColour(colour)}`, 'aria-hidden': 'true' }),
+          h('span', {
+            class: colour[3] === 0 ? 'swatch clear' : 'swatch',
+            style: `background-color: ${cssColour(colour)}`,
+            'aria-hidden': 'true',
+          }),
           h('span', {}, label),
           h('span', { class: 'share' }, formatPercent(share)),
         ),

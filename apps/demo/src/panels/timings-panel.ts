@@ -52,7 +52,13 @@ export class TimingsPanel {
   #render(): void {
     this.#body.replaceChildren(
       ...Object.entries(STAGES).map(([stage, name]) =>
-        h('tr', { 'data-stage': stage }, h('th', { scope: 'row' }, stage === 'postprocess' && this.#postprocessDevice === 'gpu' ? `${name} (GPU)` : name), h('td', {}, format(this.#last?.[stage as Stage])), h('td', {}, format(this.#medians.get(stage as Stage)!.median))),
+        h(
+          'tr',
+          { 'data-stage': stage },
+          h('th', { scope: 'row' }, stage === 'postprocess' && this.#postprocessDevice === 'gpu' ? `${name} (GPU)` : name),
+          h('td', {}, format(this.#last?.[stage as Stage])),
+          h('td', {}, format(this.#medians.get(stage as Stage)!.median)),
+        ),
       ),
     );
   }

@@ -46,7 +46,10 @@ export const forwardCommand: Command = {
       const graphInputs = model.session.inputMetadata.map((input) => input.name);
       const unknown = Object.keys(inputs).find((name) => !graphInputs.includes(name));
       if (unknown !== undefined) {
-        throw new RetinaError('INVALID_ARGUMENT', `${model.architecture} has no input "${unknown}"; its inputs are ${graphInputs.join(', ')}.`);
+        throw new RetinaError(
+          'INVALID_ARGUMENT',
+          `${model.architecture} has no input "${unknown}"; its inputs are ${graphInputs.join(', ')}.`,
+        );
       }
       const fields: Record<string, Tensor> = Object.fromEntries(Object.entries(inputs).map(([name, tensor]) => [inputField(name), tensor]));
       // Every wrapper reads the fields its graph needs; the model checks names, dtypes and shapes before running.

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AutoImageProcessor } from '@retina/core';
 import { describe, expect, it } from 'vitest';
-import { fixturePath, jpegIndex, maxAbsDiff, readBin, readBytes, readJson, type BinDescriptor } from '../../../core/src/testing/fixtures.js';
+import {
+  fixturePath,
+  jpegIndex,
+  maxAbsDiff,
+  readBin,
+  readBytes,
+  readJson,
+  type BinDescriptor,
+} from '../../../core/src/testing/fixtures.js';
 import { readGolden } from '../../../core/src/testing/model-fixtures.js';
 import { runCli, suiteTempDir } from '../testing/run-cli.js';
 
@@ -37,9 +45,12 @@ describe('retina preprocess', () => {
 
     const run = await runCli(
       'preprocess',
-      '--processor', fixturePath('processors', config, 'preprocessor_config.json'),
-      '--image', fixturePath('images', `${image}.png`),
-      '--out', out,
+      '--processor',
+      fixturePath('processors', config, 'preprocessor_config.json'),
+      '--image',
+      fixturePath('images', `${image}.png`),
+      '--out',
+      out,
       ...flags,
     );
 
@@ -56,9 +67,11 @@ describe('retina preprocess', () => {
 
     const run = await runCli(
       'preprocess',
-      '--processor', fixturePath('models', 'bit-backbone'),
+      '--processor',
+      fixturePath('models', 'bit-backbone'),
       ...images.flatMap((image) => ['--image', fixturePath('images', `${image}.png`)]),
-      '--out', out,
+      '--out',
+      out,
     );
 
     expect(run.code, run.stderr).toBe(0);
@@ -73,7 +86,15 @@ describe('retina preprocess', () => {
       const processor = await AutoImageProcessor.fromPretrained(fixturePath('processors', config));
       for (const jpeg of jpegs) {
         const out = join(dir, `${config}-${jpeg.id}.bin`);
-        const run = await runCli('preprocess', '--processor', fixturePath('processors', config), '--image', fixturePath('jpeg', jpeg.jpg), '--out', out);
+        const run = await runCli(
+          'preprocess',
+          '--processor',
+          fixturePath('processors', config),
+          '--image',
+          fixturePath('jpeg', jpeg.jpg),
+          '--out',
+          out,
+        );
         expect(run, jpeg.id).toMatchObject({ code: 0, stderr: '' });
         const pillow = { data: readBytes('jpeg', jpeg.bin), width: jpeg.width, height: jpeg.height, channels: jpeg.channels };
         const { pixelValues } = await processor.preprocess(pillow);

@@ -40,9 +40,7 @@ describe('retina segment', () => {
     const summary = JSON.parse(run.stdout);
     expect(summary).toMatchObject({ image, labels: out, width, height, depth: 8 });
     expect(summary.classes).toEqual(
-      [...counts]
-        .sort(([a], [b]) => a - b)
-        .map(([id, pixels]) => ({ id, label: id2label[id], pixels, share: pixels / (width * height) })),
+      [...counts].sort(([a], [b]) => a - b).map(([id, pixels]) => ({ id, label: id2label[id], pixels, share: pixels / (width * height) })),
     );
   });
 

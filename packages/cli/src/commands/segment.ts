@@ -2,7 +2,16 @@ import { writeFile } from 'node:fs/promises';
 import { pipeline, type LabelMap } from '@retina/core';
 import { formatTable } from '../format.js';
 import { encodeLabelPng, encodePalettePng } from '../label-png.js';
-import { GLOBAL_USAGE, IMAGE_OPTIONS, IMAGE_USAGE, imageLoadOptions, MODEL_OPTIONS, MODEL_USAGE, modelLoadOptions, modelSource } from '../shared-options.js';
+import {
+  GLOBAL_USAGE,
+  IMAGE_OPTIONS,
+  IMAGE_USAGE,
+  imageLoadOptions,
+  MODEL_OPTIONS,
+  MODEL_USAGE,
+  modelLoadOptions,
+  modelSource,
+} from '../shared-options.js';
 import type { Command } from './command.js';
 
 const usage = `Usage: retina segment --model <folder | id> <image> --out <labels.png> [--palette] [--json]

@@ -59,7 +59,9 @@ export class ConfigReader {
   }
 
   optionalString(key: string): string | undefined {
-    return this.read<string | null | undefined>(key, undefined, 'a string or null', (v) => v === null || typeof v === 'string') ?? undefined;
+    return (
+      this.read<string | null | undefined>(key, undefined, 'a string or null', (v) => v === null || typeof v === 'string') ?? undefined
+    );
   }
 
   /** One of `choices`, compared case-insensitively when `normalize` maps a value onto them. */
@@ -78,15 +80,25 @@ export class ConfigReader {
   }
 
   optionalIntList(key: string): readonly number[] | undefined {
-    return this.read<readonly number[] | null | undefined>(key, undefined, 'a list of integers or null', (v) =>
-      v === null || (Array.isArray(v) && v.every(Number.isInteger)),
-    ) ?? undefined;
+    return (
+      this.read<readonly number[] | null | undefined>(
+        key,
+        undefined,
+        'a list of integers or null',
+        (v) => v === null || (Array.isArray(v) && v.every(Number.isInteger)),
+      ) ?? undefined
+    );
   }
 
   optionalStringList(key: string): readonly string[] | undefined {
-    return this.read<readonly string[] | null | undefined>(key, undefined, 'a list of strings or null', (v) =>
-      v === null || (Array.isArray(v) && v.every((item) => typeof item === 'string')),
-    ) ?? undefined;
+    return (
+      this.read<readonly string[] | null | undefined>(
+        key,
+        undefined,
+        'a list of strings or null',
+        (v) => v === null || (Array.isArray(v) && v.every((item) => typeof item === 'string')),
+      ) ?? undefined
+    );
   }
 
   /** A per-channel list of 3 numbers; a single number is broadcast like the reference does. */

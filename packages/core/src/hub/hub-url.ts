@@ -7,9 +7,7 @@ export function encodeFilePath(file: string): string {
 
 /** URL of `file` in hub repo `id` at `revision`, from `remoteHost` and `remotePathTemplate`. */
 export function hubFileUrl(settings: HubSettings, id: string, revision: string, file: string): string {
-  const path = settings.remotePathTemplate
-    .replaceAll('{model}', id)
-    .replaceAll('{revision}', encodeURIComponent(revision));
+  const path = settings.remotePathTemplate.replaceAll('{model}', id).replaceAll('{revision}', encodeURIComponent(revision));
   const withFile = path.includes('{file}')
     ? path.replaceAll('{file}', encodeFilePath(file))
     : `${path.replace(/\/*$/, '/')}${encodeFilePath(file)}`;

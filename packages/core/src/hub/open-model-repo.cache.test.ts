@@ -154,7 +154,10 @@ describe('openModelRepo with the Cache API', () => {
 
   it('caches no JSON file that does not parse and no graph that does not parse', async () => {
     const repo = openModelRepo(`${server.url}/repo`, { cacheStorage });
-    await expect(repo.json('cut-off.json')).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED', message: expect.stringContaining('is not valid JSON') });
+    await expect(repo.json('cut-off.json')).rejects.toMatchObject({
+      code: 'MODEL_LOAD_FAILED',
+      message: expect.stringContaining('is not valid JSON'),
+    });
     await expect(repo.bytes('onnx/cut-off.onnx')).rejects.toMatchObject({
       code: 'MODEL_LOAD_FAILED',
       message: expect.stringContaining('it is not a valid ONNX model'),
@@ -163,9 +166,13 @@ describe('openModelRepo with the Cache API', () => {
   });
 
   it('caches no body shorter than its Content-Length, even from a fetch that ends it cleanly', async () => {
-    const fetch: typeof globalThis.fetch = async () => new Response(body.subarray(0, 100), { headers: { 'content-length': String(body.length) } });
+    const fetch: typeof globalThis.fetch = async () =>
+      new Response(body.subarray(0, 100), { headers: { 'content-length': String(body.length) } });
     const repo = openModelRepo('https://models.example/repo', { cacheStorage, fetch });
-    await expect(repo.bytes('model.bin')).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED', message: expect.stringContaining(`cut off after 100 of ${body.length} bytes`) });
+    await expect(repo.bytes('model.bin')).rejects.toMatchObject({
+      code: 'MODEL_LOAD_FAILED',
+      message: expect.stringContaining(`cut off after 100 of ${body.length} bytes`),
+    });
     expect(cachedEntries()).toEqual([]);
   });
 

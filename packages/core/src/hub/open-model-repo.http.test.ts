@@ -22,7 +22,10 @@ let bigFile: Buffer;
 beforeAll(async () => {
   generated = await mkdtemp(join(tmpdir(), 'retina-hub-http-'));
   bigFile = randomBytes(BIG_FILE_BYTES);
-  for (const [folder, location] of [['external', 'model.onnx.data'], ['renamed', 'add.weights']] as const) {
+  for (const [folder, location] of [
+    ['external', 'model.onnx.data'],
+    ['renamed', 'add.weights'],
+  ] as const) {
     const { graph, data } = addModelWithExternalWeight(location);
     await mkdir(join(generated, folder, 'onnx'), { recursive: true });
     await writeFile(join(generated, folder, 'onnx', 'model.onnx'), graph);
@@ -177,7 +180,9 @@ describe('openModelRepo over HTTP', () => {
   it('says that the server answered a JSON file with an HTML page, naming the file and URL', async () => {
     await expect(openModelRepo(`${server.url}/generated`).json('page.json')).rejects.toMatchObject({
       code: 'FILE_NOT_FOUND',
-      message: expect.stringContaining(`page.json was not found at ${server.url}/generated/page.json: the server answered with an HTML page`),
+      message: expect.stringContaining(
+        `page.json was not found at ${server.url}/generated/page.json: the server answered with an HTML page`,
+      ),
     });
   });
 
@@ -198,7 +203,9 @@ describe('openModelRepo over HTTP', () => {
     const repo = openModelRepo(`${server.url}/generated`, { integrity: { 'big.bin': wrongHex } });
     await expect(repo.bytes('big.bin')).rejects.toMatchObject({
       code: 'MODEL_LOAD_FAILED',
-      message: expect.stringContaining(`Integrity check failed for big.bin from ${server.url}/generated/big.bin: expected ${wrongHex}, got ${digest.toString('hex')}`),
+      message: expect.stringContaining(
+        `Integrity check failed for big.bin from ${server.url}/generated/big.bin: expected ${wrongHex}, got ${digest.toString('hex')}`,
+      ),
     });
   });
 

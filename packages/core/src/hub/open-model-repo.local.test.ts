@@ -33,7 +33,6 @@ describe('openModelRepo on a local folder', () => {
     expect(events.map((event) => event.loaded)).toEqual([...events.map((event) => event.loaded)].sort((a, b) => a - b));
   });
 
-
   it('rejects a missing file naming its path, then reads the next one', async () => {
     const repo = openModelRepo(beitFolder);
     await expect(repo.bytes('onnx/model_fp16.onnx')).rejects.toMatchObject({

@@ -6,10 +6,17 @@ import { hubSettings } from './settings.js';
 
 describe('parseSource', () => {
   it('tells ids, URLs and folders apart', () => {
-    expect(parseSource('microsoft/beit-base-patch16-224', undefined, true)).toEqual({ kind: 'id', id: 'microsoft/beit-base-patch16-224', revision: 'main' });
+    expect(parseSource('microsoft/beit-base-patch16-224', undefined, true)).toEqual({
+      kind: 'id',
+      id: 'microsoft/beit-base-patch16-224',
+      revision: 'main',
+    });
     expect(parseSource('google/bit-50@v2', undefined, true)).toEqual({ kind: 'id', id: 'google/bit-50', revision: 'v2' });
     expect(parseSource('bit-50', 'abc123', true)).toEqual({ kind: 'id', id: 'bit-50', revision: 'abc123' });
-    expect(parseSource('https://cdn.example/models/beit/', undefined, true)).toEqual({ kind: 'url', base: 'https://cdn.example/models/beit' });
+    expect(parseSource('https://cdn.example/models/beit/', undefined, true)).toEqual({
+      kind: 'url',
+      base: 'https://cdn.example/models/beit',
+    });
     expect(parseSource('./models/beit', undefined, true)).toEqual({ kind: 'folder', folder: './models/beit' });
     expect(parseSource('C:\\models\\beit', undefined, true)).toEqual({ kind: 'folder', folder: 'C:\\models\\beit' });
     expect(parseSource('file:///models/beit', undefined, true)).toEqual({ kind: 'folder', folder: 'file:///models/beit' });

@@ -2,9 +2,7 @@ import { RetinaError } from '../errors.js';
 
 /** What a source string names: a folder on disk, a base URL, or a hub model id. */
 export type ParsedSource =
-  | { kind: 'folder'; folder: string }
-  | { kind: 'url'; base: string }
-  | { kind: 'id'; id: string; revision: string };
+  { kind: 'folder'; folder: string } | { kind: 'url'; base: string } | { kind: 'id'; id: string; revision: string };
 
 const MODEL_ID = /^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/;
 const PATH_LIKE = /^(\.{1,2}([\\/]|$)|[\\/]|[A-Za-z]:[\\/])/;
@@ -13,7 +11,10 @@ export function parseSource(source: string, revisionOption: string | undefined, 
   if (/^https?:\/\//i.test(source)) return { kind: 'url', base: withoutTrailingSlash(source) };
   if (/^file:/i.test(source)) {
     if (!node) {
-      throw new RetinaError('INVALID_ARGUMENT', `Cannot open ${source}: file: URLs only work in Node. In a browser, serve the folder over HTTP and pass its URL.`);
+      throw new RetinaError(
+        'INVALID_ARGUMENT',
+        `Cannot open ${source}: file: URLs only work in Node. In a browser, serve the folder over HTTP and pass its URL.`,
+      );
     }
     return { kind: 'folder', folder: source };
   }
@@ -28,7 +29,10 @@ export function parseSource(source: string, revisionOption: string | undefined, 
     );
   }
   if (revisionInSource !== undefined && revisionOption !== undefined && revisionInSource !== revisionOption) {
-    throw new RetinaError('INVALID_ARGUMENT', `"${source}" names revision "${revisionInSource}" but options.revision is "${revisionOption}"; give only one.`);
+    throw new RetinaError(
+      'INVALID_ARGUMENT',
+      `"${source}" names revision "${revisionInSource}" but options.revision is "${revisionOption}"; give only one.`,
+    );
   }
   return { kind: 'id', id, revision: revisionInSource ?? revisionOption ?? 'main' };
 }

@@ -36,9 +36,31 @@ describe('protobufFields', () => {
   });
 
   it('gives each field its encoding: the message is those encodings end to end', () => {
-    const message = [...int(1, 300), ...bytesField(2, [...str(1, 'W')]), ...varint((3 << 3) | 5), 1, 2, 3, 4, ...varint((4 << 3) | 1), 1, 2, 3, 4, 5, 6, 7, 8];
+    const message = [
+      ...int(1, 300),
+      ...bytesField(2, [...str(1, 'W')]),
+      ...varint((3 << 3) | 5),
+      1,
+      2,
+      3,
+      4,
+      ...varint((4 << 3) | 1),
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+    ];
     const encodings = [...protobufFields(new Uint8Array(message))].map((field) => [...field.encoded]);
-    expect(encodings).toEqual([int(1, 300), bytesField(2, str(1, 'W')), [...varint((3 << 3) | 5), 1, 2, 3, 4], [...varint((4 << 3) | 1), 1, 2, 3, 4, 5, 6, 7, 8]]);
+    expect(encodings).toEqual([
+      int(1, 300),
+      bytesField(2, str(1, 'W')),
+      [...varint((3 << 3) | 5), 1, 2, 3, 4],
+      [...varint((4 << 3) | 1), 1, 2, 3, 4, 5, 6, 7, 8],
+    ]);
   });
 
   it('reads repeated varints packed or one per field', () => {

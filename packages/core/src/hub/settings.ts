@@ -37,8 +37,7 @@ export interface HubOptions extends Partial<HubSettings> {
   cacheStorage?: CacheStorageLike;
 }
 
-export const isNode: boolean =
-  typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+export const isNode: boolean = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 /** The app-wide defaults; mutate fields to change them for models opened afterwards. */
 export const hubSettings: HubSettings = {

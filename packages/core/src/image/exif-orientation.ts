@@ -29,8 +29,7 @@ export function readExifOrientation(exif: Uint8Array): ExifOrientation | undefin
     if (entry + 12 > tiff.length) return undefined;
     if (view.getUint16(entry, little) !== ORIENTATION_TAG) continue;
     const type = view.getUint16(entry + 2, little);
-    const value =
-      type === TYPE_SHORT ? view.getUint16(entry + 8, little) : type === TYPE_LONG ? view.getUint32(entry + 8, little) : 0;
+    const value = type === TYPE_SHORT ? view.getUint16(entry + 8, little) : type === TYPE_LONG ? view.getUint32(entry + 8, little) : 0;
     return value >= 1 && value <= 8 ? (value as ExifOrientation) : undefined;
   }
   return undefined;

@@ -41,7 +41,10 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | undefined {
  */
 export function cutOffSignature(bytes: Uint8Array): ImageFormat | undefined {
   if (bytes.length < 2) return undefined;
-  const formats = [['png', PNG_SIGNATURE], ['jpeg', JPEG_SIGNATURE]] as const;
+  const formats = [
+    ['png', PNG_SIGNATURE],
+    ['jpeg', JPEG_SIGNATURE],
+  ] as const;
   return formats.find(([, signature]) => bytes.length < signature.length && bytes.every((b, i) => b === signature[i]))?.[0];
 }
 

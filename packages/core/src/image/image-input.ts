@@ -16,12 +16,7 @@ export interface RawPixels {
 }
 
 /** An element, bitmap or frame whose pixels the browser reads back through a 2D canvas. */
-export type CanvasImageInput =
-  | ImageBitmap
-  | HTMLImageElement
-  | HTMLCanvasElement
-  | OffscreenCanvas
-  | VideoFrame;
+export type CanvasImageInput = ImageBitmap | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | VideoFrame;
 
 /** Bytes of an encoded image file (PNG, JPEG; in browsers also WebP, GIF, AVIF, BMP). */
 export type EncodedImageBytes = ArrayBuffer | Uint8Array;

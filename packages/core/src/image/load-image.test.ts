@@ -75,9 +75,14 @@ describe('raw pixels', () => {
   });
 
   it('applies maxPixels to raw pixels too', async () => {
-    await expectError({ data: new Uint8Array(300), width: 10, height: 10, channels: 3 }, 'IMAGE_TOO_LARGE', /10x10 = 100 pixels.*maxPixels = 99/, {
-      maxPixels: 99,
-    });
+    await expectError(
+      { data: new Uint8Array(300), width: 10, height: 10, channels: 3 },
+      'IMAGE_TOO_LARGE',
+      /10x10 = 100 pixels.*maxPixels = 99/,
+      {
+        maxPixels: 99,
+      },
+    );
   });
 });
 

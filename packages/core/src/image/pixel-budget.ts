@@ -5,8 +5,7 @@ export function checkImageSize(width: number, height: number, maxPixels: number,
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
     throw new RetinaError(
       'INVALID_IMAGE',
-      `${what} is ${width}x${height}: an image needs a positive whole width and height. ` +
-        'Pass an image with at least one pixel.',
+      `${what} is ${width}x${height}: an image needs a positive whole width and height. ` + 'Pass an image with at least one pixel.',
     );
   }
   const pixels = width * height;

@@ -55,10 +55,7 @@ export function rawPixelsToImage(input: RawPixels, maxPixels: number, purpose: D
     );
   }
   if (isFloat && purpose === 'labels') {
-    throw invalid(
-      'A label map was given as float data',
-      'Pass class indices 0-255 as a Uint8Array with channels = 1.',
-    );
+    throw invalid('A label map was given as float data', 'Pass class indices 0-255 as a Uint8Array with channels = 1.');
   }
   return { data: isFloat ? floatsToUint8(data) : data, width, height, channels };
 }

@@ -145,7 +145,9 @@ describe('BeitConfig', () => {
   });
 
   it('rejects default out_indices that a shallow model does not have', () => {
-    expect(invalidConfig(() => new BeitConfig({ num_hidden_layers: 2 })).message).toMatch(/"out_indices" must be indices into the stage names \[stem, stage1, stage2\]/);
+    expect(invalidConfig(() => new BeitConfig({ num_hidden_layers: 2 })).message).toMatch(
+      /"out_indices" must be indices into the stage names \[stem, stage1, stage2\]/,
+    );
   });
 });
 

@@ -19,7 +19,11 @@ const options = { device: 'cpu', numThreads: 1 } as const;
 const pixels = (...dims: number[]) => new Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
 
 function retinaError(code: string, message: RegExp | string) {
-  return expect.objectContaining({ name: 'RetinaError', code, message: typeof message === 'string' ? message : expect.stringMatching(message) });
+  return expect.objectContaining({
+    name: 'RetinaError',
+    code,
+    message: typeof message === 'string' ? message : expect.stringMatching(message),
+  });
 }
 
 describe('input checks before running', () => {
@@ -48,9 +52,14 @@ describe('input checks before running', () => {
 
   it('checks channels and rank of a model that takes any image size', async () => {
     await expect(bit.forward({ pixelValues: pixels(1, 1, 64, 64) })).rejects.toThrow(
-      retinaError('INVALID_ARGUMENT', 'pixel_values must be [batch, 3, height, width] for this model (num_channels 3 in config.json); got [1, 1, 64, 64].'),
+      retinaError(
+        'INVALID_ARGUMENT',
+        'pixel_values must be [batch, 3, height, width] for this model (num_channels 3 in config.json); got [1, 1, 64, 64].',
+      ),
     );
-    await expect(bit.forward({ pixelValues: pixels(3, 40, 56) })).rejects.toThrow(retinaError('INVALID_ARGUMENT', /got \[3, 40, 56\]\. pixel_values is \[batch, channels, height, width\]/));
+    await expect(bit.forward({ pixelValues: pixels(3, 40, 56) })).rejects.toThrow(
+      retinaError('INVALID_ARGUMENT', /got \[3, 40, 56\]\. pixel_values is \[batch, channels, height, width\]/),
+    );
     expect((await bit.forward({ pixelValues: pixels(1, 3, 40, 56) })).logits.dims).toEqual([1, 5]);
   });
 
@@ -63,7 +72,10 @@ describe('input checks before running', () => {
     await expect(mim.forward({ pixelValues: pixels(2, 3, 32, 32), boolMaskedPos: floatMask })).rejects.toThrow(
       retinaError('INVALID_ARGUMENT', 'bool_masked_pos must be a bool tensor for this model; got float32.'),
     );
-    const { logits } = await mim.forward({ pixelValues: pixels(2, 3, 32, 32), boolMaskedPos: new Tensor('bool', new Uint8Array(128), [2, 64]) });
+    const { logits } = await mim.forward({
+      pixelValues: pixels(2, 3, 32, 32),
+      boolMaskedPos: new Tensor('bool', new Uint8Array(128), [2, 64]),
+    });
     expect(logits.dims).toEqual([2, 64, 40]);
   });
 });
@@ -100,7 +112,10 @@ describe('load errors', () => {
     const id2label = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [String(i), `class ${i}`]));
     const repo = repoWithFiles(fixtureRepo('bit-preact-cls'), { 'config.json': { ...config, id2label, label2id: undefined } });
     await expect(AutoModelForImageClassification.fromPretrained(repo, options)).rejects.toThrow(
-      retinaError('INVALID_CONFIG', "config.json says 7 labels in id2label, but the graph's logits has shape [batch, 5] (5 where 7 is expected): config.json and the ONNX file do not belong together."),
+      retinaError(
+        'INVALID_CONFIG',
+        "config.json says 7 labels in id2label, but the graph's logits has shape [batch, 5] (5 where 7 is expected): config.json and the ONNX file do not belong together.",
+      ),
     );
     const model = await AutoModelForImageClassification.fromPretrained(fixtureRepo('bit-preact-cls'), options);
     expect(model.config.numLabels).toBe(5);

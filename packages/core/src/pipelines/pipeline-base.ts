@@ -59,7 +59,12 @@ export function createTaskPipeline<
   Options extends PipelineCallOptions,
   Result,
   Output = Awaited<ReturnType<Model['forward']>>,
->(task: Task, model: Model, processor: ImageProcessor, steps: TaskSteps<Model, Options, Result, Output>): TaskPipeline<Task, Model, Options, Result> {
+>(
+  task: Task,
+  model: Model,
+  processor: ImageProcessor,
+  steps: TaskSteps<Model, Options, Result, Output>,
+): TaskPipeline<Task, Model, Options, Result> {
   const infer = steps.infer ?? ((input: PixelValuesInput) => model.forward(input) as Promise<Output>);
   const runBatch = async (images: readonly ImageInput[], options: Options): Promise<Result[]> => {
     steps.checkOptions?.(options);

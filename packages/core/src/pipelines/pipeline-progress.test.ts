@@ -8,7 +8,11 @@ describe('pipeline progress', () => {
   it('reports every file the load reads, in order, each up to its full size', async () => {
     const folder = fixturePath('models', 'beit-cls');
     const events: FileProgress[] = [];
-    const classify = await pipeline('image-classification', folder, { device: 'wasm', numThreads: 1, onProgress: (event) => events.push(event) });
+    const classify = await pipeline('image-classification', folder, {
+      device: 'wasm',
+      numThreads: 1,
+      onProgress: (event) => events.push(event),
+    });
     await classify.close();
 
     const files = ['preprocessor_config.json', 'config.json', 'onnx/model.onnx'];

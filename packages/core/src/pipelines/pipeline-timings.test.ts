@@ -107,11 +107,13 @@ describe('classification timings', () => {
     }
   });
 
-  it('names the decoder of every image: libjpeg-turbo for JPEG in Node, Retina\'s own for PNG, none for pixels', async () => {
+  it("names the decoder of every image: libjpeg-turbo for JPEG in Node, Retina's own for PNG, none for pixels", async () => {
     const classify = await pipeline('image-classification', fixturePath('models', 'beit-cls'), { device: 'cpu', numThreads: 1 });
     try {
       const pixels = { data: new Uint8Array(4 * 4 * 3), width: 4, height: 4, channels: 3 as const };
-      const { timings } = await timedCall((onTimings) => classify([readBytes('jpeg', 'chelsea-q75-420.jpg'), photos()[0]!, pixels], { onTimings }));
+      const { timings } = await timedCall((onTimings) =>
+        classify([readBytes('jpeg', 'chelsea-q75-420.jpg'), photos()[0]!, pixels], { onTimings }),
+      );
       expect(timings.decoders).toEqual(['wasm', 'javascript', 'none']);
     } finally {
       await classify.close();

@@ -45,7 +45,11 @@ const BUILDERS: { [T in PipelineTask]: (repo: ModelRepo, options: PipelineOption
  * Loads the image processor and model of `model` (hub id, URL or folder) for `task`:
  * `await pipeline('image-segmentation', 'microsoft/beit-base-finetuned-ade-640-640')`.
  */
-export async function pipeline<T extends PipelineTask>(task: T, model: string | ModelRepo, options: PipelineOptions = {}): Promise<PipelinesByTask[T]> {
+export async function pipeline<T extends PipelineTask>(
+  task: T,
+  model: string | ModelRepo,
+  options: PipelineOptions = {},
+): Promise<PipelinesByTask[T]> {
   const build = Object.hasOwn(BUILDERS, task) ? BUILDERS[task] : undefined;
   if (!build) {
     throw new RetinaError('INVALID_ARGUMENT', `Unknown pipeline task "${String(task)}"; use one of ${Object.keys(BUILDERS).join(', ')}.`);

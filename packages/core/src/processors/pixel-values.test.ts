@@ -27,7 +27,13 @@ describe('writePixelValues', () => {
   });
 
   it('rescales in float64 then normalises in float32', () => {
-    const [red] = channelTables({ doRescale: true, rescaleFactor: 1 / 255, doNormalize: true, imageMean: [0.5, 0.5, 0.5], imageStd: [0.5, 0.5, 0.5] });
+    const [red] = channelTables({
+      doRescale: true,
+      rescaleFactor: 1 / 255,
+      doNormalize: true,
+      imageMean: [0.5, 0.5, 0.5],
+      imageStd: [0.5, 0.5, 0.5],
+    });
     expect(red![0]).toBe(-1);
     expect(red![255]).toBe(1);
     expect(red![128]).toBe(Math.fround(Math.fround(Math.fround(128 / 255) - 0.5) / 0.5));

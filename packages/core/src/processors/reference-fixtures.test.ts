@@ -132,28 +132,25 @@ describe('BeitImageProcessor label maps', () => {
     labels: BinDescriptor[];
   }>;
 
-  it.each(segCases.map((c) => [`${c.config}, reduce ${c.do_reduce_labels}, ${c.images.join('+')}`, c] as const))(
-    '%s',
-    async (_name, c) => {
-      const processor = processorFor(c.config) as BeitImageProcessor;
-      const out = await processor.preprocess(
-        c.images.map(pngOf),
-        { segmentationMaps: c.segmentation_maps.map((id) => readBytes(maps.get(id)!.png)), doReduceLabels: c.do_reduce_labels },
-      );
-      expect(out.labels!.dtype).toBe('int64');
-      const [n, h, w] = out.labels!.dims as [number, number, number];
-      expect(n).toBe(c.images.length);
-      c.labels.forEach((desc, i) => {
-        expect([h, w]).toEqual(desc.shape);
-        const expected = readBin(desc, '') as Uint8Array;
-        const actual = Array.from(out.labels!.data.subarray(i * h * w, (i + 1) * h * w), Number);
-        expect(actual).toEqual(Array.from(expected));
-      });
-      c.pixel_values.forEach((desc, i) => {
-        const plane = desc.shape.slice(1).reduce((a, b) => a * b, 1);
-        const expected = readBin(desc, '') as Float32Array;
-        expect(maxAbsDiff(out.pixelValues.data.subarray(i * plane, (i + 1) * plane), expected)).toBe(0);
-      });
-    },
-  );
+  it.each(segCases.map((c) => [`${c.config}, reduce ${c.do_reduce_labels}, ${c.images.join('+')}`, c] as const))('%s', async (_name, c) => {
+    const processor = processorFor(c.config) as BeitImageProcessor;
+    const out = await processor.preprocess(c.images.map(pngOf), {
+      segmentationMaps: c.segmentation_maps.map((id) => readBytes(maps.get(id)!.png)),
+      doReduceLabels: c.do_reduce_labels,
+    });
+    expect(out.labels!.dtype).toBe('int64');
+    const [n, h, w] = out.labels!.dims as [number, number, number];
+    expect(n).toBe(c.images.length);
+    c.labels.forEach((desc, i) => {
+      expect([h, w]).toEqual(desc.shape);
+      const expected = readBin(desc, '') as Uint8Array;
+      const actual = Array.from(out.labels!.data.subarray(i * h * w, (i + 1) * h * w), Number);
+      expect(actual).toEqual(Array.from(expected));
+    });
+    c.pixel_values.forEach((desc, i) => {
+      const plane = desc.shape.slice(1).reduce((a, b) => a * b, 1);
+      const expected = readBin(desc, '') as Float32Array;
+      expect(maxAbsDiff(out.pixelValues.data.subarray(i * plane, (i + 1) * plane), expected)).toBe(0);
+    });
+  });
 });

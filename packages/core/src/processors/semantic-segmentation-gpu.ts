@@ -1,5 +1,11 @@
 import type { GpuTensor } from '../session/gpu-outputs.js';
-import { bilinearTaps, checkSegmentationShapes, postProcessSemanticSegmentation, type AxisTaps, type LabelMap } from './semantic-segmentation.js';
+import {
+  bilinearTaps,
+  checkSegmentationShapes,
+  postProcessSemanticSegmentation,
+  type AxisTaps,
+  type LabelMap,
+} from './semantic-segmentation.js';
 
 // One invocation per output pixel: bilinear interpolation of every class from the four source
 // pixels (the taps and weights are computed on the CPU, exactly as the CPU path does), in PyTorch's
@@ -74,7 +80,8 @@ function fitsDevice(device: GPUDevice, logits: GpuTensor, targetSizes: ReadonlyA
   return (
     bindable(logits.buffer.size) &&
     targetSizes.every(
-      ([h, w]) => bindable(h * w * 4) && h <= maxComputeWorkgroupsPerDimension && Math.ceil(w / WORKGROUP) <= maxComputeWorkgroupsPerDimension,
+      ([h, w]) =>
+        bindable(h * w * 4) && h <= maxComputeWorkgroupsPerDimension && Math.ceil(w / WORKGROUP) <= maxComputeWorkgroupsPerDimension,
     )
   );
 }

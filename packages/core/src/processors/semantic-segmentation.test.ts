@@ -42,7 +42,10 @@ describe('postProcessSemanticSegmentation', () => {
       const w1 = Math.fround(src - i0);
       return { i0, i1: Math.min(i0 + 1, inSize - 1), w0: Math.fround(1 - w1), w1 };
     };
-    const [map] = postProcessSemanticSegmentation(logits, [[outH, outW], [1, 1]]);
+    const [map] = postProcessSemanticSegmentation(logits, [
+      [outH, outW],
+      [1, 1],
+    ]);
     let differ = 0;
     for (let y = 0; y < outH; y++) {
       const ty = taps(inH, outH, y);
@@ -66,6 +69,11 @@ describe('postProcessSemanticSegmentation', () => {
   it('rejects a wrong number of target sizes and bad logits', () => {
     expect(() => postProcessSemanticSegmentation(logits, [[4, 4]])).toThrow(/1 target sizes for a batch of 2/);
     expect(() => postProcessSemanticSegmentation(new Tensor('float32', new Float32Array(4), [4]))).toThrow(/\[batch, classes/);
-    expect(() => postProcessSemanticSegmentation(logits, [[0, 4], [4, 4]])).toThrow(/positive integers/);
+    expect(() =>
+      postProcessSemanticSegmentation(logits, [
+        [0, 4],
+        [4, 4],
+      ]),
+    ).toThrow(/positive integers/);
   });
 });

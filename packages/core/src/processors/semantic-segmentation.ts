@@ -114,13 +114,23 @@ function sameTapRuns(taps: AxisTaps): Array<{ start: number; end: number }> {
 function candidateClasses(scores: Float32Array, classes: number, plane: number, corners: readonly number[], out: Int32Array): number {
   let floor = -Infinity;
   for (let c = 0, base = 0; c < classes; c++, base += plane) {
-    const worst = Math.min(scores[base + corners[0]!]!, scores[base + corners[1]!]!, scores[base + corners[2]!]!, scores[base + corners[3]!]!);
+    const worst = Math.min(
+      scores[base + corners[0]!]!,
+      scores[base + corners[1]!]!,
+      scores[base + corners[2]!]!,
+      scores[base + corners[3]!]!,
+    );
     if (worst > floor) floor = worst;
   }
   const threshold = floor - 1e-4 * (1 + Math.abs(floor));
   let count = 0;
   for (let c = 0, base = 0; c < classes; c++, base += plane) {
-    const best = Math.max(scores[base + corners[0]!]!, scores[base + corners[1]!]!, scores[base + corners[2]!]!, scores[base + corners[3]!]!);
+    const best = Math.max(
+      scores[base + corners[0]!]!,
+      scores[base + corners[1]!]!,
+      scores[base + corners[2]!]!,
+      scores[base + corners[3]!]!,
+    );
     if (best >= threshold) out[count++] = c;
   }
   return count;

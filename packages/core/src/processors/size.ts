@@ -39,10 +39,7 @@ export function parseSize(value: unknown, key: string, defaultToSquare: boolean)
 /** Requires an exact height × width size (crop sizes, BEiT's resize). */
 export function requireHeightWidth(size: SizeDict, key: string): { height: number; width: number } {
   if ('height' in size) return size;
-  throw new RetinaError(
-    'INVALID_CONFIG',
-    `"${key}" must give "height" and "width" for this processor, got ${JSON.stringify(size)}.`,
-  );
+  throw new RetinaError('INVALID_CONFIG', `"${key}" must give "height" and "width" for this processor, got ${JSON.stringify(size)}.`);
 }
 
 /**

@@ -10,7 +10,12 @@ const FLOAT16 = 10;
 /** Y = X + X on float16[4]. */
 function doubleInFloat16(): Uint8Array {
   const node = [...str(1, 'X'), ...str(1, 'X'), ...str(2, 'Y'), ...str(4, 'Add')];
-  const graph = [...bytesField(1, node), ...str(2, 'double'), ...tensorValueInfo(11, 'X', FLOAT16, 4), ...tensorValueInfo(12, 'Y', FLOAT16, 4)];
+  const graph = [
+    ...bytesField(1, node),
+    ...str(2, 'double'),
+    ...tensorValueInfo(11, 'X', FLOAT16, 4),
+    ...tensorValueInfo(12, 'Y', FLOAT16, 4),
+  ];
   return modelProto(graph);
 }
 

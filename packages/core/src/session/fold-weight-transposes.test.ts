@@ -43,7 +43,12 @@ function transposeModel({ dataType = FLOAT, rows = 3, cols = 5, offset = 16, ext
   const length = rows * cols * BYTES[dataType];
   const data = new Uint8Array(offset + length + 8).fill(0xab);
   const values = Array.from({ length: rows * cols }, (_, i) => (dataType === UINT8 ? i % 256 : i));
-  const typed = { [FLOAT]: () => new Float32Array(values), [UINT8]: () => new Uint8Array(values), [INT64]: () => BigInt64Array.from(values, BigInt), [FLOAT16]: () => new Uint16Array(values.map(float16Bits)) }[dataType]();
+  const typed = {
+    [FLOAT]: () => new Float32Array(values),
+    [UINT8]: () => new Uint8Array(values),
+    [INT64]: () => BigInt64Array.from(values, BigInt),
+    [FLOAT16]: () => new Uint16Array(values.map(float16Bits)),
+  }[dataType]();
   data.set(new Uint8Array(typed.buffer), offset);
   const transposed = transposeIsOutput ? 'Y' : 'WT';
   const graph = [
@@ -139,7 +144,10 @@ describe('foldWeightTransposes', () => {
 
   it.each<[string, Case]>([
     ['the weight is read by another node too', { extra: node('Identity', ['W'], ['W2']) }],
-    ['the weight is read inside a subgraph', { extra: node('If', ['c'], ['z'], [[...str(1, 'then_branch'), ...bytesField(6, node('Identity', ['W'], ['w']))]]) }],
+    [
+      'the weight is read inside a subgraph',
+      { extra: node('If', ['c'], ['z'], [[...str(1, 'then_branch'), ...bytesField(6, node('Identity', ['W'], ['w']))]]) },
+    ],
     ['the weight is also a graph input', { extra: tensorValueInfo(11, 'W', FLOAT, [3, 5]) }],
     ['the transposed value is a graph output', { transposeIsOutput: true }],
     ['perm keeps the axes', { perm: [0, 1] }],
@@ -161,7 +169,12 @@ describe('foldWeightTransposes', () => {
 
   it('leaves inline weights to onnxruntime', () => {
     const inline = bytesField(5, [...int(1, 2), ...int(1, 2), ...int(2, FLOAT), ...str(8, 'W'), ...bytesField(9, new Array(16).fill(0))]);
-    const graph = modelProto([...node('Transpose', ['W'], ['WT']), ...node('Identity', ['WT'], ['Y']), ...inline, ...tensorValueInfo(12, 'Y', FLOAT, [2, 2])]);
+    const graph = modelProto([
+      ...node('Transpose', ['W'], ['WT']),
+      ...node('Identity', ['WT'], ['Y']),
+      ...inline,
+      ...tensorValueInfo(12, 'Y', FLOAT, [2, 2]),
+    ]);
     expect(foldWeightTransposes(graph, []).graph).toBe(graph);
   });
 });

@@ -10,7 +10,21 @@ import { concatBytes, lengthDelimitedField, stringField, varintField } from '../
 import { transposeInPlace, type ElementBytes } from './transpose-in-place.js';
 
 /** Bytes per element of TensorProto.DataType values with a fixed width. */
-const ELEMENT_BYTES: Readonly<Record<number, ElementBytes>> = { 1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8, 12: 4, 13: 8, 16: 2 };
+const ELEMENT_BYTES: Readonly<Record<number, ElementBytes>> = {
+  1: 4,
+  2: 1,
+  3: 1,
+  4: 2,
+  5: 2,
+  6: 4,
+  7: 8,
+  9: 1,
+  10: 2,
+  11: 8,
+  12: 4,
+  13: 8,
+  16: 2,
+};
 
 const utf8 = new TextDecoder();
 
@@ -93,7 +107,8 @@ function countInputUses(graph: Uint8Array, uses: Map<string, number>): void {
       if (part.number === NODE.input && part.bytes) uses.set(text(part), (uses.get(text(part)) ?? 0) + 1);
       if (part.number !== NODE.attribute || !part.bytes) continue;
       for (const attribute of protobufFields(part.bytes)) {
-        if ((attribute.number === ATTRIBUTE.graph || attribute.number === ATTRIBUTE.graphs) && attribute.bytes) countInputUses(attribute.bytes, uses);
+        if ((attribute.number === ATTRIBUTE.graph || attribute.number === ATTRIBUTE.graphs) && attribute.bytes)
+          countInputUses(attribute.bytes, uses);
       }
     }
   }
@@ -209,6 +224,8 @@ export function foldWeightTransposes(model: Uint8Array, externalData: readonly O
       graphParts.push(foldedInitializer(fold));
     }
   }
-  const graph = concatBytes(modelFields.map((field) => (field === graphField ? lengthDelimitedField(MODEL.graph, concatBytes(graphParts)) : field.encoded)));
+  const graph = concatBytes(
+    modelFields.map((field) => (field === graphField ? lengthDelimitedField(MODEL.graph, concatBytes(graphParts)) : field.encoded)),
+  );
   return { graph, folded: folds.length };
 }

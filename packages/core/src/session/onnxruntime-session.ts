@@ -118,11 +118,14 @@ class OnnxruntimeSession implements InferenceSession {
     try {
       outputs = await session.run(ortFeeds);
     } catch (error) {
-      throw new RetinaError('INFERENCE_FAILED', `${this.backend.runtime} failed to run the model: ${errorMessage(error)}`, { cause: error });
+      throw new RetinaError('INFERENCE_FAILED', `${this.backend.runtime} failed to run the model: ${errorMessage(error)}`, {
+        cause: error,
+      });
     }
     const entries = Object.entries(outputs).map(async ([name, value]) => {
       if (value.location !== 'gpu-buffer') return [name, fromOrtTensor(name, value)] as const;
-      const download = async () => fromOrtTensor(name, new this.#runtime.Tensor(value.type, await value.getData(true), value.dims)) as Tensor<'float32'>;
+      const download = async () =>
+        fromOrtTensor(name, new this.#runtime.Tensor(value.type, await value.getData(true), value.dims)) as Tensor<'float32'>;
       if (!gpuDevice) return [name, await download()] as const;
       const kept: GpuTensor = { dims: value.dims, buffer: value.gpuBuffer, device: gpuDevice, download, dispose: () => value.dispose() };
       return [name, kept] as const;

@@ -42,6 +42,8 @@ async function importOnnxruntimeWeb(): Promise<typeof import('#onnxruntime-web')
   } catch (cause) {
     if ((cause as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND' || !String(cause).includes('onnxruntime-web')) throw cause;
     const alternative = isNode ? ' (WebAssembly), or onnxruntime-node to run on the CPU' : '';
-    throw new RetinaError('MODEL_LOAD_FAILED', `onnxruntime-web is not installed: run \`npm install onnxruntime-web\`${alternative}.`, { cause });
+    throw new RetinaError('MODEL_LOAD_FAILED', `onnxruntime-web is not installed: run \`npm install onnxruntime-web\`${alternative}.`, {
+      cause,
+    });
   }
 }

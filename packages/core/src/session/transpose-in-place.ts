@@ -27,7 +27,14 @@ function words(elementBytes: 1 | 2 | 4, buffer: ArrayBufferLike, byteOffset: num
  * Transposes a rows × cols matrix of `elementBytes`-wide elements where it lies in `data`, through
  * `scratch` (at least as large as the matrix; a copy to read from, aligned whatever the offset).
  */
-export function transposeInPlace(data: Uint8Array, offset: number, rows: number, cols: number, elementBytes: ElementBytes, scratch: ArrayBuffer): void {
+export function transposeInPlace(
+  data: Uint8Array,
+  offset: number,
+  rows: number,
+  cols: number,
+  elementBytes: ElementBytes,
+  scratch: ArrayBuffer,
+): void {
   const count = rows * cols;
   const byteLength = count * elementBytes;
   new Uint8Array(scratch, 0, byteLength).set(data.subarray(offset, offset + byteLength));

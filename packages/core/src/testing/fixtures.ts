@@ -44,8 +44,7 @@ export function readBin(desc: BinDescriptor, ...base: string[]): Float32Array | 
   const bytes = readBytes(...base, desc.file);
   const copy = bytes.slice().buffer;
   const expected = desc.shape.reduce((a, b) => a * b, 1);
-  const out =
-    desc.dtype === 'float32' ? new Float32Array(copy) : desc.dtype === 'int32' ? new Int32Array(copy) : new Uint8Array(copy);
+  const out = desc.dtype === 'float32' ? new Float32Array(copy) : desc.dtype === 'int32' ? new Int32Array(copy) : new Uint8Array(copy);
   if (out.length !== expected) throw new Error(`${desc.file}: ${out.length} elements, shape says ${expected}`);
   return out;
 }

@@ -25,15 +25,24 @@ export const externalTensor = (name: string, location: string) => [
 ];
 /** A GraphProto's node field: a NodeProto with those inputs, outputs and AttributeProto contents. */
 export const nodeField = (op: string, inputs: string[], outputs: string[], attributes: number[][] = []) =>
-  bytesField(1, [...inputs.flatMap((name) => str(1, name)), ...outputs.flatMap((name) => str(2, name)), ...str(4, op), ...attributes.flatMap((a) => bytesField(5, a))]);
+  bytesField(1, [
+    ...inputs.flatMap((name) => str(1, name)),
+    ...outputs.flatMap((name) => str(2, name)),
+    ...str(4, op),
+    ...attributes.flatMap((a) => bytesField(5, a)),
+  ]);
 /** A ModelProto (IR 8, opset 17) around the fields of its GraphProto. */
-export const modelProto = (graph: number[]) => new Uint8Array([...int(1, 8), ...bytesField(7, graph), ...bytesField(8, [...str(1, ''), ...int(2, 17)])]);
+export const modelProto = (graph: number[]) =>
+  new Uint8Array([...int(1, 8), ...bytesField(7, graph), ...bytesField(8, [...str(1, ''), ...int(2, 17)])]);
 
 /**
  * Y = X + W on float32[3], W = [10, 20, 30] stored in the file `location` beside the graph; W is an
  * initializer, or with `constantNode` the value of a Constant node.
  */
-export function addModelWithExternalWeight(location = 'model.onnx.data', { constantNode = false } = {}): { graph: Uint8Array; data: Uint8Array } {
+export function addModelWithExternalWeight(
+  location = 'model.onnx.data',
+  { constantNode = false } = {},
+): { graph: Uint8Array; data: Uint8Array } {
   const weight = constantNode
     ? nodeField('Constant', [], ['W'], [[...str(1, 'value'), ...bytesField(5, externalTensor('W', location)), ...int(20, 4)]])
     : bytesField(5, externalTensor('W', location));

@@ -7,7 +7,10 @@ export function chunk(type: string, body: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + body.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, body.length);
-  out.set(Array.from(type, (c) => c.charCodeAt(0)), 4);
+  out.set(
+    Array.from(type, (c) => c.charCodeAt(0)),
+    4,
+  );
   out.set(body, 8);
   view.setUint32(8 + body.length, crc32(out.subarray(4, 8 + body.length)));
   return out;

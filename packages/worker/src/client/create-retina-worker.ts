@@ -37,13 +37,23 @@ export function createRetinaWorker(options: RetinaWorkerOptions = {}): RetinaWor
     async pipeline<T extends PipelineTask>(task: T, model: string, loadOptions: WorkerLoadOptions = {}) {
       const { wire, signal, onProgress } = wireOptions(loadOptions);
       const source = modelSourceForWorker(model);
-      const handle = await RemoteHandle.open(connect, (api, abort, progress) => api.loadPipeline(task, source, wire, abort, progress), signal, onProgress);
+      const handle = await RemoteHandle.open(
+        connect,
+        (api, abort, progress) => api.loadPipeline(task, source, wire, abort, progress),
+        signal,
+        onProgress,
+      );
       return remotePipeline(task, model, handle);
     },
     async loadModel(kind: ModelKind, model: string, loadOptions: WorkerLoadOptions = {}) {
       const { wire, signal, onProgress } = wireOptions(loadOptions);
       const source = modelSourceForWorker(model);
-      const handle = await RemoteHandle.open(connect, (api, abort, progress) => api.loadModel(kind, source, wire, abort, progress), signal, onProgress);
+      const handle = await RemoteHandle.open(
+        connect,
+        (api, abort, progress) => api.loadModel(kind, source, wire, abort, progress),
+        signal,
+        onProgress,
+      );
       return remoteModel(model, handle);
     },
     backend: () => connect().ready,

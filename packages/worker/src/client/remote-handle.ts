@@ -50,7 +50,10 @@ export class RemoteHandle {
    * Runs `run` on the worker current when `call` is made (loading this handle there first if needed):
    * a fault from then on rejects the call, even before `run` starts.
    */
-  async call<T>(run: (api: WorkerCalls<WorkerApi>, id: number, abort: MessagePort | undefined) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async call<T>(
+    run: (api: WorkerCalls<WorkerApi>, id: number, abort: MessagePort | undefined) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     if (this.#closed) throw new RetinaError('INVALID_ARGUMENT', 'This pipeline or model was closed; load it again.');
     const connection = this.#connect();
     return connection.call(async (api, abort) => run(api, (await this.#loadOn(connection)).id, abort), signal);
@@ -68,14 +71,16 @@ export class RemoteHandle {
   #loadOn(connection: WorkerConnection): Promise<LoadedInfo> {
     if (this.#loadedOn !== connection) {
       this.#loadedOn = connection;
-      this.#loaded = connection.call((api, abort) => this.#load(api, abort, undefined)).then(
-        (info) => (this.#info = info),
-        (error: unknown) => {
-          // Let the next call try again.
-          if (this.#loadedOn === connection) this.#loadedOn = undefined;
-          throw error;
-        },
-      );
+      this.#loaded = connection
+        .call((api, abort) => this.#load(api, abort, undefined))
+        .then(
+          (info) => (this.#info = info),
+          (error: unknown) => {
+            // Let the next call try again.
+            if (this.#loadedOn === connection) this.#loadedOn = undefined;
+            throw error;
+          },
+        );
     }
     return this.#loaded!;
   }

@@ -23,8 +23,13 @@ export function remoteModel(model: string, handle: RemoteHandle): RemoteModel {
     },
     async run(feeds: Readonly<Record<string, TensorLike>>, { signal, onTimings }: ModelCallOptions = {}) {
       const started = performance.now();
-      const wire: WireTensors = Object.fromEntries(Object.entries(feeds).map(([name, { dtype, data, dims }]) => [name, { dtype, data, dims: [...dims] }]));
-      const { outputs, inference } = await handle.call((api, id, abort) => api.runModel(id, transfer(wire, transferableBuffers(wire)), abort), signal);
+      const wire: WireTensors = Object.fromEntries(
+        Object.entries(feeds).map(([name, { dtype, data, dims }]) => [name, { dtype, data, dims: [...dims] }]),
+      );
+      const { outputs, inference } = await handle.call(
+        (api, id, abort) => api.runModel(id, transfer(wire, transferableBuffers(wire)), abort),
+        signal,
+      );
       const revived = reviveTensors(outputs) as unknown as Record<string, Tensor>;
       const total = performance.now() - started;
       onTimings?.({ inference, transfer: total - inference, total });

@@ -15,7 +15,14 @@ async function findAdapter(): Promise<{ adapter: GPUAdapter } | { unavailable: s
 
 function describeAdapter(adapter: GPUAdapter): GpuAdapterReport {
   const { vendor, architecture, device, description } = adapter.info;
-  return { vendor, architecture, device, description, isFallbackAdapter: isFallbackAdapter(adapter), features: [...adapter.features].sort() };
+  return {
+    vendor,
+    architecture,
+    device,
+    description,
+    isFallbackAdapter: isFallbackAdapter(adapter),
+    features: [...adapter.features].sort(),
+  };
 }
 
 /**

@@ -85,7 +85,12 @@ export async function decodeToRgbaInBrowser(
  * Reading back goes through a canvas, so the colour under fully transparent pixels is lost.
  * `jpeg` is the JPEG's structure where the caller read it already.
  */
-export async function decodeInBrowser(bytes: Uint8Array, format: ImageFormat, context: DecodeContext, jpeg?: JpegStructure): Promise<DecodedFile> {
+export async function decodeInBrowser(
+  bytes: Uint8Array,
+  format: ImageFormat,
+  context: DecodeContext,
+  jpeg?: JpegStructure,
+): Promise<DecodedFile> {
   const header = inspectHeader(bytes, format, context, jpeg);
   const { data: rgba, width, height } = await decodeToRgbaInBrowser(bytes, format, context);
   const image: RawImage = header.grayscale

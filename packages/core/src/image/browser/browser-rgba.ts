@@ -10,7 +10,12 @@ function isOpaque(rgba: Uint8Array | Uint8ClampedArray): boolean {
  * else RGBA. Callers that drop alpha anyway (`keepOpaqueAlpha`) get the 4 channels as they are,
  * which saves two passes over every pixel.
  */
-export function browserRgbaToImage(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, keepOpaqueAlpha: boolean): RawImage {
+export function browserRgbaToImage(
+  rgba: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+  keepOpaqueAlpha: boolean,
+): RawImage {
   if (keepOpaqueAlpha || !isOpaque(rgba)) return { data: rgba, width, height, channels: 4 };
   const rgb = new Uint8Array(width * height * 3);
   for (let i = 0, o = 0; o < rgb.length; i += 4, o += 3) {

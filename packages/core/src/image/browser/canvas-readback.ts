@@ -19,7 +19,10 @@ export function readPixelsThroughCanvas(source: CanvasImageSource, width: number
   }
   const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
   if (!context) {
-    throw new RetinaError('IMAGE_DECODE_FAILED', 'The browser refused to create a 2D canvas context to read the pixels. Retry, or pass PNG/JPEG bytes instead.');
+    throw new RetinaError(
+      'IMAGE_DECODE_FAILED',
+      'The browser refused to create a 2D canvas context to read the pixels. Retry, or pass PNG/JPEG bytes instead.',
+    );
   }
   context.drawImage(source, 0, 0, width, height);
   try {

@@ -133,7 +133,11 @@ describe('PNG colour types and bit depths', () => {
   });
 
   it('decodes 8-bit Adam7 images like their non-interlaced twins', async () => {
-    for (const [width, height] of [[1, 1], [3, 10], [17, 9]] as const) {
+    for (const [width, height] of [
+      [1, 1],
+      [3, 10],
+      [17, 9],
+    ] as const) {
       const data = Uint8Array.from(samplesFor(width * height * 4, 8, width));
       const plain = await loadImage(encodePng({ width, height, data, channels: 4, depth: 8 }));
       const interlaced = await loadImage(encodePng({ width, height, data, channels: 4, depth: 8 }, { interlace: 'Adam7' }));

@@ -23,7 +23,12 @@ function platformDecodesExactly(header: PngHeader, chunks: PngChunks): boolean {
 }
 
 async function decodeToRgba(bytes: Uint8Array, width: number, height: number): Promise<Uint8Array> {
-  const decoder = new ImageDecoder({ data: bytes as BufferSource, type: 'image/png', colorSpaceConversion: 'none', preferAnimation: false });
+  const decoder = new ImageDecoder({
+    data: bytes as BufferSource,
+    type: 'image/png',
+    colorSpaceConversion: 'none',
+    preferAnimation: false,
+  });
   try {
     const { image } = await decoder.decode();
     try {

@@ -171,7 +171,9 @@ describe('parseResample', () => {
     }
     expect(error).toBeInstanceOf(RetinaError);
     expect((error as RetinaError).code).toBe('INVALID_CONFIG');
-    expect((error as RetinaError).message).toMatch(/"resample" is .*0 \(NEAREST\), 1 \(LANCZOS\), 2 \(BILINEAR\), 3 \(BICUBIC\), 4 \(BOX\), 5 \(HAMMING\)/);
+    expect((error as RetinaError).message).toMatch(
+      /"resample" is .*0 \(NEAREST\), 1 \(LANCZOS\), 2 \(BILINEAR\), 3 \(BICUBIC\), 4 \(BOX\), 5 \(HAMMING\)/,
+    );
   });
 
   it('names the key it was given', () => {

@@ -1,12 +1,5 @@
 /** Copies `bands` channels of rows [rowStart, rowStart + rows) into packed rows. */
-export function selectBands(
-  src: Uint8Array,
-  width: number,
-  srcStride: number,
-  bands: number,
-  rowStart: number,
-  rows: number,
-): Uint8Array {
+export function selectBands(src: Uint8Array, width: number, srcStride: number, bands: number, rowStart: number, rows: number): Uint8Array {
   const start = rowStart * width * srcStride;
   if (srcStride === bands) return src.slice(start, start + rows * width * bands);
   const out = new Uint8Array(width * rows * bands);

@@ -72,6 +72,16 @@ export const splatI32 = (value: number): number[] => Array.from({ length: 4 }, (
 export const advance = (local: number, step: number[]): number[] => [...get(local), ...step, OP.i32Add, ...set(local)];
 /** do { body } while (++counter !== get(limit)), counter starting at 0. */
 export const countedLoop = (counter: number, limit: number, body: number[]): number[] => [
-  ...i32(0), ...set(counter),
-  OP.loop, OP.voidBlock, ...body, ...advance(counter, i32(1)), ...get(counter), ...get(limit), OP.i32Ne, OP.brIf, 0, OP.end,
+  ...i32(0),
+  ...set(counter),
+  OP.loop,
+  OP.voidBlock,
+  ...body,
+  ...advance(counter, i32(1)),
+  ...get(counter),
+  ...get(limit),
+  OP.i32Ne,
+  OP.brIf,
+  0,
+  OP.end,
 ];

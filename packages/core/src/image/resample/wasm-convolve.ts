@@ -114,9 +114,20 @@ export function convolveSimd(kernel: SimdKernel, plan: ConvolutionPlan): Uint8Ar
       const blockEnd = Math.min(y + blockRows, rows);
       bytes.set(src.subarray((rowStart + y) * srcRowBytes, (rowStart + blockEnd) * srcRowBytes), srcAt);
       runConv(kernel.exports[`pixels${srcStride}`]!, {
-        src: srcAt, srcOuterStep: 2 * srcRowBytes, srcInnerStep: 0, srcTwin: srcRowBytes, gap: srcStride,
-        outer: Math.ceil((blockEnd - y) / 2), inner: rowBytes / bands, tableOuterStep: 0, tableInnerStep: 1, ...h.at,
-        out: midAt + y * midPitch, outOuterStep: 2 * midPitch, outInnerStep: bands, outTwin: midPitch,
+        src: srcAt,
+        srcOuterStep: 2 * srcRowBytes,
+        srcInnerStep: 0,
+        srcTwin: srcRowBytes,
+        gap: srcStride,
+        outer: Math.ceil((blockEnd - y) / 2),
+        inner: rowBytes / bands,
+        tableOuterStep: 0,
+        tableInnerStep: 1,
+        ...h.at,
+        out: midAt + y * midPitch,
+        outOuterStep: 2 * midPitch,
+        outInnerStep: bands,
+        outTwin: midPitch,
       });
     }
   } else {
@@ -125,9 +136,20 @@ export function convolveSimd(kernel: SimdKernel, plan: ConvolutionPlan): Uint8Ar
   if (!v) return readRows(bytes, midAt, midPitch, rowBytes, rows);
   writeTable(heap, v);
   runConv(kernel.exports.rows!, {
-    src: midAt, srcOuterStep: 0, srcInnerStep: 8, srcTwin: 4, gap: midPitch,
-    outer: height, inner: Math.ceil(rowBytes / 8), tableOuterStep: 1, tableInnerStep: 0, ...v.at,
-    out: outAt, outOuterStep: rowBytes, outInnerStep: 8, outTwin: 4,
+    src: midAt,
+    srcOuterStep: 0,
+    srcInnerStep: 8,
+    srcTwin: 4,
+    gap: midPitch,
+    outer: height,
+    inner: Math.ceil(rowBytes / 8),
+    tableOuterStep: 1,
+    tableInnerStep: 0,
+    ...v.at,
+    out: outAt,
+    outOuterStep: rowBytes,
+    outInnerStep: 8,
+    outTwin: 4,
   });
   return bytes.slice(outAt, outAt + height * rowBytes);
 }

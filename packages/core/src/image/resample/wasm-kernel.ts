@@ -72,8 +72,12 @@ function loadTapPair(address: number[], layout: PairLayout): number[] {
   const pair =
     layout === null
       ? [
-          ...address, ...load(SIMD_OP.load32Zero),
-          ...address, ...get(ConvParam.gap), OP.i32Add, ...load(SIMD_OP.load32Zero),
+          ...address,
+          ...load(SIMD_OP.load32Zero),
+          ...address,
+          ...get(ConvParam.gap),
+          OP.i32Add,
+          ...load(SIMD_OP.load32Zero),
           ...simdOp(SIMD_OP.shuffle, ...interleaveMask(16, 4)),
         ]
       : [...address, ...load(SIMD_OP.load64Zero), ...get(V128_LOCALS.v), ...simdOp(SIMD_OP.shuffle, ...interleaveMask(layout, 8))];
@@ -82,15 +86,24 @@ function loadTapPair(address: number[], layout: PairLayout): number[] {
 
 /** sum += dot(v, weights) */
 const accumulate = (sum: number, weights: number): number[] => [
-  ...get(sum), ...get(V128_LOCALS.v), ...get(weights), ...simdOp(SIMD_OP.dotI16), ...simdOp(SIMD_OP.i32x4Add), ...set(sum),
+  ...get(sum),
+  ...get(V128_LOCALS.v),
+  ...get(weights),
+  ...simdOp(SIMD_OP.dotI16),
+  ...simdOp(SIMD_OP.i32x4Add),
+  ...set(sum),
 ];
 
 function tapPair(layout: PairLayout): number[] {
   const { p, w } = I32_LOCALS;
   const { sumHi, sumLo, twinHi, twinLo, weightHi, weightLo } = V128_LOCALS;
   return [
-    ...get(w), ...simdOp(SIMD_OP.load32Splat, ...memArg(2, 0)), ...set(weightHi),
-    ...get(w), ...simdOp(SIMD_OP.load32Splat, ...memArg(2, 4)), ...set(weightLo),
+    ...get(w),
+    ...simdOp(SIMD_OP.load32Splat, ...memArg(2, 0)),
+    ...set(weightHi),
+    ...get(w),
+    ...simdOp(SIMD_OP.load32Splat, ...memArg(2, 4)),
+    ...set(weightLo),
     ...loadTapPair(get(p), layout),
     ...accumulate(sumHi, weightHi),
     ...accumulate(sumLo, weightLo),
@@ -112,11 +125,27 @@ function address(local: number, base: number[], outerStep: number, innerStep: nu
 function storeResult(target: number[], hi: number, lo: number): number[] {
   const { v } = V128_LOCALS;
   return [
-    ...get(hi), ...i32(15), ...simdOp(SIMD_OP.i32x4Shl), ...get(lo), ...simdOp(SIMD_OP.i32x4Add),
-    ...v128Const(splatI32(HALF)), ...simdOp(SIMD_OP.i32x4Add), ...i32(PRECISION_BITS), ...simdOp(SIMD_OP.i32x4ShrS), ...set(v),
-    ...get(v), ...get(v), ...simdOp(SIMD_OP.narrowI32ToI16), ...set(v),
-    ...target, ...get(v), ...get(v), ...simdOp(SIMD_OP.narrowI16ToU8), ...simdOp(SIMD_OP.extractLaneI32, 0),
-    OP.i32Store, ...memArg(0),
+    ...get(hi),
+    ...i32(15),
+    ...simdOp(SIMD_OP.i32x4Shl),
+    ...get(lo),
+    ...simdOp(SIMD_OP.i32x4Add),
+    ...v128Const(splatI32(HALF)),
+    ...simdOp(SIMD_OP.i32x4Add),
+    ...i32(PRECISION_BITS),
+    ...simdOp(SIMD_OP.i32x4ShrS),
+    ...set(v),
+    ...get(v),
+    ...get(v),
+    ...simdOp(SIMD_OP.narrowI32ToI16),
+    ...set(v),
+    ...target,
+    ...get(v),
+    ...get(v),
+    ...simdOp(SIMD_OP.narrowI16ToU8),
+    ...simdOp(SIMD_OP.extractLaneI32, 0),
+    OP.i32Store,
+    ...memArg(0),
   ];
 }
 
@@ -129,11 +158,39 @@ function outputTwins(layout: PairLayout): number[] {
   return [
     ...address(t, i32(0), P.tableOuterStep, P.tableInnerStep),
     ...address(p, [...get(P.src), ...tableEntry(P.offsets), OP.i32Add], P.srcOuterStep, P.srcInnerStep),
-    ...tableEntry(P.pairs), ...set(n),
-    ...get(P.weights), ...get(t), ...get(P.weightsStride), OP.i32Mul, OP.i32Add, ...set(w),
-    ...zero, ...set(sumHi), ...zero, ...set(sumLo), ...zero, ...set(twinHi), ...zero, ...set(twinLo),
-    OP.block, OP.voidBlock, ...get(n), OP.i32Eqz, OP.brIf, 0,
-    OP.loop, OP.voidBlock, ...tapPair(layout), ...get(n), ...i32(1), OP.i32Sub, ...set(n), ...get(n), OP.brIf, 0, OP.end,
+    ...tableEntry(P.pairs),
+    ...set(n),
+    ...get(P.weights),
+    ...get(t),
+    ...get(P.weightsStride),
+    OP.i32Mul,
+    OP.i32Add,
+    ...set(w),
+    ...zero,
+    ...set(sumHi),
+    ...zero,
+    ...set(sumLo),
+    ...zero,
+    ...set(twinHi),
+    ...zero,
+    ...set(twinLo),
+    OP.block,
+    OP.voidBlock,
+    ...get(n),
+    OP.i32Eqz,
+    OP.brIf,
+    0,
+    OP.loop,
+    OP.voidBlock,
+    ...tapPair(layout),
+    ...get(n),
+    ...i32(1),
+    OP.i32Sub,
+    ...set(n),
+    ...get(n),
+    OP.brIf,
+    0,
+    OP.end,
     OP.end,
     ...address(o, get(P.out), P.outOuterStep, P.outInnerStep),
     ...storeResult(get(o), sumHi, sumLo),
@@ -147,7 +204,10 @@ export const KERNEL_LAYOUTS: Record<string, PairLayout> = { rows: null, pixels1:
 function assembleFunction(layout: PairLayout): number[] {
   const { a, b } = I32_LOCALS;
   const body = [
-    ...vec([[Object.keys(I32_LOCALS).length, 0x7f], [Object.keys(V128_LOCALS).length, 0x7b]]),
+    ...vec([
+      [Object.keys(I32_LOCALS).length, 0x7f],
+      [Object.keys(V128_LOCALS).length, 0x7b],
+    ]),
     ...countedLoop(a, ConvParam.outer, countedLoop(b, ConvParam.inner, outputTwins(layout))),
     OP.end,
   ];
@@ -159,7 +219,14 @@ export function assembleKernel(): Uint8Array<ArrayBuffer> {
   const i32Params = new Array<number[]>(CONV_PARAMS).fill([0x7f]);
   const layouts = Object.values(KERNEL_LAYOUTS);
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...wasmSection(1, vec([[0x60, ...vec(i32Params), ...vec([])]])),
     ...wasmSection(2, vec([[...wasmName('env'), ...wasmName('memory'), 0x02, 0x00, 0x01]])),
     ...wasmSection(3, vec(layouts.map(() => [0]))),

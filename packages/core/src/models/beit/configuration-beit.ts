@@ -79,11 +79,11 @@ export class BeitConfig extends PretrainedConfig {
     const stageNames = ['stem', ...Array.from({ length: this.numHiddenLayers }, (_, i) => `stage${i + 1}`)];
     // Older files name out_indices "segmentation_indices".
     const legacyIndices = r.optionalIntList('segmentation_indices');
-    ({ stageNames: this.stageNames, outFeatures: this.outFeatures, outIndices: this.outIndices } = readBackboneFeatures(
-      r,
-      stageNames,
-      legacyIndices ?? [3, 5, 7, 11],
-    ));
+    ({
+      stageNames: this.stageNames,
+      outFeatures: this.outFeatures,
+      outIndices: this.outIndices,
+    } = readBackboneFeatures(r, stageNames, legacyIndices ?? [3, 5, 7, 11]));
   }
 
   /** Patches along one side of the image. */

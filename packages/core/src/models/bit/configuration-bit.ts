@@ -41,7 +41,8 @@ export class BitConfig extends PretrainedConfig {
     this.layerType = r.oneOf<BitLayerType>('layer_type', ['preactivation', 'bottleneck'], 'preactivation');
     this.hiddenAct = r.string('hidden_act', 'relu');
     const padding = r.optionalString('global_padding');
-    this.globalPadding = padding === undefined ? undefined : r.oneOf<BitGlobalPadding>('global_padding', ['SAME', 'VALID'], 'SAME', (v) => v.toUpperCase());
+    this.globalPadding =
+      padding === undefined ? undefined : r.oneOf<BitGlobalPadding>('global_padding', ['SAME', 'VALID'], 'SAME', (v) => v.toUpperCase());
     this.numGroups = r.positiveInt('num_groups', 32);
     this.dropPathRate = r.number('drop_path_rate', 0);
     this.embeddingDynamicPadding = r.bool('embedding_dynamic_padding', false);

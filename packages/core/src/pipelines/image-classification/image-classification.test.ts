@@ -42,7 +42,9 @@ describe.each(['beit-cls', 'bit-preact-cls', 'vit-hybrid-cls'])('image-classific
 describe('pipeline errors', () => {
   it('rejects an unknown task, a bad topK and a model of another task, and works afterwards', async () => {
     // @ts-expect-error — not a task
-    await expect(pipeline('object-detection', fixturePath('models', 'beit-cls'))).rejects.toThrow(/Unknown pipeline task "object-detection"/);
+    await expect(pipeline('object-detection', fixturePath('models', 'beit-cls'))).rejects.toThrow(
+      /Unknown pipeline task "object-detection"/,
+    );
     await expect(pipeline('image-classification', fixturePath('models', 'beit-seg'), { device: 'cpu' })).rejects.toThrow(
       /BeitForSemanticSegmentation/,
     );

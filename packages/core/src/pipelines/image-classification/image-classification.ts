@@ -20,7 +20,12 @@ export interface Classification {
 /** Per image: the best labels, highest score first. */
 export type ImageClassificationResult = Classification[];
 
-export type ImageClassificationPipeline = TaskPipeline<'image-classification', ClassificationModel, ImageClassificationOptions, ImageClassificationResult>;
+export type ImageClassificationPipeline = TaskPipeline<
+  'image-classification',
+  ClassificationModel,
+  ImageClassificationOptions,
+  ImageClassificationResult
+>;
 
 export function createImageClassificationPipeline(model: ClassificationModel, processor: ImageProcessor): ImageClassificationPipeline {
   const { config } = model;

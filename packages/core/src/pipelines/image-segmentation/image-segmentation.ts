@@ -23,7 +23,12 @@ export interface ImageSegmentationResult {
   segments: Segment[];
 }
 
-export type ImageSegmentationPipeline = TaskPipeline<'image-segmentation', BeitForSemanticSegmentation, ImageSegmentationOptions, ImageSegmentationResult>;
+export type ImageSegmentationPipeline = TaskPipeline<
+  'image-segmentation',
+  BeitForSemanticSegmentation,
+  ImageSegmentationOptions,
+  ImageSegmentationResult
+>;
 
 /**
  * On WebGPU the logits stay in GPU memory and are upsampled and reduced to label maps there; only
