@@ -21,13 +21,12 @@ export function linear(
 ): string {
   const factors = typeof options.scale === 'number' ? new Float32Array(outFeatures).fill(options.scale) : options.scale;
   const target = { name: `${prefix}.weight.T`, dims: [inFeatures, outFeatures] };
-  const w = weights.precomputed(graph, `${prefix}.weight`, [outFeatures, inFeatures], configField, target, (original) => {
-    const values = transpose2d(original, outFeatures, inFeatures);
+  const w = weights.precomputed(graph, `${prefix}.weight`, [outFeatures, inFeatures], configField, target, (original, values) => {
+    transpose2d(original, outFeatures, inFeatures, values);
     if (factors) {
       for (let row = 0; row < values.length; row += outFeatures)
         for (let o = 0; o < outFeatures; o++) values[row + o] = values[row + o]! * factors[o]!;
     }
-    return values;
   });
   const product = graph.op('MatMul', [x, w]);
   if (options.bias === false) return product;

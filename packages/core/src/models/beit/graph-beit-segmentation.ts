@@ -20,16 +20,14 @@ function batchNorm(weights: ModelWeights, prefix: string, channels: number): { s
   return { scale, shift };
 }
 
-/** `weight` with every element of output channel o (axis `axis` of `shape`) multiplied by scale[o]. */
-function scaleChannels(weight: Float32Array, shape: readonly number[], axis: number, scale: Float32Array): Float32Array {
+/** `weight` with every element of output channel o (axis `axis` of `shape`) multiplied by scale[o], into `out`. */
+function scaleChannels(weight: Float32Array, shape: readonly number[], axis: number, scale: Float32Array, out: Float32Array): void {
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const channels = shape[axis]!;
-  const out = new Float32Array(weight.length);
   for (let start = 0, block = 0; start < weight.length; start += inner, block++) {
     const factor = scale[block % channels]!;
     for (let i = start; i < start + inner; i++) out[i] = weight[i]! * factor;
   }
-  return out;
 }
 
 /** BeitConvModule: Conv (no bias) → BatchNorm → ReLU, with the batch norm folded into the convolution. */
@@ -39,8 +37,8 @@ function convModule(context: BeitBuildContext, x: string, prefix: string, inChan
   const shape = [channels, inChannels, kernel, kernel];
   const { scale, shift } = batchNorm(weights, `${prefix}.bn`, channels);
   const target = { name: `${prefix}.conv.weight.folded`, dims: shape };
-  const weight = weights.precomputed(graph, `${prefix}.conv.weight`, shape, 'hidden_size, pool_scales', target, (values) =>
-    scaleChannels(values, shape, 0, scale),
+  const weight = weights.precomputed(graph, `${prefix}.conv.weight`, shape, 'hidden_size, pool_scales', target, (values, out) =>
+    scaleChannels(values, shape, 0, scale, out),
   );
   const pad = (kernel - 1) / 2;
   const conv = graph.op('Conv', [x, weight, weights.computed(graph, `${prefix}.conv.bias.folded`, [channels], shift)], {
@@ -63,8 +61,8 @@ function upsample2x(context: BeitBuildContext, x: string, prefix: string, batchN
   } else {
     const { scale, shift } = batchNorm(weights, batchNormPrefix, hidden);
     const target = { name: `${prefix}.weight.folded`, dims: shape };
-    weight = weights.precomputed(graph, `${prefix}.weight`, shape, 'hidden_size', target, (values) =>
-      scaleChannels(values, shape, 1, scale),
+    weight = weights.precomputed(graph, `${prefix}.weight`, shape, 'hidden_size', target, (values, out) =>
+      scaleChannels(values, shape, 1, scale, out),
     );
     const b = Float32Array.from(weights.floats(`${prefix}.bias`, [hidden], 'hidden_size'), (value, o) => value * scale[o]! + shift[o]!);
     bias = weights.computed(graph, `${prefix}.bias.folded`, [hidden], b);

@@ -67,15 +67,14 @@ function padSame(graph: OnnxGraph, x: string, kernel: number, stride: number, di
 function standardizedWeight(ctx: BitGraphContext, name: string, spec: ConvSpec): string {
   const shape = [spec.outChannels, spec.inChannels, spec.kernel, spec.kernel];
   const target = { name: `${ctx.weights.tensor(`${name}.weight`, shape, spec.configField).name}.standardized`, dims: shape };
-  return ctx.weights.precomputed(ctx.graph, `${name}.weight`, shape, spec.configField, target, (values) =>
-    standardize(values, spec.outChannels),
+  return ctx.weights.precomputed(ctx.graph, `${name}.weight`, shape, spec.configField, target, (values, out) =>
+    standardize(values, spec.outChannels, out),
   );
 }
 
-/** Each of `rows` rows of `values` minus its mean, over its standard deviation (biased, eps 1e-8), in double precision. */
-function standardize(values: Float32Array, rows: number): Float32Array {
+/** Each of `rows` rows of `values` minus its mean, over its standard deviation (biased, eps 1e-8), in double precision, into `standardized`. */
+function standardize(values: Float32Array, rows: number, standardized: Float32Array): void {
   const perRow = values.length / rows;
-  const standardized = new Float32Array(values.length);
   for (let o = 0; o < rows; o++) {
     const row = values.subarray(o * perRow, (o + 1) * perRow);
     let mean = 0;
@@ -87,7 +86,6 @@ function standardize(values: Float32Array, rows: number): Float32Array {
     const scale = 1 / Math.sqrt(variance + 1e-8);
     for (let i = 0; i < perRow; i++) standardized[o * perRow + i] = (row[i]! - mean) * scale;
   }
-  return standardized;
 }
 
 /**
