@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openModelRepo } from '../hub/open-model-repo.js';
 import { fixturePath, readBytes } from '../testing/fixtures.js';
+import { MemoryCacheStorage } from '../testing/memory-cache.js';
 import { sendFile, startTestServer } from '../testing/test-http-server.js';
 import { packSafetensors, rawSafetensorsHeader } from '../testing/safetensors-file.js';
 import { readCheckpoint } from './read-checkpoint.js';
@@ -121,6 +122,28 @@ describe('readCheckpoint', () => {
         `GET ${base}/model.safetensors.index.json`,
         `GET ${base}/pytorch_model.bin`,
       ]);
+      for (const { name, bytes } of fixtureTensors())
+        expect(Buffer.from(checkpoint.tensors.get(name)!.data).equals(Buffer.from(bytes))).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reads a checkpoint kept in the Cache API without asking the hub again for the files it lacks', async () => {
+    const root = fixturePath('models');
+    const server = await startTestServer((path, request, response) => {
+      const [, , model, , , file] = path.split('/'); // /test-org/<model>/resolve/main/<file>
+      return file !== 'model.safetensors' && sendFile(root, `${model}/${file}`, request, response);
+    });
+    try {
+      const cacheStorage = new MemoryCacheStorage();
+      const repo = () => openModelRepo(`test-org/${MODEL}`, { remoteHost: server.url, allowLocalModels: false, cacheStorage });
+      await readCheckpoint(repo());
+      expect(server.requests).toHaveLength(3);
+      server.requests.length = 0;
+      const checkpoint = await readCheckpoint(repo());
+      expect(server.requests, 'requests of the second read').toEqual([]);
+      expect(checkpoint.files.map(({ name }) => name)).toEqual(['pytorch_model.bin']);
       for (const { name, bytes } of fixtureTensors())
         expect(Buffer.from(checkpoint.tensors.get(name)!.data).equals(Buffer.from(bytes))).toBe(true);
     } finally {
