@@ -85,7 +85,9 @@ describe('a Hub-laid checkpoint over HTTP', () => {
       return { read, requests: [...server.requests] };
     };
 
-    expect((await load('auto')).requests).toEqual(['config.json', 'onnx/model.onnx', 'model.safetensors'].map((file) => `GET ${base}/${file}`));
+    expect((await load('auto')).requests).toEqual(
+      ['config.json', 'onnx/model.onnx', 'model.safetensors'].map((file) => `GET ${base}/${file}`),
+    );
     expect(await load('auto'), 'the second load').toEqual({ read: ['model.safetensors'], requests: [] });
 
     serveOnnx = true;
