@@ -115,12 +115,12 @@ test('a checkpoint laid out like the Hub loads by hub id with progress events, a
     expect(steps.every((event) => event.total === size)).toBe(true);
   }
 
-  // The Cache API holds the configs and the checkpoint. "auto" still asks whether the repo has gained an
-  // ONNX file (a 404 is not cached: it may be a mistake that gets fixed); "weights" asks nothing.
+  // The Cache API holds the configs and the checkpoint, and no 404: "auto" builds from the kept checkpoint
+  // without asking for the ONNX file again, and "weights" asks nothing either.
   requests.length = 0;
   const second = await load('auto');
   expect(second.labels).toEqual(first.labels);
-  expect(requests, 'requests of the second load').toEqual([hubPath('onnx/model.onnx')]);
+  expect(requests, 'requests of the second load').toEqual([]);
   requests.length = 0;
   const third = await load('weights');
   expect(third.labels).toEqual(first.labels);

@@ -35,6 +35,8 @@ export class DemoApp {
   /** The device the loaded model runs on, to put the switch back when another fails to load. */
   #activeDevice: Device = 'auto';
   #loadController: AbortController | undefined;
+  /** The model being loaded, so that switching the backend before the first load ends reloads it there. */
+  #loadingChoice: ModelChoice | undefined;
   #loading: Promise<boolean> = Promise.resolve(false);
   #lastImage: ImageFile | undefined;
   #runId = 0;
@@ -55,6 +57,7 @@ export class DemoApp {
     this.#loadController?.abort();
     const controller = new AbortController();
     this.#loadController = controller;
+    this.#loadingChoice = choice;
     const device = this.#backend.device;
     this.#errors.clear();
     this.#progress.start(choice.title);
@@ -74,6 +77,7 @@ export class DemoApp {
         return false;
       } finally {
         if (this.#loadController === controller) {
+          this.#loadingChoice = undefined;
           this.#progress.done();
           this.#models!.showLoaded(this.#runner.loaded);
         }
@@ -87,7 +91,7 @@ export class DemoApp {
   }
 
   #reload(): void {
-    const choice = this.#runner.loaded?.choice;
+    const choice = this.#loadingChoice ?? this.#runner.loaded?.choice;
     if (choice) void this.#loadAndRerun(choice);
   }
 

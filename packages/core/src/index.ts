@@ -97,7 +97,7 @@ export {
 } from './weights/index.js';
 
 // Pipelines
-export { pipeline, type PipelineOptions, type PipelineTask, type PipelinesByTask } from './pipelines/pipeline.js';
+export { pipeline, PIPELINE_MODEL_CLASSES, type PipelineOptions, type PipelineTask, type PipelinesByTask } from './pipelines/pipeline.js';
 export type { TaskPipeline } from './pipelines/pipeline-base.js';
 export type { PipelineTimings } from './pipelines/pipeline-timings.js';
 export type {

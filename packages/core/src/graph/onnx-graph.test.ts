@@ -3,6 +3,7 @@
 // the same arithmetic done here in plain TypeScript.
 import { describe, expect, it } from 'vitest';
 import type { InferenceSession } from '../session/inference-session.js';
+import { readGraphNodes } from '../testing/onnx-graph-nodes.js';
 import { createOnnxruntimeNodeSession, importOnnxruntimeNode } from '../session/onnxruntime-node-session.js';
 import { createOnnxruntimeWebSession } from '../session/onnxruntime-web-session.js';
 import { Tensor } from '../tensor.js';
@@ -112,6 +113,12 @@ describe('OnnxGraph', () => {
     expect(checkpointFile?.data.length).toBe(3 + 4 * (OUT * IN + 3 * OUT));
     const packed = build('float32', 'model.onnx.data').externalData;
     expect(packed.map(({ path }) => path)).toEqual(['model.onnx.data']);
+  });
+
+  it("names every node after its first output, so onnxruntime's logs say which node", () => {
+    const { nodes } = readGraphNodes(build('float32').graph);
+    expect(nodes.map((node) => node.name)).toEqual(nodes.map((node) => node.outputs[0]));
+    expect(new Set(nodes.map((node) => node.name)).size).toBe(nodes.length);
   });
 
   it('writes the metadata it is given', () => {

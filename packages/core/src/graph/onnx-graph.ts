@@ -150,6 +150,8 @@ export class OnnxGraph {
     const fields = [
       ...inputs.map((input) => stringField(NODE.input, input)),
       ...names.map((output) => stringField(NODE.output, output)),
+      // Named after its first output, so onnxruntime's logs (e.g. node placement at logLevel 'verbose') say which node.
+      stringField(NODE.name, names[0] ?? opType),
       stringField(NODE.opType, opType),
       ...Object.entries(attributes).map(([key, value]) => lengthDelimitedField(NODE.attribute, attribute(key, value))),
       ...(domain ? [stringField(NODE.domain, domain)] : []),

@@ -27,5 +27,7 @@ export function fallbackSource(sources: readonly FileSource[], hint: string): Fi
     async discard(file) {
       await Promise.all(sources.map((source) => source.discard(file)));
     },
+    // The first source is always asked first: only its kept copy spares every request.
+    cached: (file) => sources[0]?.cached(file) ?? Promise.resolve(false),
   };
 }

@@ -8,6 +8,8 @@ export interface FileSource {
   bytes(file: string, options: ReadFileOptions): Promise<Uint8Array>;
   /** Drops a kept copy of the file, if the source keeps any. */
   discard(file: string): Promise<void>;
+  /** Whether reading the file is answered from a kept copy, without a request. */
+  cached(file: string): Promise<boolean>;
 }
 
 export function repoFromSource(source: FileSource): ModelRepo {
@@ -21,6 +23,9 @@ export function repoFromSource(source: FileSource): ModelRepo {
     },
     discard(file) {
       return withCheckedName(file, () => source.discard(file));
+    },
+    cached(file) {
+      return withCheckedName(file, () => source.cached(file));
     },
   };
 }

@@ -76,6 +76,11 @@ export function httpSource(options: HttpSourceOptions): FileSource {
     async discard(file) {
       await (await cache())?.delete(urlOf(file)).catch(() => false);
     },
+    async cached(file) {
+      const kept = await (await cache())?.match(urlOf(file)).catch(() => undefined);
+      await kept?.body?.cancel().catch(() => undefined);
+      return kept !== undefined;
+    },
   };
 }
 

@@ -23,4 +23,9 @@ export interface ModelRepo {
   bytes(file: string, options?: ReadFileOptions): Promise<Uint8Array>;
   /** Forgets a kept copy of a file that proved unusable (the Cache API's), so that the next read downloads it again. */
   discard?(file: string): Promise<void>;
+  /**
+   * Whether the repo keeps a copy of the file (the Cache API's), so that reading it asks no server; false
+   * when unsure. Source "auto" uses it to skip asking for files it can do without.
+   */
+  cached?(file: string): Promise<boolean>;
 }

@@ -38,6 +38,7 @@ export function nodeFolderSource(folder: string, verify: VerifyFile): FileSource
     location,
     // Files on disk are read afresh every time.
     discard: async () => undefined,
+    cached: async () => false,
     async bytes(file, options) {
       throwIfAborted(options.signal, file, location);
       const { fs } = await loadNodeModules();

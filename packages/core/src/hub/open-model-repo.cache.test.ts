@@ -92,6 +92,22 @@ describe('openModelRepo with the Cache API', () => {
     expect(server.requests).toEqual(['GET /repo/model.bin']);
   });
 
+  it('tells which files it keeps, asking no server: a file once read, never a 404, not after discard', async () => {
+    const repo = openModelRepo(`${server.url}/repo`, { cacheStorage });
+    expect(await repo.cached!('model.bin')).toBe(false);
+    await repo.bytes('model.bin');
+    await expect(repo.bytes('missing.bin')).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+    server.requests.length = 0;
+    expect(await repo.cached!('model.bin')).toBe(true);
+    expect(await repo.cached!('missing.bin')).toBe(false);
+    await repo.discard!('model.bin');
+    expect(await repo.cached!('model.bin')).toBe(false);
+    expect(server.requests).toEqual([]);
+    const uncached = openModelRepo(`${server.url}/repo`, { cacheStorage, useBrowserCache: false });
+    await uncached.bytes('model.bin');
+    expect(await uncached.cached!('model.bin')).toBe(false);
+  });
+
   it('does not touch the cache when useBrowserCache is false', async () => {
     const repo = openModelRepo(`${server.url}/repo`, { cacheStorage, useBrowserCache: false });
     await repo.bytes('model.bin');

@@ -14,6 +14,7 @@ import {
 } from './graph-checks.js';
 import type { GraphBuilder } from '../graph/graph-builder.js';
 import { modelFilesFromWeights } from './graph-from-weights.js';
+import { hasCachedCheckpoint } from '../weights/read-checkpoint.js';
 import type { PretrainedConfig } from './pretrained-config.js';
 
 /** Where files come from (hub options) and how the graph runs (session options). */
@@ -55,7 +56,10 @@ export async function loadModel<M, C extends VisionConfig>(
   const architecture = modelClass.architecture;
   const { buildGraph } = modelClass;
   const session = await createInferenceSession(repo, options, modelClass.gpuOutputs, {
-    ...(buildGraph && { fromWeights: (dtype) => modelFilesFromWeights(repo, config, architecture, buildGraph, dtype, options) }),
+    ...(buildGraph && {
+      fromWeights: (dtype) => modelFilesFromWeights(repo, config, architecture, buildGraph, dtype, options),
+      weightsCached: () => hasCachedCheckpoint(repo),
+    }),
     checkGraph: (graph, file) => checkGraphMetadata(readGraphMetadata(graph), file, config.modelType, architecture),
   });
   try {

@@ -21,17 +21,24 @@ export type PipelineTask = keyof PipelinesByTask;
 /** Where the model comes from, how it runs, and download progress. */
 export type PipelineOptions = FromPretrainedOptions;
 
+/** The auto class each task loads its model with; the worker reads the same table. */
+export const PIPELINE_MODEL_CLASSES = {
+  'image-classification': AutoModelForImageClassification,
+  'image-segmentation': AutoModelForSemanticSegmentation,
+  'image-feature-extraction': AutoModel,
+} as const satisfies { [T in PipelineTask]: unknown };
+
 const BUILDERS: { [T in PipelineTask]: (repo: ModelRepo, options: PipelineOptions) => Promise<PipelinesByTask[T]> } = {
   'image-classification': async (repo, options) => {
-    const [processor, model] = await loadBoth(repo, options, AutoModelForImageClassification.fromPretrained);
+    const [processor, model] = await loadBoth(repo, options, PIPELINE_MODEL_CLASSES['image-classification'].fromPretrained);
     return createImageClassificationPipeline(model, processor);
   },
   'image-segmentation': async (repo, options) => {
-    const [processor, model] = await loadBoth(repo, options, AutoModelForSemanticSegmentation.fromPretrained);
+    const [processor, model] = await loadBoth(repo, options, PIPELINE_MODEL_CLASSES['image-segmentation'].fromPretrained);
     return createImageSegmentationPipeline(model, processor);
   },
   'image-feature-extraction': async (repo, options) => {
-    const [processor, model] = await loadBoth(repo, options, AutoModel.fromPretrained);
+    const [processor, model] = await loadBoth(repo, options, PIPELINE_MODEL_CLASSES['image-feature-extraction'].fromPretrained);
     try {
       return createImageFeatureExtractionPipeline(model, processor);
     } catch (error) {

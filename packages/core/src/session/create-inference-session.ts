@@ -68,6 +68,8 @@ function deviceUnavailable(device: InferenceSession.Device, why: string): Retina
 export interface GraphSources {
   /** Builds the graph from the repo's checkpoint (source "weights", or "auto" without an ONNX file). */
   fromWeights?(dtype: 'fp32' | 'fp16'): Promise<ModelFiles>;
+  /** Whether the repo keeps a copy of the checkpoint `fromWeights` reads (see ModelRepo.cached). */
+  weightsCached?(): Promise<boolean>;
   /** Sees every ONNX graph read as bytes before a runtime does; throws to refuse it. */
   checkGraph?(graph: Uint8Array, file: string): void;
 }
@@ -164,13 +166,25 @@ export async function createInferenceSession(
   throwIfAborted();
   // A named modelFile means that file; "auto" falls back to the weights only for the default graph.
   const optional = source === 'auto' && options.modelFile === undefined && sources.fromWeights !== undefined;
-  const read = source === 'weights' ? undefined : await readModelFiles(repo, file, options, optional, sources);
-  const model = read ?? (await builtModelFiles(sources, dtype, repo.location, source === 'auto' ? file : undefined));
+  const fromKeptWeights = optional && (await keepsWeightsNotGraph(repo, file, sources));
+  const read = source === 'weights' || fromKeptWeights ? undefined : await readModelFiles(repo, file, options, optional, sources);
+  const missingFile = source === 'auto' && !fromKeptWeights ? file : undefined;
+  const model = read ?? (await builtModelFiles(sources, dtype, repo.location, missingFile));
   throwIfAborted();
   const create = read
     ? () => factory.create(read).catch((error: unknown) => discardAndThrow(repo, read, error))
     : () => factory.create(model);
   return signal ? createUnlessAborted(create, signal, action) : create();
+}
+
+/**
+ * Whether "auto" can build from a checkpoint kept by an earlier load without asking the server for the ONNX
+ * file: a 404 is never kept, so every load would ask again, and an offline reload would fail. A graph kept
+ * too (cached later) still wins.
+ */
+async function keepsWeightsNotGraph(repo: ModelRepo, file: string, sources: GraphSources): Promise<boolean> {
+  if (!repo.cached || !sources.weightsCached || (await repo.cached(file))) return false;
+  return sources.weightsCached();
 }
 
 /**

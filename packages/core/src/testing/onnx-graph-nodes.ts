@@ -1,8 +1,9 @@
 // Test-only: the nodes and initializer names of a serialised ONNX model, to check what a built graph computes.
-import { GRAPH, MODEL, NODE, TENSOR } from '../hub/onnx-fields.js';
+import { DATA_TYPE, GRAPH, MODEL, NODE, TENSOR } from '../hub/onnx-fields.js';
 import { protobufFields } from '../hub/protobuf-fields.js';
 
 export interface GraphNode {
+  readonly name: string;
   readonly opType: string;
   readonly domain: string;
   readonly inputs: readonly string[];
@@ -19,17 +20,22 @@ function stringsOf(message: Uint8Array, number: number): string[] {
   return fieldsOf(message, number).map((bytes) => decoder.decode(bytes));
 }
 
-/** The main graph's nodes (in order) and the names of its initializers. */
-export function readGraphNodes(model: Uint8Array): { nodes: GraphNode[]; initializers: Set<string> } {
+/** The main graph's nodes (in order), the names of its initializers and of its int64 ones. */
+export function readGraphNodes(model: Uint8Array): { nodes: GraphNode[]; initializers: Set<string>; int64Initializers: Set<string> } {
   const graph = fieldsOf(model, MODEL.graph)[0]!;
   const nodes = fieldsOf(graph, GRAPH.node).map((node) => ({
+    name: stringsOf(node, NODE.name)[0] ?? '',
     opType: stringsOf(node, NODE.opType)[0]!,
     domain: stringsOf(node, NODE.domain)[0] ?? '',
     inputs: stringsOf(node, NODE.input),
     outputs: stringsOf(node, NODE.output),
   }));
-  const initializers = new Set(fieldsOf(graph, GRAPH.initializer).map((tensor) => stringsOf(tensor, TENSOR.name)[0]!));
-  return { nodes, initializers };
+  const tensors = fieldsOf(graph, GRAPH.initializer);
+  const initializers = new Set(tensors.map((tensor) => stringsOf(tensor, TENSOR.name)[0]!));
+  const isInt64 = (tensor: Uint8Array) =>
+    [...protobufFields(tensor)].some((field) => field.number === TENSOR.dataType && field.varint === DATA_TYPE.int64);
+  const int64Initializers = new Set(tensors.filter(isInt64).map((tensor) => stringsOf(tensor, TENSOR.name)[0]!));
+  return { nodes, initializers, int64Initializers };
 }
 
 /** Nodes whose every input is a constant: weight-only work left to the session. */
@@ -45,4 +51,25 @@ export function constantNodes(model: Uint8Array): GraphNode[] {
     }
   }
   return folded;
+}
+
+/**
+ * Shape computation: the Shape nodes, and the nodes that compute only from their outputs and int64
+ * constants, e.g. BiT's TF-"SAME" pads (not an Expand of a float weight to a shape). onnxruntime keeps
+ * such work on the CPU on purpose.
+ */
+export function shapeComputationNodes(model: Uint8Array): GraphNode[] {
+  const { nodes, int64Initializers } = readGraphNodes(model);
+  const fromShapes = new Set<string>();
+  const shapeNodes: GraphNode[] = [];
+  for (const node of nodes) {
+    const inputs = node.inputs.filter((input) => input !== '');
+    const isShapeWork =
+      node.opType === 'Shape' ||
+      (inputs.some((input) => fromShapes.has(input)) && inputs.every((input) => fromShapes.has(input) || int64Initializers.has(input)));
+    if (!isShapeWork) continue;
+    shapeNodes.push(node);
+    node.outputs.forEach((output) => fromShapes.add(output));
+  }
+  return shapeNodes;
 }

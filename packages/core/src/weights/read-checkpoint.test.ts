@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openModelRepo } from '../hub/open-model-repo.js';
 import { fixturePath, readBytes } from '../testing/fixtures.js';
+import { MemoryCacheStorage } from '../testing/memory-cache.js';
 import { sendFile, startTestServer } from '../testing/test-http-server.js';
 import { packSafetensors, rawSafetensorsHeader } from '../testing/safetensors-file.js';
 import { readCheckpoint } from './read-checkpoint.js';
+import type { Checkpoint } from './weight-tensor.js';
 
 const MODEL = 'beit-seg';
 const SHARDS = ['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors'];
@@ -106,23 +108,31 @@ describe('readCheckpoint', () => {
     }
   });
 
-  it("looks the files up on the hub in Transformers' order, reading pytorch_model.bin when safetensors are missing", async () => {
+  it("looks the files up on the hub in Transformers' order, reading pytorch_model.bin when safetensors are missing, and asks nothing once it is cached", async () => {
     const root = fixturePath('models');
     const server = await startTestServer((path, request, response) => {
       const [, , model, , , file] = path.split('/'); // /test-org/<model>/resolve/main/<file>
       return file !== 'model.safetensors' && sendFile(root, `${model}/${file}`, request, response);
     });
     try {
-      const repo = openModelRepo(`test-org/${MODEL}`, { remoteHost: server.url, allowLocalModels: false });
-      const checkpoint = await readCheckpoint(repo);
+      const cacheStorage = new MemoryCacheStorage();
+      const repo = () => openModelRepo(`test-org/${MODEL}`, { remoteHost: server.url, allowLocalModels: false, cacheStorage });
       const base = `/test-org/${MODEL}/resolve/main`;
+      const expectFixtureTensors = (checkpoint: Checkpoint) => {
+        expect(checkpoint.files.map(({ name }) => name)).toEqual(['pytorch_model.bin']);
+        for (const { name, bytes } of fixtureTensors())
+          expect(Buffer.from(checkpoint.tensors.get(name)!.data).equals(Buffer.from(bytes))).toBe(true);
+      };
+      expectFixtureTensors(await readCheckpoint(repo()));
       expect(server.requests).toEqual([
         `GET ${base}/model.safetensors`,
         `GET ${base}/model.safetensors.index.json`,
         `GET ${base}/pytorch_model.bin`,
       ]);
-      for (const { name, bytes } of fixtureTensors())
-        expect(Buffer.from(checkpoint.tensors.get(name)!.data).equals(Buffer.from(bytes))).toBe(true);
+      // The 404s are not cached; the kept pytorch_model.bin is read without asking for them again.
+      server.requests.length = 0;
+      expectFixtureTensors(await readCheckpoint(repo()));
+      expect(server.requests, 'requests of the second read').toEqual([]);
     } finally {
       await server.close();
     }

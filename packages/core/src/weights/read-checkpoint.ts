@@ -24,10 +24,14 @@ const CANDIDATES: readonly { file: string; sharded: boolean; parse: ParseFile }[
 /**
  * Reads a model's weights the way Transformers finds them: `model.safetensors`, else its sharded
  * index, else `pytorch_model.bin`, else its index. Tensor bytes are views into the downloaded files
- * wherever the format allows. Progress events, caching, integrity and abort are the repo's.
+ * wherever the format allows. Progress events, caching, integrity and abort are the repo's. A candidate the
+ * repo keeps a copy of is read first, so that a later load asks the server for none of the files it lacks
+ * (a 404 is never kept).
  */
 export async function readCheckpoint(repo: ModelRepo, options: ReadFileOptions = {}): Promise<Checkpoint> {
-  for (const { file, sharded, parse } of CANDIDATES) {
+  const kept = await firstCachedCandidate(repo);
+  const candidates = kept ? [kept, ...CANDIDATES.filter((candidate) => candidate !== kept)] : CANDIDATES;
+  for (const { file, sharded, parse } of candidates) {
     const bytes = await readIfPresent(repo, file, options);
     if (bytes === undefined) continue;
     if (!sharded) {
@@ -41,6 +45,17 @@ export async function readCheckpoint(repo: ModelRepo, options: ReadFileOptions =
     `No weights found in ${repo.location}: looked for ${CANDIDATES.map((candidate) => candidate.file).join(', ')}. ` +
       'Add the checkpoint that save_pretrained writes (model.safetensors or pytorch_model.bin), or check the model id, URL or folder.',
   );
+}
+
+/** Whether the repo keeps a copy of a checkpoint file (its Cache API does), so that the weights can be read without asking a server. */
+export async function hasCachedCheckpoint(repo: ModelRepo): Promise<boolean> {
+  return (await firstCachedCandidate(repo)) !== undefined;
+}
+
+async function firstCachedCandidate(repo: ModelRepo): Promise<(typeof CANDIDATES)[number] | undefined> {
+  if (!repo.cached) return undefined;
+  for (const candidate of CANDIDATES) if (await repo.cached(candidate.file)) return candidate;
+  return undefined;
 }
 
 async function readIfPresent(repo: ModelRepo, file: string, options: ReadFileOptions): Promise<Uint8Array | undefined> {

@@ -6,6 +6,7 @@ import {
   AutoModelForMaskedImageModeling,
   AutoModelForSemanticSegmentation,
   pipeline,
+  PIPELINE_MODEL_CLASSES,
   RetinaError,
   Tensor,
   type FileProgress,
@@ -30,10 +31,7 @@ const AUTO_CLASSES: Record<ModelKind, { fromPretrained(source: string, options: 
   AutoModelForSemanticSegmentation,
   AutoModelForMaskedImageModeling,
   AutoBackbone,
-  // The model class each pipeline task loads.
-  'image-classification': AutoModelForImageClassification,
-  'image-segmentation': AutoModelForSemanticSegmentation,
-  'image-feature-extraction': AutoModel,
+  ...PIPELINE_MODEL_CLASSES,
 };
 
 type ProgressCallback = Remote<(progress: FileProgress) => void>;
