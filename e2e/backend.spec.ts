@@ -20,28 +20,34 @@ test('the worker reports its backend, adapter and WebAssembly features', async (
   }
 });
 
-test('auto loads on WebAssembly rather than a fallback adapter and says why; webgpu still uses it', async ({ retinaPage, device }) => {
-  test.skip(device !== 'webgpu', 'needs a WebGPU adapter');
-  const outcome = await retinaPage.evaluate(
-    async ({ url }) => {
-      const retina = Retina.createRetinaWorker();
-      try {
-        const report = await retina.backend();
-        const auto = await retina.pipeline('image-classification', url);
-        const explicit = await retina.pipeline('image-classification', url, { device: 'webgpu' });
-        return { report, auto: auto.backend, explicit: explicit.backend };
-      } finally {
-        retina.terminate();
-      }
-    },
-    { url: modelUrl(retinaPage, 'beit-cls-abs') },
-  );
-  console.log(`[webgpu] auto: ${JSON.stringify(outcome.auto)}; webgpu: ${JSON.stringify(outcome.explicit)}`);
-  expect(outcome.explicit).toMatchObject({ runtime: 'onnxruntime-web', device: 'webgpu', reason: 'device "webgpu" requested' });
-  if (outcome.report.adapter!.isFallbackAdapter) {
-    expect(outcome.report).toMatchObject({ device: 'wasm', reason: expect.stringMatching(/software fallback .*slower than WebAssembly/) });
-    expect(outcome.auto).toEqual({ runtime: 'onnxruntime-web', device: 'wasm', reason: outcome.report.reason });
-  } else {
-    expect(outcome.auto).toMatchObject({ device: 'webgpu' });
-  }
-});
+test(
+  'auto loads on WebAssembly rather than a fallback adapter and says why; webgpu still uses it',
+  { tag: '@webgpu-only' },
+  async ({ retinaPage }) => {
+    const outcome = await retinaPage.evaluate(
+      async ({ url }) => {
+        const retina = Retina.createRetinaWorker();
+        try {
+          const report = await retina.backend();
+          const auto = await retina.pipeline('image-classification', url);
+          const explicit = await retina.pipeline('image-classification', url, { device: 'webgpu' });
+          return { report, auto: auto.backend, explicit: explicit.backend };
+        } finally {
+          retina.terminate();
+        }
+      },
+      { url: modelUrl(retinaPage, 'beit-cls-abs') },
+    );
+    console.log(`[webgpu] auto: ${JSON.stringify(outcome.auto)}; webgpu: ${JSON.stringify(outcome.explicit)}`);
+    expect(outcome.explicit).toMatchObject({ runtime: 'onnxruntime-web', device: 'webgpu', reason: 'device "webgpu" requested' });
+    if (outcome.report.adapter!.isFallbackAdapter) {
+      expect(outcome.report).toMatchObject({
+        device: 'wasm',
+        reason: expect.stringMatching(/software fallback .*slower than WebAssembly/),
+      });
+      expect(outcome.auto).toEqual({ runtime: 'onnxruntime-web', device: 'wasm', reason: outcome.report.reason });
+    } else {
+      expect(outcome.auto).toMatchObject({ device: 'webgpu' });
+    }
+  },
+);

@@ -39,8 +39,10 @@ for (const [weights, models] of [
   ['pytorch', PYTORCH_MODELS],
 ] as const) {
   for (const model of models) {
-    test(`${model} built from its ${weights} checkpoint matches its goldens through the worker`, async ({ retinaPage, device }) => {
-      test.skip(device === 'webgpu' && !WEBGPU_MODELS.includes(model), 'SwiftShader is slow: WEBGPU_MODELS prove the WebGPU path');
+    const title = `${model} built from its ${weights} checkpoint matches its goldens through the worker`;
+    // SwiftShader is slow: WEBGPU_MODELS prove the WebGPU path, the others run on WebAssembly only.
+    const tag = WEBGPU_MODELS.includes(model) ? [] : ['@wasm-only'];
+    test(title, { tag }, async ({ retinaPage, device }) => {
       const golden = readGolden(model);
       const tolerance = device === 'webgpu' ? WEBGPU_TOLERANCE : golden.tolerance;
       const keep = model === 'beit-seg' ? ['native logits'] : [];

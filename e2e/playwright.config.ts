@@ -36,12 +36,19 @@ export default defineConfig<DeviceOptions>({
         'install.spec.ts',
         'readme-script-tag.spec.ts',
       ],
+      // Tests tagged @wasm-only are not generated here (SwiftShader is slow; a few models prove the path).
+      grepInvert: /@wasm-only/,
       use: {
         device: 'webgpu',
         launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] },
       },
     },
     // Losing the GPU, and which nodes run on it, only mean something where there is one.
-    { name: 'wasm', use: { device: 'wasm' }, testIgnore: ['gpu-loss.spec.ts', 'webgpu-placement.spec.ts'] },
+    {
+      name: 'wasm',
+      use: { device: 'wasm' },
+      testIgnore: ['gpu-loss.spec.ts', 'webgpu-placement.spec.ts'],
+      grepInvert: /@webgpu-only/,
+    },
   ],
 });
