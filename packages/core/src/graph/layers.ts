@@ -35,6 +35,22 @@ export function linear(
   return graph.op('Add', [product, weights.computed(graph, `${prefix}.bias.scaled`, [outFeatures], bias)]);
 }
 
+/**
+ * The image-classification head's `logits` output: the classifier Linear at `prefix` on the pooled [batch, features]
+ * input, or the input itself when `num_labels` is 0 (the reference's nn.Identity).
+ */
+export function classifierLogits(
+  graph: OnnxGraph,
+  weights: ModelWeights,
+  pooled: string,
+  prefix: string,
+  [features, numLabels]: readonly [number, number],
+  type: ComputeType,
+): void {
+  const logits = numLabels > 0 ? gemm(graph, weights, pooled, prefix, [features, numLabels], 'num_labels') : pooled;
+  floatOutput(graph, logits, 'logits', ['batch_size', numLabels > 0 ? numLabels : features], type);
+}
+
 /** A PyTorch Linear on a 2-D input [rows, in] as Gemm with transB: the checkpoint's [out, in] weight is used as it is. */
 export function gemm(
   graph: OnnxGraph,

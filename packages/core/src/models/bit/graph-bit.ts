@@ -1,6 +1,6 @@
 // BitModel, BitForImageClassification and BitBackbone as ONNX graphs built from config.json and the weights.
 import { computeType, graphMetadata, type GraphBuilder } from '../../graph/graph-builder.js';
-import { floatInput, floatOutput, gemm, unsupportedOption } from '../../graph/layers.js';
+import { classifierLogits, floatInput, floatOutput, unsupportedOption } from '../../graph/layers.js';
 import { OnnxGraph } from '../../graph/onnx-graph.js';
 import { ModelWeights } from '../../graph/weights.js';
 import { bitHiddenStates, groupNorm, type BitGraphContext } from './bit-encoder-graph.js';
@@ -53,9 +53,7 @@ export const buildBitGraph: GraphBuilder<BitConfig> = (config, architecture, che
       floatOutput(graph, pooled, 'pooler_output', ['batch_size', channels, 1, 1], type);
     } else {
       const flat = graph.op('Flatten', [pooled], { axis: 1 });
-      const labels = config.numLabels;
-      const logits = labels > 0 ? gemm(graph, weights, flat, 'classifier.1', [channels, labels], 'num_labels') : flat;
-      floatOutput(graph, logits, 'logits', ['batch_size', labels > 0 ? labels : channels], type);
+      classifierLogits(graph, weights, flat, 'classifier.1', [channels, config.numLabels], type);
     }
   }
   return graph.serialize({

@@ -5,6 +5,7 @@ import { computeType, graphMetadata, type GraphBuilder } from '../../graph/graph
 import {
   activation,
   checkActivation,
+  classifierLogits,
   floatInput,
   floatOutput,
   gemm,
@@ -140,9 +141,7 @@ export const buildViTHybridGraph: GraphBuilder<ViTHybridConfig> = (config, archi
     const pooled = graph.op('Tanh', [gemm(graph, weights, cls, 'pooler.dense', [hidden, hidden], 'hidden_size')]);
     floatOutput(graph, pooled, 'pooler_output', ['batch_size', hidden], type);
   } else {
-    const labels = config.numLabels;
-    const logits = labels > 0 ? gemm(graph, weights, cls, 'classifier', [hidden, labels], 'num_labels') : cls;
-    floatOutput(graph, logits, 'logits', ['batch_size', labels > 0 ? labels : hidden], type);
+    classifierLogits(graph, weights, cls, 'classifier', [hidden, config.numLabels], type);
   }
   return graph.serialize({
     metadata: graphMetadata(ViTHybridConfig.modelType, architecture, options),
