@@ -6,15 +6,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-};
+import { CONTENT_TYPES } from '../e2e/support/strict-site.js';
 
 const HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -45,7 +37,7 @@ export async function startStaticServer(routes: Readonly<Record<string, string>>
     }
     response.writeHead(200, {
       ...HEADERS,
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'Content-Length': String(info.size),
     });
     if (request.method === 'HEAD') response.end();
