@@ -159,6 +159,20 @@ describe('parsePytorchBin on hand-made checkpoints', () => {
   });
 });
 
+/** `zip` with the central directory's uncompressed size of `member` replaced by `size` (a header that lies). */
+function claimedSize(zip: Uint8Array, member: string, size: number): Uint8Array {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const name = new TextEncoder().encode(member);
+  for (let at = 0; at + 46 <= zip.length; at++) {
+    if (view.getUint32(at, true) !== 0x02014b50 || view.getUint16(at + 28, true) !== name.length) continue;
+    if (zip.subarray(at + 46, at + 46 + name.length).every((byte, i) => byte === name[i])) {
+      view.setUint32(at + 24, size, true);
+      return zip;
+    }
+  }
+  throw new Error(`no central directory entry for ${member}`);
+}
+
 describe('parsePytorchBin refuses what is not a plain state dict', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'retina-pickle-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -211,6 +225,11 @@ describe('parsePytorchBin refuses what is not a plain state dict', () => {
       'a truncated zip',
       () => readBytes('models', 'beit-cls', 'pytorch_model.bin').subarray(0, 40_000),
       /not a readable torch\.save zip archive: .*truncated/,
+    ],
+    [
+      'a deflated member claiming more than its compressed bytes can hold',
+      () => claimedSize(torchSaveZip(new PickleWriter().proto(2).int(1).stop(), {}, 6), 'archive/data.pkl', 0xfffffff0),
+      /its member archive\/data\.pkl claims 4294967280 bytes, more than its \d+ compressed bytes can inflate to/,
     ],
     ['a zip cut inside its directory', () => good.subarray(0, good.length - 30), /not a readable torch\.save zip archive/],
     [

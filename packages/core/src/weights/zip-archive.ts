@@ -1,4 +1,5 @@
 import { inflateSync } from 'fflate';
+import { maxInflatedSize } from '../deflate-bound.js';
 import { RetinaError } from '../errors.js';
 
 /** One member of a zip archive, located but not yet read. */
@@ -123,6 +124,8 @@ class ZipReader {
     if (flags & 1) this.fail(`its member ${name} is encrypted`);
     if (method !== 0 && method !== 8) this.fail(`its member ${name} uses compression method ${method} (only stored and deflate are read)`);
     if (method === 0 && compressedSize !== size) this.fail(`its stored member ${name} has different sizes in the directory`);
+    if (method === 8 && size > maxInflatedSize(compressedSize))
+      this.fail(`its member ${name} claims ${size} bytes, more than its ${compressedSize} compressed bytes can inflate to`);
     if (this.u32(localOffset) !== LOCAL_HEADER) this.fail(`its member ${name} has no local header where the directory says`);
     const dataOffset = localOffset + 30 + this.u16(localOffset + 26) + this.u16(localOffset + 28);
     this.check(dataOffset, compressedSize);
