@@ -26,3 +26,17 @@ export function resetPeak(pids: readonly number[]): number {
 export function peakBytes(pids: readonly number[]): number {
   return Math.max(0, ...pids.map((pid) => statusKb(pid, 'VmHWM') * 1024));
 }
+
+/** Each renderer's resident memory now, in bytes, after resetting its peak. */
+export function resetPeaks(pids: readonly number[]): Map<number, number> {
+  return new Map(pids.map((pid) => (writeFileSync(`/proc/${pid}/clear_refs`, '5'), [pid, statusKb(pid, 'VmRSS') * 1024])));
+}
+
+/**
+ * The largest rise of a renderer's peak over its resident memory in `baselines`: the page's own renderer,
+ * whichever of the new processes it is (Chromium may start a spare one beside it).
+ */
+export function peakRise(baselines: ReadonlyMap<number, number>): { pid: number; baselineBytes: number; peakBytes: number } {
+  const rises = [...baselines].map(([pid, baselineBytes]) => ({ pid, baselineBytes, peakBytes: statusKb(pid, 'VmHWM') * 1024 }));
+  return rises.reduce((a, b) => (b.peakBytes - b.baselineBytes > a.peakBytes - a.baselineBytes ? b : a));
+}

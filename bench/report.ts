@@ -45,6 +45,21 @@ function row(s: ScenarioResults, contender: ContenderName): string | undefined {
   );
 }
 
+function aloneRows(s: ScenarioResults): string[] {
+  const sources = [
+    ['retina', 'model.onnx + model.onnx.data', s.exportedBytes],
+    ['retinaWeights', 'config.json + model.safetensors', s.graphBuild?.checkpointBytes],
+  ] as const;
+  return sources.map(([kind, label, bytes]) => {
+    const alone = s.alone?.[kind];
+    const lead = `| ${s.model.name} | ${s.backend} | ${label} | ${mb(bytes)}`;
+    if (!alone) return `${lead} | not measured | | | |`;
+    if ('error' in alone) return `${lead} | failed: ${alone.error.replaceAll('|', '/')} | | | |`;
+    const rise = (peak: number) => mb(peak - alone.baselineBytes);
+    return `${lead} | ${mb(alone.runtimeStartBytes)} | ${ms(alone.coldStartMs)} | ${rise(alone.loadPeakBytes)} | ${rise(alone.runPeakBytes)} |`;
+  });
+}
+
 function roundTripLines(results: BenchResults): string[] {
   return Object.entries(results.roundTrip).map(([backend, trip]) => {
     const failed = Object.entries(trip.contenders).filter(([, m]) => m && 'error' in m);
@@ -60,6 +75,7 @@ function roundTripLines(results: BenchResults): string[] {
 
 export function formatRatios(results: BenchResults): string {
   const lines = computeRatios(results).map((r) => {
+    if (r.target === undefined) return `${r.name}: ${formatValue(r, r.value)}`;
     const verdict = r.value === undefined ? '' : r.value <= r.target ? '  meets target' : '  MISSES target';
     return `${r.name}: ${formatValue(r, r.value)} (target ≤ ${formatValue(r, r.target)})${verdict}`;
   });
@@ -69,7 +85,7 @@ export function formatRatios(results: BenchResults): string {
 export function formatReport(results: BenchResults): string {
   const { environment: env } = results;
   const ratioRows = computeRatios(results).map(
-    (r) => `| ${r.name} | ${formatValue(r, r.value)} | ≤ ${formatValue(r, r.target)} | ${r.how} |`,
+    (r) => `| ${r.name} | ${formatValue(r, r.value)} | ${r.target === undefined ? '—' : `≤ ${formatValue(r, r.target)}`} | ${r.how} |`,
   );
   const roundCounts = results.scenarios.map((s) => `${s.model.name}/${s.backend}: ${s.rounds}${s.reduced ? ' (reduced: runs > 5 s)' : ''}`);
   return [
@@ -77,7 +93,7 @@ export function formatReport(results: BenchResults): string {
     '',
     `Chromium ${env.chromium} headless, ${env.cpus} CPUs (load average at start ${env.loadAverage.map((l) => l.toFixed(1)).join(', ')}); WebGPU adapter: ${env.webgpuAdapter}.`,
     `Input: ${env.photo.format}, ${env.photo.width}×${env.photo.height}, ${env.photo.bytes} bytes, sha256 ${env.photo.sha256.slice(0, 16)}….`,
-    `Contenders are loaded side by side and timed in interleaved rounds (one run of each in turn) after their warm-up ` +
+    `Contenders are loaded side by side and timed in interleaved rounds (one run of each in turn, each round starting with the next contender) after their warm-up ` +
       `(per series, runs until ${env.policy.warmUpMs / 1000} s have passed, at least 2; 1 when a run exceeds ${env.policy.slowRunMs / 1000} s: ` +
       `V8 optimises WebAssembly in the background for seconds after loading). Rounds asked: ${env.policy.runs}; a scenario whose runs exceed ` +
       `${env.policy.slowRunMs / 1000} s stops after ${env.policy.minRuns} rounds and ${env.policy.budgetMs / 1000} s. Rounds: ${roundCounts.join('; ')}.`,
@@ -88,7 +104,9 @@ export function formatReport(results: BenchResults): string {
     "same worker, Retina's own decode (PNG Blob → pixels), preprocess (pixels → `pixel_values`) and, for segmentation, post-process",
     '(logits → label map at the photo size). "transfer + overhead" = Retina e2e p50 − the sum of those in-thread stages: messaging,',
     'worker-side wrapping, classification softmax/top-k and segment masks. Peak RSS Δ = renderer high-water mark during the',
-    "contender's load and warm-up minus its resident memory before (page + workers; the GPU process is not included).",
+    "contender's load and warm-up minus its resident memory before (page + workers; the GPU process is not included); side by",
+    'side, a contender reuses memory the ones before it freed, so this column depends on the order: the memory ratios use the',
+    'loads alone below.',
     "UA memory = `performance.measureUserAgentSpecificMemory()` attributed to the contender's worker after the rounds.",
     '',
     HEADER,
@@ -103,6 +121,16 @@ export function formatReport(results: BenchResults): string {
         .map((s) => `${s.model.name} ${s.backend} ${ms(s.graphBuild?.buildMs)} ms for ${mb(s.graphBuild?.checkpointBytes)} MB`)
         .join('; ') +
       '.',
+    '',
+    '## Each Retina load alone',
+    '',
+    "In a fresh browser context (a renderer process holding nothing else), Retina's worker first starts its runtime on the",
+    "fixtures' tiny BiT; then, peak reset, the pipeline loads in that worker (download, parse, graph build, session) and runs",
+    'once on the photo. Peaks are over the RSS before each step.',
+    '',
+    '| model | backend | source | files MB | runtime start peak Δ MB | cold start ms | load peak Δ MB | load + run peak Δ MB |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...results.scenarios.flatMap((s) => aloneRows(s)),
     '',
     '## Worker round trip (tiny BiT at 224, so that inference is small)',
     '',

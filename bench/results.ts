@@ -32,11 +32,29 @@ export interface RoundsResults {
   contenders: Partial<Record<ContenderName, Measured>>;
 }
 
+/**
+ * One Retina contender loaded alone in a fresh renderer process (its own browser context): first its
+ * worker and runtime start on a tiny graph, then (peak reset) the pipeline loads in that worker.
+ */
+export interface AloneLoad {
+  /** Peak over the fresh page's resident memory while the worker and its runtime start. */
+  runtimeStartBytes: number;
+  coldStartMs: number;
+  /** Resident memory once the runtime has started, before the pipeline load. */
+  baselineBytes: number;
+  /** Peak once the pipeline is loaded, then after one run on the photo. */
+  loadPeakBytes: number;
+  runPeakBytes: number;
+}
+
 export interface ScenarioResults extends RoundsResults {
   model: BenchModel;
   backend: Backend;
   /** Building the graph from model.safetensors (in Node, p50 of 3), and that file's size. */
   graphBuild: { buildMs: number; checkpointBytes: number } | undefined;
+  /** Bytes of model.onnx + model.onnx.data, what Retina from ONNX downloads. */
+  exportedBytes: number;
+  alone: Partial<Record<'retina' | 'retinaWeights', AloneLoad | { error: string }>>;
 }
 
 export interface BenchResults {

@@ -1,5 +1,6 @@
 // Loads contenders side by side on the bench page, then times them in interleaved rounds: one run of
-// each in turn, so that the load other processes put on this shared machine hits every contender alike.
+// each in turn (the order rotating), so that the load other processes put on this shared machine hits
+// every contender alike.
 import type { CDPSession, Page } from '@playwright/test';
 import type { BenchPage, ContenderRequest } from './page/protocol.js';
 import { peakBytes, rendererPids, resetPeak } from './process-memory.js';
@@ -74,7 +75,9 @@ export async function runRounds(
   let reduced = false;
   const started = performance.now();
   while (running.length > 0 && rounds < policy.runs) {
-    for (const kind of running) {
+    // Each round starts with the next contender, so that none always runs right after the same other one.
+    const order = [...running.slice(rounds % running.length), ...running.slice(0, rounds % running.length)];
+    for (const kind of order) {
       const times = await call('round', kind);
       for (const [name, ms] of Object.entries(times)) (series[kind]![name] ??= []).push(ms);
     }

@@ -2,7 +2,7 @@
 // transformers.js side by side in headless Chromium, on the full-size models of ../shared/bench-models.
 // Writes bench/results/<date>.{json,md}.
 import { chromium } from '@playwright/test';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,7 +11,7 @@ import { parseBenchOptions } from './cli-options.js';
 import { measureGraphBuild } from './graph-build-time.js';
 import { ensureCheckpoints } from './make-checkpoints.js';
 import type { Backend, BenchModel } from './models.js';
-import type { ContenderRequest, ScenarioRequest } from './page/protocol.js';
+import type { ContenderRequest, ScenarioRequest, TinyModel } from './page/protocol.js';
 import {
   BENCH_MODELS_DIR,
   benchDir,
@@ -24,7 +24,8 @@ import {
   transformersJsModels,
 } from './prepare.js';
 import { formatRatios, formatReport } from './report.js';
-import type { BenchResults, RoundsResults, ScenarioResults } from './results.js';
+import type { AloneLoad, BenchResults, RoundsResults, ScenarioResults } from './results.js';
+import { peakRise, rendererPids, resetPeaks } from './process-memory.js';
 import { pageCall, runRounds } from './rounds.js';
 import { startStaticServer } from './static-server.js';
 
@@ -86,6 +87,48 @@ async function openBenchPage(): Promise<void> {
   await page.waitForFunction(() => (globalThis as { benchReady?: boolean }).benchReady === true);
 }
 
+/** The fixtures' tiny BiT, which takes any size: the round trip's model, and what starts a runtime. */
+const TINY_MODEL: TinyModel = { modelUrl: `${origin}/fixtures/models/bit-preact-cls/`, modelFile: 'onnx/model.onnx' };
+
+/**
+ * Loads one Retina contender in a browser context of its own, so in a renderer process of its own that
+ * holds nothing else (no other contender, no garbage of theirs). Its worker first starts its runtime on the
+ * tiny graph; the pipeline load then gets a peak of its own, over the memory the started runtime holds.
+ */
+async function measureAlone(kind: 'retina' | 'retinaWeights', scenario: ScenarioRequest): Promise<AloneLoad | { error: string }> {
+  const before = new Set(await rendererPids(browserSession));
+  const context = await browser.newContext();
+  try {
+    const alonePage = await context.newPage();
+    await alonePage.goto(`${origin}/bench/index.html`);
+    await alonePage.waitForFunction(() => (globalThis as { benchReady?: boolean }).benchReady === true);
+    const pids = (await rendererPids(browserSession)).filter((pid) => !before.has(pid));
+    const aloneCall = pageCall(alonePage);
+    const fresh = resetPeaks(pids);
+    await aloneCall('startAlone', kind, scenario.backend, TINY_MODEL);
+    const started = peakRise(fresh);
+    const baselines = resetPeaks(pids);
+    const { coldStartMs } = await aloneCall('openAlone', scenario);
+    const loaded = peakRise(baselines);
+    await aloneCall('runAlone', scenario);
+    const ran = peakRise(baselines);
+    const rise = (peak: { peakBytes: number; baselineBytes: number }) =>
+      `${((peak.peakBytes - peak.baselineBytes) / 2 ** 20).toFixed(0)} MB`;
+    console.log(`  ${kind.padEnd(16)} alone: runtime start ${rise(started)}, then the load ${rise(loaded)}`);
+    return {
+      runtimeStartBytes: started.peakBytes - started.baselineBytes,
+      coldStartMs: coldStartMs as number,
+      baselineBytes: loaded.baselineBytes,
+      loadPeakBytes: loaded.peakBytes,
+      runPeakBytes: ran.peakBytes,
+    };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
+  } finally {
+    await context.close();
+  }
+}
+
 /** Reads the model's files once, so that the contender loading first does not pay for a cold disk. */
 function warmFileCache(model: BenchModel): void {
   for (const file of ['model.onnx', 'model.onnx.data']) readFileSync(join(BENCH_MODELS_DIR, model.name, file));
@@ -115,15 +158,21 @@ async function measureScenario(model: BenchModel, backend: Backend): Promise<Sce
     return undefined;
   });
   await openBenchPage();
-  return { model, backend, graphBuild, ...(await runRounds(page, browserSession, requests, options.policy)) };
+  const rounds = await runRounds(page, browserSession, requests, options.policy);
+  await page.goto('about:blank');
+  const alone = { retina: await measureAlone('retina', scenario), retinaWeights: await measureAlone('retinaWeights', scenario) };
+  const exportedBytes = ['model.onnx', 'model.onnx.data'].reduce(
+    (sum, file) => sum + statSync(join(BENCH_MODELS_DIR, model.name, file)).size,
+    0,
+  );
+  return { model, backend, graphBuild, exportedBytes, alone, ...rounds };
 }
 
 async function measureRoundTrip(backend: Backend): Promise<RoundsResults> {
   console.log(`worker round trip on ${backend}`);
   const roundTrip = {
     backend,
-    modelUrl: `${origin}/fixtures/models/bit-preact-cls/`,
-    modelFile: 'onnx/model.onnx',
+    ...TINY_MODEL,
     size: 224,
     slowRunMs: options.policy.slowRunMs,
     warmUpMs: options.policy.warmUpMs,

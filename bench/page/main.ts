@@ -53,6 +53,7 @@ function createContender(request: ContenderRequest): Contender {
 }
 
 const contenders = new Map<ContenderRequest['kind'], Contender>();
+let alone: { contender: RetinaContender; kind: 'retina' | 'retinaWeights' } | undefined;
 
 function contender(kind: ContenderRequest['kind']): Contender {
   const found = contenders.get(kind);
@@ -68,6 +69,18 @@ const bench: BenchPage = {
   },
   round: (kind) => contender(kind).round(),
   output: async (kind) => contender(kind).output(),
+  async startAlone(kind, backend, tiny) {
+    alone = { contender: new RetinaContender(kind === 'retinaWeights' ? retinaForWeights : retinaForOnnx, backend), kind };
+    await alone.contender.startRuntime(tiny);
+  },
+  async openAlone(scenario) {
+    if (!alone) throw new Error('startAlone first');
+    return alone.contender.open(scenario, alone.kind === 'retinaWeights' ? 'weights' : 'onnx');
+  },
+  async runAlone(scenario) {
+    if (!alone) throw new Error('startAlone first');
+    await alone.contender.runOnce(scenario.photoUrl);
+  },
   memory: readMemory,
   async unloadAll() {
     for (const loaded of contenders.values()) loaded.close();

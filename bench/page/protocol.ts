@@ -25,11 +25,15 @@ export interface ScenarioRequest extends WarmUpPolicy {
   photoUrl: string;
 }
 
-/** A tiny graph that takes any input size (the fixtures' bit-preact-cls), so that inference is small. */
-export interface RoundTripRequest extends WarmUpPolicy {
-  backend: Backend;
+/** A tiny graph that takes any input size (the fixtures' bit-preact-cls). */
+export interface TinyModel {
   modelUrl: string;
   modelFile: string;
+}
+
+/** The round trip runs a tiny model, so that inference is small. */
+export interface RoundTripRequest extends WarmUpPolicy, TinyModel {
+  backend: Backend;
   size: number;
 }
 
@@ -48,6 +52,14 @@ export interface BenchPage {
   round(kind: ContenderRequest['kind']): Promise<RoundTimes>;
   /** What one run returned, to show the output is real (top label, or label-map size and classes). */
   output(kind: ContenderRequest['kind']): Promise<string>;
+  /**
+   * For measuring one Retina contender's load alone, in a page of its own: starts its worker and that
+   * worker's runtime on `tiny`; then `openAlone` loads the pipeline (no photo, no warm-up) in that worker.
+   */
+  startAlone(kind: 'retina' | 'retinaWeights', backend: Backend, tiny: TinyModel): Promise<void>;
+  openAlone(scenario: ScenarioRequest): Promise<LoadInfo>;
+  /** Runs the pipeline `openAlone` loaded once on the scenario's photo. */
+  runAlone(scenario: ScenarioRequest): Promise<void>;
   /** measureUserAgentSpecificMemory() per contender (by its worker's URL) and in total, where available. */
   memory(): Promise<Record<string, number> | undefined>;
   /** Terminates every contender's worker. */

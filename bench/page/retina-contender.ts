@@ -2,7 +2,7 @@
 // or from the checkpoint.
 /// <reference types="@retina/worker/global" />
 import type { PipelineResult, RemoteModelTimings, RemotePipelineTimings, RetinaWorker } from '@retina/worker';
-import type { LoadInfo, RoundTimes, RoundTripRequest, ScenarioRequest } from './protocol.js';
+import type { LoadInfo, RoundTimes, RoundTripRequest, ScenarioRequest, TinyModel } from './protocol.js';
 import { timeRound, warmUp, type RoundRuns } from './runs.js';
 
 type AnyResult = PipelineResult<'image-classification'> | PipelineResult<'image-segmentation'>;
@@ -16,6 +16,8 @@ function describe(result: AnyResult | undefined): string {
 export class RetinaContender {
   readonly #retina: RetinaWorker;
   #runs: RoundRuns = {};
+  /** The loaded pipeline on one photo. */
+  #runPipeline: ((photo: Blob) => Promise<AnyResult>) | undefined;
   #output: AnyResult | undefined;
   /** The timings RemoteModel.run reported for the latest round-trip call. */
   #modelTimings: RemoteModelTimings | undefined;
@@ -29,8 +31,16 @@ export class RetinaContender {
 
   /** Loads the pipeline from the exported graph (`source` "onnx") or builds it from the checkpoint ("weights"). */
   async load(request: ScenarioRequest, source: 'onnx' | 'weights'): Promise<LoadInfo> {
-    const { model, photoUrl } = request;
-    const photo = await (await fetch(photoUrl)).blob();
+    const photo = await (await fetch(request.photoUrl)).blob();
+    const info = await this.open(request, source);
+    this.#runs = { endToEnd: () => this.#runPipeline!(photo) };
+    await warmUp(this.#runs, request);
+    return info;
+  }
+
+  /** Only the load (no photo, no warm-up), for the load-memory measure; `runOnce` then runs the pipeline once. */
+  async open(request: ScenarioRequest, source: 'onnx' | 'weights'): Promise<LoadInfo> {
+    const { model } = request;
     const start = performance.now();
     const run =
       source === 'onnx'
@@ -41,9 +51,17 @@ export class RetinaContender {
       ...(model.preprocess && { preprocess: model.preprocess }),
       onTimings: (timings: RemotePipelineTimings) => (this.#pipelineTimings = timings),
     };
-    this.#runs = { endToEnd: async () => (this.#output = await run(photo, options)) };
-    await warmUp(this.#runs, request);
+    this.#runPipeline = async (photo) => (this.#output = await run(photo, options));
     return { coldStartMs, backendReason: run.backend.reason };
+  }
+
+  /** Starts the worker's runtime on a tiny graph (kept loaded), so that a load after it pays only for its model. */
+  async startRuntime(tiny: TinyModel): Promise<void> {
+    await this.#retina.loadModel('AutoModelForImageClassification', tiny.modelUrl, { modelFile: tiny.modelFile, useBrowserCache: false });
+  }
+
+  async runOnce(photoUrl: string): Promise<void> {
+    await this.#runPipeline!(await (await fetch(photoUrl)).blob());
   }
 
   /**
