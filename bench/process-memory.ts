@@ -18,8 +18,7 @@ function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 
 /** Resets the peak of every renderer; returns their summed resident memory now, in bytes. */
 export function resetPeak(pids: readonly number[]): number {
-  for (const pid of pids) writeFileSync(`/proc/${pid}/clear_refs`, '5');
-  return pids.reduce((sum, pid) => sum + statusKb(pid, 'VmRSS') * 1024, 0);
+  return [...resetPeaks(pids).values()].reduce((sum, bytes) => sum + bytes, 0);
 }
 
 /** The largest renderer's peak resident memory since the last reset, in bytes. */

@@ -106,9 +106,14 @@ class GrowableBytes {
   }
 
   append(chunk: Uint8Array): void {
-    this.#reserve(this.length + chunk.length);
+    const needed = this.length + chunk.length;
+    if (needed > this.data.length) {
+      const grown = new Uint8Array(Math.max(needed, this.data.length * 2));
+      grown.set(this.data.subarray(0, this.length));
+      this.data = grown;
+    }
     this.data.set(chunk, this.length);
-    this.length += chunk.length;
+    this.length = needed;
   }
 
   /**
@@ -129,12 +134,5 @@ class GrowableBytes {
 
   bytes(): Uint8Array<ArrayBuffer> {
     return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
-  }
-
-  #reserve(needed: number): void {
-    if (needed <= this.data.length) return;
-    const grown = new Uint8Array(Math.max(needed, this.data.length * 2));
-    grown.set(this.data.subarray(0, this.length));
-    this.data = grown;
   }
 }
