@@ -1,15 +1,14 @@
 // What a PNG can make the decoder spend: a header cannot claim more pixels than its compressed data
 // can hold (refused before anything is allocated), and a 16-bit image decodes into its 8-bit result
 // without full-size intermediate copies.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { RetinaError } from '../../errors.js';
 import { concatBytes } from '../../hub/protobuf-writer.js';
+import { measureInChild } from '../../testing/measure-in-child.js';
 import { chunk } from '../../testing/png-writer.js';
 import { loadImage } from '../load-image.js';
 import { inflateZlib } from './png-inflate.js';
@@ -31,9 +30,8 @@ vi.mock('./png-scanlines.js', async (importOriginal) => {
   return { ...actual, ScanlineDecoder: CountedDecoder };
 });
 
-/** What png-peak-rss.ts reports. */
-interface PeakRss {
-  growthBytes: number;
+/** What the loadImage scenario returns. */
+interface Decoded {
   decodedBytes: number;
   channels: number;
   firstPixel: number[];
@@ -92,9 +90,8 @@ describe('PNG decompression limits', () => {
       const file = join(dir, 'rgba16.png');
       writeFileSync(file, pngWith(side, side, 16, 6, deflateSync(rows)));
 
-      const script = fileURLToPath(new URL('../../testing/png-peak-rss.ts', import.meta.url));
-      const output = execFileSync(process.execPath, ['--import', 'tsx', script, file], { encoding: 'utf8' });
-      const { growthBytes, decodedBytes, channels, firstPixel } = JSON.parse(output) as PeakRss;
+      const { growthBytes, value } = measureInChild('loadImage', [file]);
+      const { decodedBytes, channels, firstPixel } = value as Decoded;
 
       expect([decodedBytes, channels, firstPixel]).toEqual([side * side * 4, 4, [0x12, 0x56, 0x9a, 0xde]]);
       console.log(`4096x4096 RGBA16: peak RSS +${(growthBytes / 2 ** 20).toFixed(0)} MiB for a ${decodedBytes / 2 ** 20} MiB result`);
