@@ -1,5 +1,12 @@
 // Decoding of the values pickle opcodes carry: integers, floats and protocol 0's text literals.
 
+/**
+ * The widest integer read: 1 KiB (8192 bits, 2,467 decimal digits). A state dict's integers (sizes,
+ * strides, storage offsets, versions) fit in 8 bytes; a wider one can only make decoding slow.
+ */
+export const MAX_INTEGER_BYTES = 1024;
+const MAX_INTEGER_DIGITS = 2467;
+
 /** The unpickler's way to refuse a malformed value. */
 export interface FailHook {
   fail(problem: string): never;
@@ -12,7 +19,9 @@ export function latin1(bytes: Uint8Array): string {
   return text;
 }
 
-export function littleEndianInt(bytes: Uint8Array): number | bigint {
+/** A two's-complement little-endian integer (LONG1, LONG4) of at most {@link MAX_INTEGER_BYTES} bytes. */
+export function littleEndianInt(bytes: Uint8Array, hooks: FailHook): number | bigint {
+  if (bytes.length > MAX_INTEGER_BYTES) hooks.fail(tooWide(`${bytes.length}-byte`));
   let value = 0n;
   for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);
   if (bytes.length > 0 && bytes[bytes.length - 1]! & 0x80) value -= 1n << BigInt(8 * bytes.length);
@@ -22,9 +31,17 @@ export function littleEndianInt(bytes: Uint8Array): number | bigint {
 export function parseIntLine(line: string, hooks: FailHook): number | bigint | boolean {
   if (line === '01') return true;
   if (line === '00') return false;
-  if (!/^[+-]?\d+$/.test(line)) hooks.fail(`it has the malformed integer "${line}"`);
+  if (!/^[+-]?\d+$/.test(line)) hooks.fail(`it has the malformed integer "${line.slice(0, 80)}"`);
+  if (line.replace(/^[+-]?0*/, '').length > MAX_INTEGER_DIGITS) hooks.fail(tooWide(`${line.length}-digit`));
   const value = BigInt(line);
   return Number.isSafeInteger(Number(value)) ? Number(value) : value;
+}
+
+function tooWide(size: string): string {
+  return (
+    `it has a ${size} integer; Retina reads integers of up to ${MAX_INTEGER_BYTES} bytes (${MAX_INTEGER_DIGITS} digits), ` +
+    "and a state dict's sizes, strides and offsets need 8"
+  );
 }
 
 export function parseFloatLine(line: string, hooks: FailHook): number {

@@ -103,10 +103,10 @@ class Unpickler {
         this.push(this.view.getInt32(this.advance(4), true));
         return;
       case Op.LONG1:
-        this.push(littleEndianInt(this.take(this.take(1)[0]!)));
+        this.push(littleEndianInt(this.take(this.take(1)[0]!), hooks));
         return;
       case Op.LONG4:
-        this.push(littleEndianInt(this.take(this.length(4))));
+        this.push(littleEndianInt(this.take(this.length(4)), hooks));
         return;
       case Op.INT:
         this.push(parseIntLine(this.line(), hooks));

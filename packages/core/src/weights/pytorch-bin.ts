@@ -38,6 +38,11 @@ class PickledTensor {
     readonly size: readonly number[],
     readonly stride: readonly number[],
   ) {}
+
+  /** Equal for the same view of the same storage. */
+  get key(): string {
+    return `${this.storage.key}:${this.offset}:${this.size.join(',')}:${this.stride.join(',')}`;
+  }
 }
 
 /**
@@ -65,19 +70,53 @@ export function parsePytorchBin(
   const root = unpickle(zipEntryBytes(bytes, pickleEntry, file), stateDictHooks(entries, prefix, file));
   if (!(root instanceof Map)) throw notStateDict(file, `its pickle holds ${describe(root)}, not a dict of tensors`);
 
+  const views = new Map<string, PickledTensor>();
+  for (const [name, value] of root) {
+    if (typeof name !== 'string') throw notStateDict(file, `its dict has the key ${describe(name)}, not a tensor name`);
+    if (!(value instanceof PickledTensor)) throw notStateDict(file, `its entry "${name}" holds ${describe(value)}, not a tensor`);
+    checkView(name, value, file);
+    views.set(name, value);
+  }
+  checkCopyBudget(views.values(), file);
+
   const storageBytes = new Map<Storage, Uint8Array>();
   const bytesOf = (storage: Storage) => {
     let data = storageBytes.get(storage);
     if (data === undefined) storageBytes.set(storage, (data = zipEntryBytes(bytes, storage.entry, file)));
     return data;
   };
+  // Views that are the same (tied weights saved as the same strided view) share one copy.
+  const copies = new Map<string, Uint8Array>();
   const tensors = new Map<string, WeightTensor>();
-  for (const [name, value] of root) {
-    if (typeof name !== 'string') throw notStateDict(file, `its dict has the key ${describe(name)}, not a tensor name`);
-    if (!(value instanceof PickledTensor)) throw notStateDict(file, `its entry "${name}" holds ${describe(value)}, not a tensor`);
-    tensors.set(name, toWeightTensor(name, value, bytesOf, file));
-  }
+  for (const [name, view] of views) tensors.set(name, toWeightTensor(name, view, bytesOf, copies, file));
   return { tensors, metadata: {} };
+}
+
+/** Strided views are copied out in C order; what all their copies may add to the checkpoint's own storages. */
+const COPY_ALLOWANCE_BYTES = 64 * 2 ** 20;
+
+/**
+ * Refuses, before anything is inflated or copied, a checkpoint whose strided views would take more to copy
+ * out than its storages hold plus {@link COPY_ALLOWANCE_BYTES}: each view is at most its storage, but many
+ * views of one storage (3,000 transposes of a deflated 4 MB storage fit in 13 KB) could take any amount.
+ */
+function checkCopyBudget(views: Iterable<PickledTensor>, file: string): void {
+  const storages = new Set<Storage>();
+  const copied = new Map<string, number>();
+  for (const view of views) {
+    storages.add(view.storage);
+    if (!isCContiguous(view.size, view.stride)) copied.set(view.key, elementCount(view.size)! * DTYPE_BYTES[view.storage.dtype]);
+  }
+  const stored = [...storages].reduce((sum, storage) => sum + storage.entry.size, 0);
+  const copies = [...copied.values()].reduce((sum, bytes) => sum + bytes, 0);
+  if (copies > stored + COPY_ALLOWANCE_BYTES) {
+    throw new RetinaError(
+      'MODEL_LOAD_FAILED',
+      `${file} has ${copied.size} non-contiguous tensors that would take ${copies} bytes to copy out, more than its storages hold ` +
+        `(${stored} bytes) plus ${COPY_ALLOWANCE_BYTES} bytes: its views repeat their storages. Save the weights with ` +
+        '{name: tensor.contiguous() for name, tensor in state_dict.items()}, or as model.safetensors.',
+    );
+  }
 }
 
 function stateDictHooks(entries: ReadonlyMap<string, ZipEntry>, prefix: string, file: string): PickleHooks {
@@ -158,12 +197,11 @@ function rebuildParameter(args: unknown[], fail: (problem: string) => never): Pi
   return data instanceof PickledTensor ? data : fail('_rebuild_parameter wraps something other than a tensor');
 }
 
-function toWeightTensor(name: string, tensor: PickledTensor, bytesOf: (storage: Storage) => Uint8Array, file: string): WeightTensor {
+/** Refuses a view that reaches past its storage, or (copied out) would repeat its elements. */
+function checkView(name: string, tensor: PickledTensor, file: string): void {
   const { storage, offset, size, stride } = tensor;
-  const { dtype, entry } = storage;
-  const itemBytes = DTYPE_BYTES[dtype];
   const count = elementCount(size)!;
-  const storageCount = entry.size / itemBytes;
+  const storageCount = storage.entry.size / DTYPE_BYTES[storage.dtype];
   const lastIndex = count === 0 ? offset - 1 : size.reduce((last, dim, axis) => last + (dim - 1) * stride[axis]!, offset);
   if (lastIndex >= storageCount) {
     throw notStateDict(
@@ -171,21 +209,35 @@ function toWeightTensor(name: string, tensor: PickledTensor, bytesOf: (storage: 
       `tensor "${name}" (offset ${offset}, size [${size.join(', ')}], stride [${stride.join(', ')}]) reaches past its storage of ${storageCount} elements`,
     );
   }
-  const source = bytesOf(storage);
-  const shape = [...size];
-  if (isCContiguous(size, stride)) {
-    const data = source.subarray(offset * itemBytes, (offset + count) * itemBytes);
-    return entry.method === 0
-      ? { name, dtype, shape, data, file, fileOffset: entry.dataOffset + offset * itemBytes }
-      : { name, dtype, shape, data, file };
-  }
   // A view with more elements than its storage repeats elements (stride 0): expanding it could take any amount of memory.
-  if (count > storageCount)
+  if (!isCContiguous(size, stride) && count > storageCount)
     throw notStateDict(
       file,
       `tensor "${name}" repeats elements of its storage (stride [${stride.join(', ')}]); save it with .contiguous()`,
     );
-  return { name, dtype, shape, data: copyInCOrder(source, itemBytes, offset, size, stride), file };
+}
+
+function toWeightTensor(
+  name: string,
+  tensor: PickledTensor,
+  bytesOf: (storage: Storage) => Uint8Array,
+  copies: Map<string, Uint8Array>,
+  file: string,
+): WeightTensor {
+  const { storage, offset, size, stride } = tensor;
+  const { dtype, entry } = storage;
+  const itemBytes = DTYPE_BYTES[dtype];
+  const source = bytesOf(storage);
+  const shape = [...size];
+  if (isCContiguous(size, stride)) {
+    const data = source.subarray(offset * itemBytes, (offset + elementCount(size)!) * itemBytes);
+    return entry.method === 0
+      ? { name, dtype, shape, data, file, fileOffset: entry.dataOffset + offset * itemBytes }
+      : { name, dtype, shape, data, file };
+  }
+  let data = copies.get(tensor.key);
+  if (data === undefined) copies.set(tensor.key, (data = copyInCOrder(source, itemBytes, offset, size, stride)));
+  return { name, dtype, shape, data, file };
 }
 
 function checkByteOrder(bytes: Uint8Array, entry: ZipEntry | undefined, file: string): void {
