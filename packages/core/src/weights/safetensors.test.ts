@@ -98,6 +98,34 @@ describe('parseSafetensors', () => {
       /"a" \[0, 8\] and "b" \[4, 12\] overlap/,
     ],
     ['a non-string metadata value', safetensorsFile({ __metadata__: { format: 1 } }), /__metadata__ value "format" is not a string/],
+    // The safetensors library's own checks: every data byte belongs to exactly one tensor, one name per tensor.
+    [
+      'bytes between two tensors',
+      safetensorsFile(
+        { a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } },
+        new Uint8Array(12),
+      ),
+      /data bytes 4 to 8 belong to no tensor \(the gap before "b"\)/,
+    ],
+    [
+      'bytes before the first tensor',
+      safetensorsFile({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)),
+      /data bytes 0 to 4 belong to no tensor/,
+    ],
+    [
+      'bytes after the last tensor',
+      safetensorsFile({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(1004)),
+      /its last 1000 data bytes \(after byte 4\) belong to no tensor/,
+    ],
+    ['data without any tensor', safetensorsFile({ __metadata__: {} }, new Uint8Array(4)), /its last 4 data bytes/],
+    [
+      'a tensor named twice, even with the same bytes',
+      headerText(
+        `{"w":${JSON.stringify(byteTensor)},"v":${JSON.stringify(byteTensor)},"w":${JSON.stringify(byteTensor)}}`,
+        new Uint8Array(1),
+      ),
+      /its header names "w" twice/,
+    ],
   ];
 
   it.each(bad)('refuses %s with a RetinaError naming the file, then reads a good file', (_, bytes, message) => {
@@ -116,6 +144,16 @@ describe('parseSafetensors', () => {
     expect(parseSafetensors(good).tensors.get('w')?.shape).toEqual([2]);
   });
 });
+
+const byteTensor = { dtype: 'U8', shape: [1], data_offsets: [0, 1] };
+
+/** A safetensors file with the header text as given (JSON that an object literal cannot write, e.g. a repeated key). */
+function headerText(json: string, data: Uint8Array): Uint8Array {
+  const text = new TextEncoder().encode(json);
+  const length = new Uint8Array(8);
+  new DataView(length.buffer).setBigUint64(0, BigInt(text.length), true);
+  return Uint8Array.from([...length, ...text, ...data]);
+}
 
 function itemBytes(dtype: string): number {
   return dtype === 'BOOL' || dtype.endsWith('8') ? 1 : Number(dtype.replace(/\D/g, '')) / 8;

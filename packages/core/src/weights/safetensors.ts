@@ -55,7 +55,7 @@ export function parseSafetensors(
     else entries.push(parseEntry(name, value, bytes.byteLength - dataStart, fail));
   }
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
-  checkNoOverlap(entries, fail);
+  checkCoverage(entries, bytes.byteLength - dataStart, fail);
 
   const tensors = new Map<string, WeightTensor>();
   for (const { name, dtype, shape, begin, end } of entries) {
@@ -67,13 +67,47 @@ export function parseSafetensors(
 
 function parseHeader(headerBytes: Uint8Array, fail: (problem: string) => never): Record<string, unknown> {
   let header: unknown;
+  let text = '';
   try {
-    header = JSON.parse(utf8.decode(headerBytes));
+    text = utf8.decode(headerBytes);
+    header = JSON.parse(text);
   } catch (error) {
     fail(`its header is not UTF-8 JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('its header is not a JSON object');
+  // JSON.parse keeps the last of repeated keys: the data of the others would go unnoticed.
+  const repeated = repeatedTopLevelKey(text);
+  if (repeated !== undefined) fail(`its header names "${repeated}" twice`);
   return header as Record<string, unknown>;
+}
+
+/** The first key that a JSON object (valid JSON, already parsed) has twice at its top level. */
+function repeatedTopLevelKey(json: string): string | undefined {
+  const keys = new Set<string>();
+  let depth = 0;
+  let expectKey = false;
+  for (let at = 0; at < json.length; at++) {
+    const char = json[at];
+    if (char === '"') {
+      let end = at + 1;
+      while (json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
+      if (depth === 1 && expectKey) {
+        const key = JSON.parse(json.slice(at, end + 1)) as string;
+        if (keys.has(key)) return key;
+        keys.add(key);
+      }
+      expectKey = false;
+      at = end;
+    } else if (char === '{' || char === '[') {
+      depth++;
+      expectKey = char === '{' && depth === 1;
+    } else if (char === '}' || char === ']') {
+      depth--;
+    } else if (char === ',') {
+      expectKey = depth === 1;
+    }
+  }
+  return undefined;
 }
 
 function parseMetadata(value: unknown, fail: (problem: string) => never): Record<string, string> {
@@ -108,14 +142,23 @@ function parseEntry(name: string, value: unknown, dataBytes: number, fail: (prob
   return { name, dtype: weightDtype, shape: shape as number[], begin, end };
 }
 
-function checkNoOverlap(sorted: readonly Entry[], fail: (problem: string) => never): void {
-  for (let i = 1; i < sorted.length; i++) {
-    const previous = sorted[i - 1]!;
-    const entry = sorted[i]!;
-    if (entry.begin < previous.end) {
+/**
+ * As the safetensors library reads a file: the tensors' data ranges, in order, cover the data exactly,
+ * each starting where the previous one ends and the last ending at the end of the file (no overlaps, no
+ * bytes that belong to no tensor).
+ */
+function checkCoverage(sorted: readonly Entry[], dataBytes: number, fail: (problem: string) => never): void {
+  let previous: Entry | undefined;
+  for (const entry of sorted) {
+    const end = previous?.end ?? 0;
+    if (previous && entry.begin < end) {
       fail(`tensors "${previous.name}" [${previous.begin}, ${previous.end}] and "${entry.name}" [${entry.begin}, ${entry.end}] overlap`);
     }
+    if (entry.begin > end) fail(`its data bytes ${end} to ${entry.begin} belong to no tensor (the gap before "${entry.name}")`);
+    previous = entry;
   }
+  const end = previous?.end ?? 0;
+  if (end !== dataBytes) fail(`its last ${dataBytes - end} data bytes (after byte ${end}) belong to no tensor`);
 }
 
 function invalidSafetensors(file: string, problem: string): never {
