@@ -6,7 +6,7 @@ export { Tensor, type TensorDataType, type TensorDataTypes } from './tensor.js';
 // Images
 export type { ChannelCount, RawImage } from './image/raw-image.js';
 export type { CanvasImageInput, EncodedImageBytes, ImageInput, RawPixels } from './image/image-input.js';
-export { DEFAULT_MAX_PIXELS, loadImage, loadLabelMap, type LoadImageOptions } from './image/load-image.js';
+export { DEFAULT_MAX_JPEG_SCANS, DEFAULT_MAX_PIXELS, loadImage, loadLabelMap, type LoadImageOptions } from './image/load-image.js';
 export { Resample, resize, type ResampleFilter } from './image/resample/index.js';
 export type { ImageDecoderName } from './image/decoded-file.js';
 export { setJpegDecoderWasm, type JpegDecoderWasmSource } from './image/jpeg/jpeg-decoder-wasm.js';

@@ -4,14 +4,20 @@ import { decodeImageBytes } from './decode-bytes.js';
 import type { ImageDecoderName } from './decoded-file.js';
 import { applyExifOrientation } from './exif-orientation.js';
 import type { ImageInput, RawPixels } from './image-input.js';
-import { type DecodeContext, type DecodePurpose, DEFAULT_MAX_PIXELS, type LoadImageOptions } from './load-options.js';
-import { checkMaxPixelsOption } from './pixel-budget.js';
+import {
+  type DecodeContext,
+  type DecodePurpose,
+  DEFAULT_MAX_JPEG_SCANS,
+  DEFAULT_MAX_PIXELS,
+  type LoadImageOptions,
+} from './load-options.js';
+import { checkMaxJpegScansOption, checkMaxPixelsOption } from './pixel-budget.js';
 import { rawPixelsToImage } from './raw-pixels.js';
 import type { RawImage } from './raw-image.js';
 import { readSource } from './read-source.js';
 
 export type { LoadImageOptions } from './load-options.js';
-export { DEFAULT_MAX_PIXELS } from './load-options.js';
+export { DEFAULT_MAX_JPEG_SCANS, DEFAULT_MAX_PIXELS } from './load-options.js';
 
 const ACCEPTED =
   'Pass a URL or file path, a Blob/File, an ArrayBuffer or Uint8Array of PNG/JPEG bytes, ImageData, ' +
@@ -83,6 +89,8 @@ function checkJpegDecoderOption(value: unknown): asserts value is (typeof JPEG_D
 async function load(input: ImageInput, options: LoadImageOptions, purpose: DecodePurpose): Promise<LoadedImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   checkMaxPixelsOption(maxPixels);
+  const maxJpegScans = options.maxJpegScans ?? DEFAULT_MAX_JPEG_SCANS;
+  checkMaxJpegScansOption(maxJpegScans);
   const jpegDecoder = options.jpegDecoder ?? 'auto';
   checkJpegDecoderOption(jpegDecoder);
   const context: DecodeContext = {
@@ -90,6 +98,7 @@ async function load(input: ImageInput, options: LoadImageOptions, purpose: Decod
     keepOpaqueAlpha: options.keepOpaqueAlpha ?? false,
     applyExifOrientation: options.applyExifOrientation ?? false,
     maxPixels,
+    maxJpegScans,
     jpegDecoder,
     signal: options.signal,
     fetch: options.fetch,

@@ -1,6 +1,14 @@
 /** Largest image `loadImage` accepts unless `maxPixels` says otherwise: 2^26 pixels (8192 × 8192). */
 export const DEFAULT_MAX_PIXELS = 2 ** 26;
 
+/**
+ * Most scans a JPEG may have unless `maxJpegScans` says otherwise: 100. Encoders write 1 (baseline) or
+ * about 10 (progressive); each scan costs a pass over the whole image, and a few bytes can encode one
+ * (libjpeg-turbo's report "Two Issues with the JPEG Standard"). LibreOffice refuses JPEGs past 100 scans,
+ * nvImageCodec past 256, libjpeg-turbo's fuzzers past 500.
+ */
+export const DEFAULT_MAX_JPEG_SCANS = 100;
+
 export interface LoadImageOptions {
   /**
    * Rotate/flip by the EXIF Orientation tag (PNG eXIf, JPEG APP1), like Pillow's
@@ -13,6 +21,11 @@ export interface LoadImageOptions {
    * the file header before decoding, so an oversized file fails fast.
    */
   maxPixels?: number;
+  /**
+   * Refuse JPEGs of more scans than this (default {@link DEFAULT_MAX_JPEG_SCANS}), counted from the file's
+   * markers before decoding, whichever decoder would read it.
+   */
+  maxJpegScans?: number;
   /**
    * Let opaque RGB images come back as RGBA with alpha 255 where the browser's decoder gives that
    * (PNG, JPEG, WebP...), saving a pass over every pixel. Image processors drop alpha anyway, so
@@ -39,6 +52,7 @@ export interface DecodeContext {
   keepOpaqueAlpha: boolean;
   applyExifOrientation: boolean;
   maxPixels: number;
+  maxJpegScans: number;
   jpegDecoder: 'auto' | 'wasm';
   signal: AbortSignal | undefined;
   fetch: typeof fetch | undefined;

@@ -27,3 +27,24 @@ export function checkMaxPixelsOption(maxPixels: number): void {
     );
   }
 }
+
+/** Throws unless `maxJpegScans` is a positive whole number. */
+export function checkMaxJpegScansOption(maxJpegScans: number): void {
+  if (!(Number.isInteger(maxJpegScans) && maxJpegScans > 0)) {
+    throw new RetinaError(
+      'INVALID_ARGUMENT',
+      `maxJpegScans must be a positive whole number, got ${String(maxJpegScans)}. Leave it out for the default.`,
+    );
+  }
+}
+
+/** Throws unless a JPEG's scans are within `maxJpegScans`, before any of them is decoded. */
+export function checkJpegScans(scans: number, maxJpegScans: number): void {
+  if (scans > maxJpegScans) {
+    throw new RetinaError(
+      'IMAGE_TOO_LARGE',
+      `The JPEG has ${scans} scans, more than maxJpegScans = ${maxJpegScans}: each scan is a pass over the whole image ` +
+        '(encoders write 1, or about 10 for a progressive JPEG). Re-encode the image, or raise the `maxJpegScans` option of loadImage.',
+    );
+  }
+}

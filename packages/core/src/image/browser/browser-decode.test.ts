@@ -3,6 +3,7 @@
 // probe and the fallback). Real browser decoding is covered by the Playwright tests.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { countMismatches, imageIndex, readBin, readBytes } from '../../testing/fixtures.js';
+import { progressiveGrayJpeg } from '../../testing/jpeg-writer.js';
 import { decodeWithLibjpegTurbo } from '../jpeg/libjpeg-turbo.js';
 import type * as LoadImageModule from '../load-image.js';
 import { JPEG_PROBES } from './jpeg-probes.js';
@@ -173,6 +174,12 @@ describe('browser decoding path', () => {
     const error = await loadImage(gif).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetinaError);
     expect((error as InstanceType<typeof RetinaError>).message).toContain('10000x10000');
+    expect(createImageBitmap).not.toHaveBeenCalled();
+  });
+
+  it("counts a JPEG's scans against maxJpegScans before the platform decoder (or its probe) sees it", async () => {
+    const error = await loadImage(progressiveGrayJpeg(64, 64, 150)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'IMAGE_TOO_LARGE', message: expect.stringMatching(/152 scans, more than maxJpegScans = 100/) });
     expect(createImageBitmap).not.toHaveBeenCalled();
   });
 

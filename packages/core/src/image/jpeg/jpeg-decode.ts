@@ -2,16 +2,20 @@ import { RetinaError } from '../../errors.js';
 import type { DecodedFile } from '../decoded-file.js';
 import { readExifOrientation } from '../exif-orientation.js';
 import type { DecodeContext } from '../load-options.js';
-import { checkImageSize } from '../pixel-budget.js';
+import { checkImageSize, checkJpegScans } from '../pixel-budget.js';
 import type { RawImage } from '../raw-image.js';
 import { jpegCmykToRgb } from './cmyk-to-rgb.js';
 import { type JpegStructure, readJpegStructure } from './jpeg-structure.js';
 import { decodeWithLibjpegTurbo } from './libjpeg-turbo.js';
 
-/** Reads the JPEG's layout and checks its size against `maxPixels`, before any pixel is decoded. */
-export function inspectJpeg(bytes: Uint8Array, context: DecodeContext): JpegStructure {
+/**
+ * Reads the JPEG's layout and checks its size against `maxPixels` and its scans against `maxJpegScans`,
+ * before any pixel is decoded, by libjpeg-turbo or the browser.
+ */
+export function inspectJpeg(bytes: Uint8Array, context: Pick<DecodeContext, 'maxPixels' | 'maxJpegScans'>): JpegStructure {
   const structure = readJpegStructure(bytes);
   checkImageSize(structure.width, structure.height, context.maxPixels, 'The JPEG');
+  checkJpegScans(structure.scans, context.maxJpegScans);
   return structure;
 }
 

@@ -15,6 +15,8 @@ export interface JpegStructure {
   adobeTransform: number | undefined;
   /** APP1 "Exif" payload, prefix included. */
   exif: Uint8Array | undefined;
+  /** Start-of-scan markers: 1 for a baseline JPEG, about 10 for a progressive one; each costs a pass over the image. */
+  scans: number;
 }
 
 const SOI = 0xd8;
@@ -80,6 +82,7 @@ export function readJpegStructure(bytes: Uint8Array): JpegStructure {
   let frame: Frame | undefined;
   let exif: Uint8Array | undefined;
   let adobeTransform: number | undefined;
+  let scans = 0;
   let at = 2; // after SOI
   const truncated = () => decodeFailed(`the file ends after ${bytes.length} bytes, before the end-of-image marker (truncated file)`);
   for (;;) {
@@ -111,11 +114,12 @@ export function readJpegStructure(bytes: Uint8Array): JpegStructure {
     }
     at += 2 + length;
     if (marker === SOS) {
+      scans++;
       if (!frame) throw decodeFailed('image data starts before the frame header (no SOF marker)');
       at = endOfEntropyData(bytes, at);
       if (at < 0) throw truncated();
     }
   }
   if (!frame) throw decodeFailed('it has no frame header (SOF marker)');
-  return { ...frame, exif, adobeTransform };
+  return { ...frame, exif, adobeTransform, scans };
 }
