@@ -28,13 +28,13 @@ function pickleOf(opcode: number, payload: Uint8Array): Uint8Array {
 }
 
 describe('pickle integers', () => {
-  it('refuses a 200 KB LONG4 integer as fast as it reads a 200 KB string (decoding it took over a minute)', () => {
+  it('refuses a 200 KB LONG4 integer as fast as it reads a 200 KB string (decoding it took over a minute)', async () => {
     const size = 200_000;
     const integer = writeBin('integer.bin', torchSaveZip(pickleOf(0x8b, new Uint8Array(size).fill(0x7f)), {}));
     const text = writeBin('text.bin', torchSaveZip(pickleOf(0x58, new Uint8Array(size).fill(0x41)), {}));
 
-    const baseline = measureInChild('parsePytorchBin', [text], { repeat: 5 });
-    const attack = measureInChild('parsePytorchBin', [integer], { repeat: 5, hangAfterMs: 60_000 });
+    const baseline = await measureInChild('parsePytorchBin', [text], { repeat: 5 });
+    const attack = await measureInChild('parsePytorchBin', [integer], { repeat: 5, hangAfterMs: 60_000 });
 
     expect(baseline.error?.message).toMatch(/holds the string "AAAA/);
     expect(attack.error).toMatchObject({ code: 'MODEL_LOAD_FAILED' });
@@ -62,10 +62,10 @@ describe('strided views', () => {
   const transposes = (count: number): PickledTensorSpec[] =>
     Array.from({ length: count }, (_, i) => ({ name: `t${i}`, storage, offset: i, size: [side - 1, side - 1], stride: [1, side] }));
 
-  it('refuses a 4 MB storage viewed 100 times before inflating it (the copies took 400 MB)', () => {
+  it('refuses a 4 MB storage viewed 100 times before inflating it (the copies took 400 MB)', async () => {
     const file = torchSaveZip(stateDictPickle(transposes(100)), { 0: new Uint8Array(storageBytes) }, 6);
     expect(file.length).toBeLessThan(20_000);
-    const { error, growthBytes } = measureInChild('parsePytorchBin', [writeBin('views.bin', file)]);
+    const { error, growthBytes } = await measureInChild('parsePytorchBin', [writeBin('views.bin', file)]);
 
     expect(error).toMatchObject({ code: 'MODEL_LOAD_FAILED' });
     expect(error?.message).toMatch(

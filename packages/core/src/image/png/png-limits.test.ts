@@ -81,7 +81,7 @@ describe('PNG decompression limits', () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     const side = 4096;
 
-    it('decodes with its peak memory raised by little more than the 8-bit result (64 MiB)', () => {
+    it('decodes with its peak memory raised by little more than the 8-bit result (64 MiB)', async () => {
       // First row: samples 0x1234, 0x5678, 0x9abc, 0xdef0 per pixel; every later row repeats it (filter Up, zeros).
       const rowBytes = side * 8;
       const rows = new Uint8Array(side * (rowBytes + 1));
@@ -90,7 +90,7 @@ describe('PNG decompression limits', () => {
       const file = join(dir, 'rgba16.png');
       writeFileSync(file, pngWith(side, side, 16, 6, deflateSync(rows)));
 
-      const { growthBytes, value } = measureInChild('loadImage', [file]);
+      const { growthBytes, value } = await measureInChild('loadImage', [file]);
       const { decodedBytes, channels, firstPixel } = value as Decoded;
 
       expect([decodedBytes, channels, firstPixel]).toEqual([side * side * 4, 4, [0x12, 0x56, 0x9a, 0xde]]);
