@@ -4,6 +4,8 @@ export type RetinaErrorCode =
   | 'UNSUPPORTED_IMAGE_FORMAT'
   | 'IMAGE_DECODE_FAILED'
   | 'IMAGE_TOO_LARGE'
+  // A model file larger than maxFileBytes.
+  | 'FILE_TOO_LARGE'
   | 'INVALID_ARGUMENT'
   | 'INVALID_CONFIG'
   | 'UNSUPPORTED_MODEL'

@@ -16,11 +16,13 @@ export interface HttpSourceOptions {
   verify: VerifyFile;
   /** Ends the FILE_NOT_FOUND message of a 404: what to check. */
   notFoundHint: string;
+  /** Largest body read (decoded), in bytes. */
+  maxFileBytes: number;
 }
 
 /** Files served over HTTP, optionally kept in the Cache API once complete, checked (check-download.ts) and verified. */
 export function httpSource(options: HttpSourceOptions): FileSource {
-  const { location, urlOf, cache, verify } = options;
+  const { location, urlOf, cache, verify, maxFileBytes } = options;
 
   const request = async (file: string, url: string, signal: AbortSignal | undefined) => {
     const fetchFile = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -41,7 +43,7 @@ export function httpSource(options: HttpSourceOptions): FileSource {
     const cached = await store.match(url);
     if (!cached) return undefined;
     try {
-      const bytes = await readBody(cached, file, url, readOptions);
+      const bytes = await readBody(cached, file, url, readOptions, maxFileBytes);
       checkDownload(file, bytes, url, cached.headers.get('content-type'));
       await verify(file, bytes, url);
       return bytes;
@@ -66,7 +68,7 @@ export function httpSource(options: HttpSourceOptions): FileSource {
 
       const response = await request(file, url, signal);
       if (!response.ok) throw await statusError(response, file, url, options.notFoundHint);
-      const bytes = await readBody(response, file, url, readOptions);
+      const bytes = await readBody(response, file, url, readOptions, maxFileBytes);
       checkDownload(file, bytes, url, response.headers.get('content-type'));
       await verify(file, bytes, url);
       // Only a complete, checked and verified body gets here. A full or failing cache must not fail the read.

@@ -5,6 +5,7 @@ import type { FileSource } from './file-source.js';
 import type { VerifyFile } from './integrity.js';
 import type { ReadFileOptions } from './model-repo.js';
 import { abortError, describeError, throwIfAborted } from './read-errors.js';
+import { fileTooLarge } from './read-limit.js';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -25,8 +26,11 @@ function loadNodeModules(): Promise<NodeModules> {
   return nodeModules;
 }
 
-/** Files of a folder on disk; `folder` is a path (relative to the working directory) or a file: URL. */
-export function nodeFolderSource(folder: string, verify: VerifyFile): FileSource {
+/**
+ * Files of a folder on disk; `folder` is a path (relative to the working directory) or a file: URL. A file
+ * of more than `maxFileBytes` is refused from its size, before it is read.
+ */
+export function nodeFolderSource(folder: string, verify: VerifyFile, maxFileBytes: number): FileSource {
   const location = folder;
   const resolvePath = async (file: string) => {
     const { path, url } = await loadNodeModules();
@@ -46,7 +50,7 @@ export function nodeFolderSource(folder: string, verify: VerifyFile): FileSource
       try {
         const handle = await fs.open(filePath, 'r');
         try {
-          const bytes = await readWithProgress(handle, file, filePath, options);
+          const bytes = await readWithProgress(handle, file, filePath, options, maxFileBytes);
           await verify(file, bytes, filePath);
           return bytes;
         } finally {
@@ -65,8 +69,10 @@ async function readWithProgress(
   file: string,
   filePath: string,
   { signal, onProgress }: ReadFileOptions,
+  maxFileBytes: number,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const { size } = await handle.stat();
+  if (size > maxFileBytes) throw fileTooLarge(file, filePath, `is ${size} bytes`, maxFileBytes);
   const data = new Uint8Array(size);
   let loaded = 0;
   do {

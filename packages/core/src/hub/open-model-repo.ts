@@ -8,6 +8,7 @@ import { integrityVerifier, type VerifyFile } from './integrity.js';
 import type { ModelRepo } from './model-repo.js';
 import { nodeFolderSource } from './node-folder-source.js';
 import { parseSource, type ParsedSource } from './parse-source.js';
+import { checkMaxFileBytes } from './read-limit.js';
 import { isNode, resolveHubSettings, type HubOptions, type HubSettings } from './settings.js';
 
 type RepoSettings = HubSettings & HubOptions;
@@ -24,6 +25,7 @@ type RepoSettings = HubSettings & HubOptions;
  */
 export function openModelRepo(source: string, options: HubOptions = {}): ModelRepo {
   const settings = resolveHubSettings(options);
+  checkMaxFileBytes(settings.maxFileBytes);
   return repoFromSource(sourceFor(parseSource(source, settings.revision, isNode), settings));
 }
 
@@ -31,7 +33,7 @@ function sourceFor(parsed: ParsedSource, settings: RepoSettings): FileSource {
   const verify = integrityVerifier(settings.integrity);
   switch (parsed.kind) {
     case 'folder':
-      return nodeFolderSource(parsed.folder, verify);
+      return nodeFolderSource(parsed.folder, verify, settings.maxFileBytes);
     case 'url':
       // Same-origin paths are the app's own files, left to the HTTP cache so edits show up.
       return urlSource(parsed.base, settings, verify, /^https?:\/\//i.test(parsed.base));
@@ -52,7 +54,7 @@ function idSource(id: string, revision: string, settings: RepoSettings, verify: 
   const sources: FileSource[] = [];
   if (allowLocalModels) {
     const localRoot = `${settings.localModelPath.replace(/[\\/]+$/, '')}/${id}`;
-    sources.push(isNode ? nodeFolderSource(localRoot, verify) : urlSource(localRoot, settings, verify, false));
+    sources.push(isNode ? nodeFolderSource(localRoot, verify, settings.maxFileBytes) : urlSource(localRoot, settings, verify, false));
   }
   if (allowRemoteModels) sources.push(hubSource(id, revision, settings, verify));
   const hint = allowRemoteModels
@@ -81,5 +83,5 @@ function httpFiles(
   cached: boolean,
 ): FileSource {
   const cache = lazyCache(cached && settings.useBrowserCache, settings.cacheName, settings.cacheStorage);
-  return httpSource({ location, urlOf, fetch: settings.fetch, cache, verify, notFoundHint });
+  return httpSource({ location, urlOf, fetch: settings.fetch, cache, verify, notFoundHint, maxFileBytes: settings.maxFileBytes });
 }

@@ -1,4 +1,5 @@
 import type { CacheStorageLike } from './browser-cache.js';
+import { DEFAULT_MAX_FILE_BYTES } from './read-limit.js';
 
 /**
  * Where model files may come from and how they are fetched. Change {@link hubSettings} for the
@@ -25,6 +26,11 @@ export interface HubSettings {
   cacheName: string;
   /** Replaces the global `fetch` for every network read. */
   fetch: typeof fetch | undefined;
+  /**
+   * Largest file read, in bytes (downloads as they inflate, the Cache API, folders). Default 4 GiB
+   * ({@link DEFAULT_MAX_FILE_BYTES}); a larger one is refused with FILE_TOO_LARGE before it is allocated.
+   */
+  maxFileBytes: number;
 }
 
 /** Per-model overrides of {@link hubSettings}, plus what only makes sense for one model. */
@@ -49,6 +55,7 @@ export const hubSettings: HubSettings = {
   useBrowserCache: true,
   cacheName: 'retina-models',
   fetch: undefined,
+  maxFileBytes: DEFAULT_MAX_FILE_BYTES,
 };
 
 /** Settings of one repo: the app-wide ones as they are now, with `options` on top. */

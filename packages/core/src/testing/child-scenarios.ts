@@ -1,5 +1,6 @@
 // Test-only: what measure-child.ts can run in a child process, each from files a test wrote.
 import { readFileSync } from 'node:fs';
+import { openModelRepo } from '../hub/open-model-repo.js';
 import { loadImage } from '../image/load-image.js';
 import { parsePytorchBin } from '../weights/pytorch-bin.js';
 
@@ -12,6 +13,10 @@ export const scenarios = {
   /** Reads a pytorch_model.bin: its tensor count. */
   parsePytorchBin([path]: readonly string[]) {
     return Promise.resolve(parsePytorchBin(readFileSync(path!)).tensors.size);
+  },
+  /** Reads `file` of the repo at `base` (uncached) with maxFileBytes `max`: its length. */
+  async readRepoFile([base, file, max]: readonly string[]) {
+    return (await openModelRepo(base!, { useBrowserCache: false, maxFileBytes: Number(max) }).bytes(file!)).length;
   },
 } satisfies Record<string, (args: readonly string[]) => Promise<unknown>>;
 

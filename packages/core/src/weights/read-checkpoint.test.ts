@@ -1,7 +1,7 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openModelRepo } from '../hub/open-model-repo.js';
 import { fixturePath, readBytes } from '../testing/fixtures.js';
 import { MemoryCacheStorage } from '../testing/memory-cache.js';
@@ -144,6 +144,42 @@ describe('readCheckpoint', () => {
       message: expect.stringContaining(`model.safetensors.index.json names the shard ${SHARDS[1]}, which is missing`),
     });
     expect((await readCheckpoint(openModelRepo(folder('sharded')))).tensors.size).toBe(fixtureTensors().length);
+  });
+
+  it('reads an index of 10,000 shards 4 at a time, and cancels the reads under way at the first failure', async () => {
+    const shards = Array.from({ length: 10_000 }, (_, i) => `model-${String(i + 1).padStart(5, '0')}-of-10000.safetensors`);
+    const index = JSON.stringify({ weight_map: Object.fromEntries(shards.map((shard, i) => [`t${i}`, shard])) });
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let cancelled = 0;
+    let missing: (() => void) | undefined;
+    const server = await startTestServer((path, _request, response) => {
+      const file = path.slice(1);
+      if (file === 'model.safetensors.index.json') {
+        response.end(index);
+        return true;
+      }
+      if (!shards.includes(file)) return false;
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      response.on('close', () => {
+        inFlight--;
+        if (!response.writableFinished) cancelled++;
+      });
+      // The other shards are never answered; the first is missing, once 4 reads are under way.
+      if (file === shards[0]) missing = () => response.writeHead(404).end();
+      if (inFlight === 4) missing?.();
+      return new Promise<boolean>((resolve) => response.on('close', () => resolve(true)));
+    });
+    try {
+      await expect(readCheckpoint(openModelRepo(server.url, { useBrowserCache: false }))).rejects.toMatchObject({
+        message: expect.stringContaining(`names the shard ${shards[0]}`),
+      });
+      await vi.waitFor(() => expect(inFlight).toBe(0));
+      const shardRequests = server.requests.filter((request) => request.includes('-of-10000'));
+      expect([mostInFlight, shardRequests.length, cancelled]).toEqual([4, 4, 3]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('refuses an index that puts a tensor in the wrong shard', async () => {

@@ -76,18 +76,7 @@ async function readShards(
 ): Promise<Checkpoint> {
   const weightMap = parseShardIndex(indexBytes, indexFile, repo.location);
   const shardNames = [...new Set(weightMap.values())].sort();
-  const files = await Promise.all(
-    shardNames.map(async (name) => {
-      try {
-        return { name, bytes: await repo.bytes(name, options) };
-      } catch (error) {
-        if (!isFileNotFound(error)) throw error;
-        throw new RetinaError('FILE_NOT_FOUND', `${indexFile} names the shard ${name}, which is missing: ${(error as Error).message}`, {
-          cause: error,
-        });
-      }
-    }),
-  );
+  const files = await readShardFiles(repo, indexFile, shardNames, options);
   const tensors = new Map<string, WeightTensor>();
   const metadata: Record<string, string> = {};
   for (const { name, bytes } of files) {
@@ -104,6 +93,54 @@ async function readShards(
       throw shardError(indexFile, `it puts tensor "${tensorName}" in ${shard}, which does not hold it`);
   }
   return { tensors, metadata, files };
+}
+
+/** Shards read at once: a few keep the connection busy; an index naming thousands must not start thousands of reads. */
+const SHARD_READS_AT_ONCE = 4;
+
+/**
+ * Reads the shards, {@link SHARD_READS_AT_ONCE} at a time; the first that fails cancels the reads under way,
+ * starts no more, and is what rejects.
+ */
+async function readShardFiles(
+  repo: ModelRepo,
+  indexFile: string,
+  names: readonly string[],
+  options: ReadFileOptions,
+): Promise<{ name: string; bytes: Uint8Array }[]> {
+  const cancel = new AbortController();
+  const { signal } = options;
+  const forwardAbort = () => cancel.abort(signal?.reason);
+  if (signal?.aborted) forwardAbort();
+  signal?.addEventListener('abort', forwardAbort, { once: true });
+  const files: { name: string; bytes: Uint8Array }[] = [];
+  let failure: { error: unknown } | undefined;
+  let next = 0;
+  const readInTurn = async () => {
+    while (failure === undefined && next < names.length) {
+      const index = next++;
+      const name = names[index]!;
+      try {
+        files[index] = { name, bytes: await repo.bytes(name, { ...options, signal: cancel.signal }) };
+      } catch (error) {
+        failure ??= { error: isFileNotFound(error) ? missingShard(indexFile, name, error) : error };
+        cancel.abort();
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(SHARD_READS_AT_ONCE, names.length) }, readInTurn));
+  } finally {
+    signal?.removeEventListener('abort', forwardAbort);
+  }
+  if (failure) throw failure.error;
+  return files;
+}
+
+function missingShard(indexFile: string, name: string, error: unknown): RetinaError {
+  return new RetinaError('FILE_NOT_FOUND', `${indexFile} names the shard ${name}, which is missing: ${(error as Error).message}`, {
+    cause: error,
+  });
 }
 
 function shardError(indexFile: string, problem: string): RetinaError {
