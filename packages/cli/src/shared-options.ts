@@ -1,7 +1,7 @@
 // Option groups that several commands share, with their usage lines and what they turn into.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { FromPretrainedOptions, LoadImageOptions } from '@retina/core';
+import type { FromPretrainedOptions, HubOptions, LoadImageOptions } from '@retina/core';
 import type { CommandArgs, OptionSpecs } from './args.js';
 
 /** Accepted by every command; the entry point handles them. */
@@ -15,7 +15,20 @@ export const GLOBAL_USAGE = [
   '      --debug                Print the stack trace of an error',
 ].join('\n');
 
+/** How model files are read: by every command that reads a model. */
+export const REPO_OPTIONS = {
+  'max-file-bytes': { type: 'string' },
+} satisfies OptionSpecs;
+
+export const REPO_USAGE = '      --max-file-bytes <n>   Refuse model files larger than n bytes (default 4294967296, 4 GiB)';
+
+/** What `--max-file-bytes` asks of the model repo. */
+export function repoOptions(args: CommandArgs): HubOptions {
+  return { maxFileBytes: args.positiveInteger('max-file-bytes') };
+}
+
 export const MODEL_OPTIONS = {
+  ...REPO_OPTIONS,
   model: { type: 'string', short: 'm' },
   device: { type: 'string' },
   dtype: { type: 'string' },
@@ -29,6 +42,7 @@ export const MODEL_USAGE = [
   '      --source <source>      auto (default: onnx/model.onnx when present, else built from the checkpoint),',
   '                             onnx or weights (config.json + model.safetensors or pytorch_model.bin)',
   "      --threads <n>          CPU threads per operator (default: onnxruntime's choice)",
+  REPO_USAGE,
 ].join('\n');
 
 const DEVICES = ['auto', 'cpu', 'wasm'] as const;
@@ -42,6 +56,7 @@ export function modelLoadOptions(args: CommandArgs): FromPretrainedOptions {
     dtype: args.choice('dtype', DTYPES),
     source: args.choice('source', SOURCES),
     numThreads: args.positiveInteger('threads'),
+    ...repoOptions(args),
   };
 }
 

@@ -39,6 +39,10 @@ const BY_CODE: Record<string, Omit<Explanation, 'details'>> = {
     title: 'The model could not be loaded.',
     action: 'Check the model id or folder and your connection, then try again.',
   },
+  FILE_TOO_LARGE: {
+    title: 'A model file is larger than Retina reads (4 GiB).',
+    action: 'Check that this is the model you meant; the models the demo runs are far smaller.',
+  },
   INFERENCE_FAILED: { title: 'Running the model failed.', action: 'Try again; if it keeps failing, switch the backend to WebAssembly.' },
   INVALID_ARGUMENT: { title: 'Retina rejected the request.', action: 'Check the model id or the image and try again.' },
   WORKER_CRASHED: { title: 'The inference worker crashed.', action: 'It restarts on its own: just run again.' },

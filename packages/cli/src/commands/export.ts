@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportGraphFromWeights, openModelRepo, RetinaError } from '@retina/core';
-import { GLOBAL_USAGE, modelSource } from '../shared-options.js';
+import { GLOBAL_USAGE, modelSource, REPO_OPTIONS, REPO_USAGE, repoOptions } from '../shared-options.js';
+import { checkOutputFolder, localModelFolder } from '../output-paths.js';
 import type { Command } from './command.js';
 
 const usage = `Usage: retina export --model <folder | id> --out <dir> [--dtype fp16]
@@ -14,6 +15,7 @@ Options:
   -m, --model <folder | id>  Checkpoint folder or hub id
   -o, --out <dir>            Folder to write (created when missing)
       --dtype <dtype>        fp32 (default) or fp16 weights and compute
+${REPO_USAGE}
 ${GLOBAL_USAGE}
 `;
 
@@ -24,6 +26,7 @@ export const exportCommand: Command = {
   summary: 'Build the ONNX graph of a checkpoint and write it with its configs',
   usage,
   options: {
+    ...REPO_OPTIONS,
     model: { type: 'string', short: 'm' },
     out: { type: 'string', short: 'o' },
     dtype: { type: 'string' },
@@ -33,7 +36,8 @@ export const exportCommand: Command = {
     const source = modelSource(args);
     const out = args.required('out');
     const dtype = args.choice('dtype', ['fp32', 'fp16'] as const);
-    const repo = openModelRepo(source);
+    checkOutputFolder('--out', out, localModelFolder(source));
+    const repo = openModelRepo(source, repoOptions(args));
     const { file, graph, externalData, architecture } = await exportGraphFromWeights(repo, { dtype });
     await mkdir(join(out, 'onnx'), { recursive: true });
     await writeFile(join(out, file), graph);

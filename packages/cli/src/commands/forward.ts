@@ -5,6 +5,7 @@ import { UsageError } from '../io.js';
 import { inputField, referenceOutputs } from '../reference-names.js';
 import { GLOBAL_USAGE, MODEL_OPTIONS, MODEL_USAGE, modelLoadOptions, modelSource } from '../shared-options.js';
 import { parseInputSpec, readTensorFile, writeTensorFile } from '../tensor-files.js';
+import { checkOutputFile, localModelFolder } from '../output-paths.js';
 import type { Command } from './command.js';
 
 const usage = `Usage: retina forward --model <folder | id> --input <name>=<file.bin>:<dims>[:<dtype>] ... --out-dir <dir>
@@ -55,9 +56,13 @@ export const forwardCommand: Command = {
       // Every wrapper reads the fields its graph needs; the model checks names, dtypes and shapes before running.
       const output = await model.forward(fields as unknown as MaskedImageModelingInput);
 
+      const written = referenceOutputs(output);
+      const inputFiles = specs.map((spec) => spec.file);
+      for (const file of [...written.map(([name]) => `${name}.bin`), 'outputs.json'])
+        checkOutputFile('--out-dir', join(outDir, file), inputFiles, 'the input', localModelFolder(source));
       await mkdir(outDir, { recursive: true });
       const outputs: Record<string, { file: string; shape: readonly number[]; dtype: string }> = {};
-      for (const [name, tensor] of referenceOutputs(output)) {
+      for (const [name, tensor] of written) {
         const file = `${name}.bin`;
         await writeTensorFile(join(outDir, file), tensor);
         outputs[name] = { file, shape: tensor.dims, dtype: tensor.dtype };

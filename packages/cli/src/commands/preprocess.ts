@@ -2,6 +2,7 @@ import { AutoImageProcessor, openModelRepo, type ImageProcessor } from '@retina/
 import { basename, dirname, resolve } from 'node:path';
 import { GLOBAL_USAGE, IMAGE_OPTIONS, IMAGE_USAGE, imageLoadOptions } from '../shared-options.js';
 import { writeTensorFile } from '../tensor-files.js';
+import { checkOutputFile, localModelFolder } from '../output-paths.js';
 import type { Command } from './command.js';
 
 const usage = `Usage: retina preprocess --processor <preprocessor_config.json | model folder> --image <file> --out <file.bin>
@@ -41,6 +42,8 @@ export const preprocessCommand: Command = {
     const processorPath = args.required('processor');
     const images = args.requiredList('image');
     const out = args.required('out');
+    checkOutputFile('--out', out, images, 'the image');
+    checkOutputFile('--out', out, [processorPath], 'the processor config', localModelFolder(processorPath));
 
     const processor = await loadProcessor(processorPath);
     const { pixelValues } = await processor.preprocess(images, { load: imageLoadOptions(args) });

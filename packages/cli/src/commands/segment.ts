@@ -12,6 +12,7 @@ import {
   modelLoadOptions,
   modelSource,
 } from '../shared-options.js';
+import { checkOutputFile, localModelFolder } from '../output-paths.js';
 import type { Command } from './command.js';
 
 const usage = `Usage: retina segment --model <folder | id> <image> --out <labels.png> [--palette] [--json]
@@ -62,6 +63,7 @@ export const segmentCommand: Command = {
     const source = modelSource(args);
     const out = args.required('out');
     const [image] = args.operands as [string];
+    checkOutputFile('--out', out, [image], 'the image', localModelFolder(source));
 
     const segment = await pipeline('image-segmentation', source, modelLoadOptions(args));
     try {

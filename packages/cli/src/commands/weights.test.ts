@@ -81,6 +81,15 @@ describe('retina weights', () => {
     );
   });
 
+  it('refuses a checkpoint larger than --max-file-bytes, naming the option', async () => {
+    const run = await runCli('weights', '--model', fixturePath('models', MODEL), '--max-file-bytes', '1000');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /model\.safetensors from .+ is \d+ bytes, more than maxFileBytes \(1000 bytes\) allows.*--max-file-bytes in the CLI/,
+    );
+    expect((await runCli('weights', '--model', fixturePath('models', MODEL), '--max-file-bytes', '1e3')).code).toBe(2);
+  });
+
   it('exits 2 without --model', async () => {
     const run = await runCli('weights');
     expect([run.code, run.stderr]).toEqual([2, expect.stringContaining('--model is required')]);

@@ -1,6 +1,6 @@
 import { openModelRepo, readCheckpoint, type Checkpoint } from '@retina/core';
 import { formatTable } from '../format.js';
-import { GLOBAL_USAGE, modelSource } from '../shared-options.js';
+import { GLOBAL_USAGE, modelSource, REPO_OPTIONS, REPO_USAGE, repoOptions } from '../shared-options.js';
 import type { Command } from './command.js';
 
 const usage = `Usage: retina weights --model <folder | id | url> [--json]
@@ -12,6 +12,7 @@ parameter count, the bytes and the file(s) read. pytorch_model.bin is read witho
 Options:
   -m, --model <folder | id | url>  Model folder, hub id or base URL
       --json                       Print {files, metadata, parameters, bytes, tensors: [{name, dtype, shape, file}]}
+${REPO_USAGE}
 ${GLOBAL_USAGE}
 `;
 
@@ -35,12 +36,13 @@ export const weightsCommand: Command = {
   summary: "List a checkpoint's tensors (model.safetensors or pytorch_model.bin)",
   usage,
   options: {
+    ...REPO_OPTIONS,
     model: { type: 'string', short: 'm' },
     json: { type: 'boolean' },
   },
   operands: undefined,
   async run(args, io) {
-    const summary = summarize(await readCheckpoint(openModelRepo(modelSource(args))));
+    const summary = summarize(await readCheckpoint(openModelRepo(modelSource(args), repoOptions(args))));
     io.stdout(args.flag('json') ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
   },
 };
