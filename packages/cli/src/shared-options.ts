@@ -34,6 +34,7 @@ export const MODEL_OPTIONS = {
   dtype: { type: 'string' },
   source: { type: 'string' },
   threads: { type: 'string' },
+  'max-build-bytes': { type: 'string' },
 } satisfies OptionSpecs;
 
 export const MODEL_USAGE = [
@@ -43,6 +44,8 @@ export const MODEL_USAGE = [
   '                             onnx or weights (config.json + model.safetensors or pytorch_model.bin)',
   "      --threads <n>          CPU threads per operator (default: onnxruntime's choice)",
   REPO_USAGE,
+  '      --max-build-bytes <n>  Most bytes a graph built from the checkpoint may compute from config.json',
+  '                             (default: 4 x its parameters as float32, plus 64 MiB)',
 ].join('\n');
 
 const DEVICES = ['auto', 'cpu', 'wasm'] as const;
@@ -56,6 +59,7 @@ export function modelLoadOptions(args: CommandArgs): FromPretrainedOptions {
     dtype: args.choice('dtype', DTYPES),
     source: args.choice('source', SOURCES),
     numThreads: args.positiveInteger('threads'),
+    maxBuildBytes: args.positiveInteger('max-build-bytes'),
     ...repoOptions(args),
   };
 }

@@ -15,6 +15,8 @@ Options:
   -m, --model <folder | id>  Checkpoint folder or hub id
   -o, --out <dir>            Folder to write (created when missing)
       --dtype <dtype>        fp32 (default) or fp16 weights and compute
+      --max-build-bytes <n>  Most bytes the build may compute from config.json (default: 4 x the
+                             checkpoint's parameters as float32, plus 64 MiB)
 ${REPO_USAGE}
 ${GLOBAL_USAGE}
 `;
@@ -30,6 +32,7 @@ export const exportCommand: Command = {
     model: { type: 'string', short: 'm' },
     out: { type: 'string', short: 'o' },
     dtype: { type: 'string' },
+    'max-build-bytes': { type: 'string' },
   },
   operands: undefined,
   async run(args, io) {
@@ -38,7 +41,8 @@ export const exportCommand: Command = {
     const dtype = args.choice('dtype', ['fp32', 'fp16'] as const);
     checkOutputFolder('--out', out, localModelFolder(source));
     const repo = openModelRepo(source, repoOptions(args));
-    const { file, graph, externalData, architecture } = await exportGraphFromWeights(repo, { dtype });
+    const maxBuildBytes = args.positiveInteger('max-build-bytes');
+    const { file, graph, externalData, architecture } = await exportGraphFromWeights(repo, { dtype, maxBuildBytes });
     await mkdir(join(out, 'onnx'), { recursive: true });
     await writeFile(join(out, file), graph);
     await writeFile(join(out, 'onnx', externalData.path), externalData.data);

@@ -9,6 +9,11 @@ export interface GraphBuildOptions {
   readonly externalDataFile?: string;
   /** Where the checkpoint came from (a folder, URL or hub id), for messages. */
   readonly source?: string;
+  /**
+   * Most bytes the build may allocate for tensors it computes from config.json's numbers; default 4 × the
+   * checkpoint's parameters as float32, plus 64 MiB (see build-budget.ts).
+   */
+  readonly maxBuildBytes?: number;
 }
 
 /** The element type weights and compute take for `dtype`. */
@@ -26,6 +31,10 @@ export function computeType(options: GraphBuildOptions): ComputeType {
  * - Weights that need no change stay in the checkpoint's bytes (external data); what depends only on the
  *   weights is computed here (ModelWeights.precomputed), never left to the session. The checkpoint's
  *   buffers are consumed: precomputed float32 weights are written over their own bytes.
+ * - Tensors computed from config numbers rather than weights (position tables and indexes, relative position
+ *   biases, pooling matrices) are allocated through `weights.budget` (ModelWeights.budget), which refuses a
+ *   config that would take the build past its budget before anything is allocated; so is what onnxruntime
+ *   will fold into constants while it creates the session.
  * - Fails with a RetinaError: MODEL_LOAD_FAILED naming the tensor (and the config field) for a missing or
  *   misshapen weight, INVALID_CONFIG naming the option for a config value the builder does not support.
  * - Writes the metadata of {@link graphMetadata}, so a config/graph mismatch is caught at load.

@@ -4,6 +4,7 @@
 import { RetinaError } from '../errors.js';
 import { fromFloat16Bits, toFloat16Bits } from '../session/float16.js';
 import type { Checkpoint, WeightTensor } from '../weights/weight-tensor.js';
+import { BuildBudget, defaultMaxBuildBytes } from './build-budget.js';
 import type { OnnxGraph } from './onnx-graph.js';
 
 export type ComputeType = 'float32' | 'float16';
@@ -84,21 +85,46 @@ export class ModelWeights {
   readonly #where: string;
   readonly #files: ReadonlyMap<string, Uint8Array>;
   readonly type: ComputeType;
+  /**
+   * What the build may allocate for tensors it computes from config numbers (position tables, indexes,
+   * biases): builders allocate those through it, so that a config asking for too much is refused first.
+   */
+  readonly budget: BuildBudget;
 
-  /** `where` names the checkpoint in messages (e.g. the repo location). */
-  constructor(checkpoint: Checkpoint, options: { basePrefix: string; type: ComputeType; where: string; scope?: string }) {
+  /**
+   * `where` names the checkpoint in messages (e.g. the repo location); `maxBuildBytes` overrides the budget
+   * derived from the checkpoint ({@link defaultMaxBuildBytes}).
+   */
+  constructor(
+    checkpoint: Checkpoint,
+    options: { basePrefix: string; type: ComputeType; where: string; scope?: string; maxBuildBytes?: number; budget?: BuildBudget },
+  ) {
     this.#checkpoint = checkpoint;
     this.#basePrefix = options.basePrefix;
     this.#scope = options.scope ?? '';
     this.#where = options.where;
     this.type = options.type;
     this.#files = new Map(checkpoint.files.map(({ name, bytes }) => [name, bytes]));
+    const { maxBuildBytes } = options;
+    if (maxBuildBytes !== undefined && !(maxBuildBytes > 0)) {
+      throw new RetinaError(
+        'INVALID_ARGUMENT',
+        `maxBuildBytes must be a positive number of bytes, got ${String(maxBuildBytes)}. Leave it out for the default.`,
+      );
+    }
+    this.budget = options.budget ?? new BuildBudget(maxBuildBytes ?? defaultMaxBuildBytes(checkpoint), maxBuildBytes !== undefined);
   }
 
   /** The weights under `prefix` (e.g. "embeddings.patch_embeddings.backbone.bit" for ViT-Hybrid's BiT backbone). */
   at(prefix: string): ModelWeights {
     const scope = `${this.#scope}${prefix}.`;
-    return new ModelWeights(this.#checkpoint, { basePrefix: this.#basePrefix, type: this.type, where: this.#where, scope });
+    return new ModelWeights(this.#checkpoint, {
+      basePrefix: this.#basePrefix,
+      type: this.type,
+      where: this.#where,
+      scope,
+      budget: this.budget,
+    });
   }
 
   /**
@@ -118,7 +144,13 @@ export class ModelWeights {
 
   /** The heads' weights (a head's "layernorm", "classifier", ...): names as they are, never under the base prefix. */
   head(): ModelWeights {
-    return new ModelWeights(this.#checkpoint, { basePrefix: '', type: this.type, where: this.#where, scope: this.#scope });
+    return new ModelWeights(this.#checkpoint, {
+      basePrefix: '',
+      type: this.type,
+      where: this.#where,
+      scope: this.#scope,
+      budget: this.budget,
+    });
   }
 
   has(name: string): boolean {

@@ -9,6 +9,8 @@ import { AutoModel } from './auto/modeling-auto.js';
 export interface ExportGraphOptions extends HubOptions, ReadFileOptions {
   /** Default `fp32`. */
   dtype?: 'fp32' | 'fp16';
+  /** See `maxBuildBytes` of the load options. */
+  maxBuildBytes?: number;
 }
 
 /** An ONNX graph built from a repo's config.json and checkpoint, laid out to be written to disk. */
@@ -34,6 +36,11 @@ export async function exportGraphFromWeights(source: string | ModelRepo, options
   const file = dtype === 'fp16' ? 'onnx/model_fp16.onnx' : 'onnx/model.onnx';
   const externalDataFile = `${file.slice('onnx/'.length)}.data`;
   const checkpoint = await readCheckpoint(repo, options);
-  const { graph, externalData } = buildGraph(config, architecture, checkpoint, { dtype, externalDataFile, source: repo.location });
+  const { graph, externalData } = buildGraph(config, architecture, checkpoint, {
+    dtype,
+    externalDataFile,
+    source: repo.location,
+    maxBuildBytes: options.maxBuildBytes,
+  });
   return { architecture, file, graph, externalData: externalData[0]! };
 }

@@ -13,10 +13,11 @@ export async function modelFilesFromWeights<C extends PretrainedConfig>(
   architecture: string,
   buildGraph: GraphBuilder<C>,
   dtype: 'fp32' | 'fp16',
-  options: ReadFileOptions,
+  options: ReadFileOptions & { maxBuildBytes?: number },
 ): Promise<ModelFiles> {
   const checkpoint = await readCheckpoint(repo, options);
-  const { graph, externalData } = buildGraph(config, architecture, checkpoint, { dtype, source: repo.location });
+  const { maxBuildBytes } = options;
+  const { graph, externalData } = buildGraph(config, architecture, checkpoint, { dtype, source: repo.location, maxBuildBytes });
   const file = `the graph built from ${checkpoint.files.map(({ name }) => name).join(', ')}`;
   return { file, location: repo.location, graph, externalData };
 }

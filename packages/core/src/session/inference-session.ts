@@ -75,5 +75,12 @@ export namespace InferenceSession {
      * `warning` or `verbose` bring its messages back for debugging (e.g. which nodes it runs on the CPU).
      */
     logLevel?: LogLevel;
+    /**
+     * For a graph built from the checkpoint: the most bytes the build may allocate for tensors it computes
+     * from config.json's numbers (position tables and indexes, relative position biases, pooling matrices).
+     * Default 4 × the checkpoint's parameters as float32, plus 64 MiB; a config that needs more is refused
+     * with INVALID_CONFIG before anything is allocated.
+     */
+    maxBuildBytes?: number;
   }
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { openModelRepo } from '../hub/open-model-repo.js';
 import { loadImage } from '../image/load-image.js';
+import { AutoModel } from '../models/auto/modeling-auto.js';
 import { parsePytorchBin } from '../weights/pytorch-bin.js';
 
 export const scenarios = {
@@ -17,6 +18,12 @@ export const scenarios = {
   /** Reads `file` of the repo at `base` (uncached) with maxFileBytes `max`: its length. */
   async readRepoFile([base, file, max]: readonly string[]) {
     return (await openModelRepo(base!, { useBrowserCache: false, maxFileBytes: Number(max) }).bytes(file!)).length;
+  },
+  /** Builds the graph of a checkpoint folder and creates its onnxruntime-node session (one thread): the architecture. */
+  async buildModel([folder]: readonly string[]) {
+    const model = await AutoModel.fromPretrained(folder!, { device: 'cpu', source: 'weights', numThreads: 1 });
+    await model.dispose();
+    return model.architecture;
   },
 } satisfies Record<string, (args: readonly string[]) => Promise<unknown>>;
 

@@ -23,6 +23,7 @@ const ycc420: JpegStructure = {
   componentIds: [1, 2, 3],
   samplingFactors: [0x22, 0x11, 0x11],
   adobeTransform: undefined,
+  scans: 1,
   exif: undefined,
 };
 

@@ -55,8 +55,9 @@ function embeddings(context: BeitBuildContext, pixelValues: string, boolMaskedPo
     ? weights.floats('embeddings.position_embeddings', [1, patches + 1, hidden], 'use_absolute_position_embeddings')
     : undefined;
   // The token rows added after padding a zero row in front: [CLS] (+ its position) first, then the patches' positions.
-  const tokenRows = new Float32Array((patches + 1) * hidden);
-  tokenRows.set(weights.floats('embeddings.cls_token', [1, 1, hidden], 'hidden_size'));
+  const cls = weights.floats('embeddings.cls_token', [1, 1, hidden], 'hidden_size');
+  const tokenRows = weights.budget.float32([1, patches + 1, hidden], 'a token table', imageSizes(config));
+  tokenRows.set(cls);
   if (position) for (let i = 0; i < hidden; i++) tokenRows[i] = tokenRows[i]! + position[i]!;
   if (boolMaskedPos !== undefined) {
     // The reference adds the patches' positions before masking: masked patches take the bare mask token.
@@ -74,14 +75,36 @@ function embeddings(context: BeitBuildContext, pixelValues: string, boolMaskedPo
   return graph.op('Add', [padded, weights.computed(graph, 'embeddings.tokens', [1, patches + 1, hidden], tokenRows)]);
 }
 
+/** The config values a tensor sized by the patch grid follows from, for messages. */
+function imageSizes(config: BeitConfig): string {
+  return `image_size ${config.imageSize} and patch_size ${config.patchSize}`;
+}
+
 const SHARED_BIAS = 'encoder.relative_position_bias';
 const POSITION_INDEX = 'encoder.relative_position_index';
+
+/** The relative position index of each graph being built: computed once, shared by its layers. */
+const positionIndexes = new WeakMap<OnnxGraph, Int32Array>();
+
+function positionIndex({ graph, weights, config }: BeitBuildContext): Int32Array {
+  let index = positionIndexes.get(graph);
+  if (index === undefined) {
+    const tokens = config.patchesPerSide ** 2 + 1;
+    index = relativePositionIndex(
+      config.patchesPerSide,
+      weights.budget.int32([tokens, tokens], 'a relative position index', imageSizes(config)),
+    );
+    positionIndexes.set(graph, index);
+  }
+  return index;
+}
 
 /**
  * The [heads, N + 1, N + 1] bias added to one layer's attention scores (its own table plus the shared
  * one, summed before the gather: both use the same index), or undefined without relative positions.
  */
-function relativePositionBias({ graph, weights, config }: BeitBuildContext, layer: number): string | undefined {
+function relativePositionBias(context: BeitBuildContext, layer: number): string | undefined {
+  const { graph, weights, config } = context;
   const { useRelativePositionBias: own, useSharedRelativePositionBias: shared, numAttentionHeads: heads, patchesPerSide: side } = config;
   if (!own && !shared) return undefined;
   // The shared bias is built with the first layer.
@@ -104,13 +127,19 @@ function relativePositionBias({ graph, weights, config }: BeitBuildContext, laye
   ];
   const table = tables.length === 1 ? tables[0]! : Float32Array.from(tables[0]!, (value, i) => value + tables[1]![i]!);
   const name = own ? `encoder.layer.${layer}.relative_position_bias` : SHARED_BIAS;
-  const index = relativePositionIndex(side);
+  const index = positionIndex(context);
   const tokens = side * side + 1;
+  const biasShape = [heads, tokens, tokens];
+  const because = `num_attention_heads ${heads}, ${imageSizes(config)}`;
   if (heads * index.length * 4 <= PRECOMPUTED_BIAS_LIMIT_BYTES) {
-    return weights.computed(graph, name, [1, heads, tokens, tokens], gatherRelativePositionBias(table, heads, index));
+    const bias = weights.budget.float32(biasShape, `a relative position bias of layer ${layer}`, because);
+    return weights.computed(graph, name, [1, ...biasShape], gatherRelativePositionBias(table, heads, index, bias));
   }
+  // onnxruntime folds the gather into a constant of this size while it creates the session.
+  weights.budget.charge(biasShape, weights.type === 'float16' ? 2 : 4, `a relative position bias of layer ${layer}`, because);
   const tableT = weights.computed(graph, `${name}.table.T`, [1, heads, distances], transpose2d(table, distances, heads));
-  const indexName = layer === 0 ? graph.constant('int32', [tokens, tokens], index, POSITION_INDEX) : POSITION_INDEX;
+  const indexBytes = new Uint8Array(index.buffer, index.byteOffset, index.byteLength);
+  const indexName = layer === 0 ? graph.bytesInitializer(POSITION_INDEX, 'int32', [tokens, tokens], indexBytes) : POSITION_INDEX;
   return graph.node('Gather', [tableT, indexName], { axis: 2 }, { outputs: [name] })[0]!;
 }
 

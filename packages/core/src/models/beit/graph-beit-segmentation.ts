@@ -72,11 +72,10 @@ function upsample2x(context: BeitBuildContext, x: string, prefix: string, batchN
 
 /**
  * PyTorch's adaptive average pooling from n × n to o × o as a [n·n, o·o] matrix: output cell (i, j)
- * averages rows floor(i·n/o) to ceil((i+1)·n/o) and the same columns.
+ * averages rows floor(i·n/o) to ceil((i+1)·n/o) and the same columns. Written into `matrix` (zeroed).
  */
-export function adaptivePoolMatrix(n: number, o: number): Float32Array {
+export function adaptivePoolMatrix(n: number, o: number, matrix: Float32Array = new Float32Array(n * n * o * o)): Float32Array {
   const bins = Array.from({ length: o }, (_, i) => [Math.floor((i * n) / o), Math.ceil(((i + 1) * n) / o)] as const);
-  const matrix = new Float32Array(n * n * o * o);
   bins.forEach(([top, bottom], i) =>
     bins.forEach(([left, right], j) => {
       const weight = 1 / ((bottom - top) * (right - left));
@@ -140,12 +139,10 @@ export function beitSegmentationHead(context: BeitBuildContext, pixelValues: str
   const coarse = sizes[3]!;
   const flat = graph.op('Reshape', [features[3]!, graph.int64s([0, 0, coarse * coarse])]);
   const pooled = config.poolScales.map((scale, i) => {
-    const matrix = weights.computed(
-      graph,
-      `decode_head.psp_modules.${i}.0.pool`,
-      [coarse * coarse, scale * scale],
-      adaptivePoolMatrix(coarse, scale),
-    );
+    const shape = [coarse * coarse, scale * scale];
+    const because = `pool_scales ${scale}, image_size ${config.imageSize} and patch_size ${config.patchSize}`;
+    const values = adaptivePoolMatrix(coarse, scale, weights.budget.float32(shape, 'a pyramid pooling matrix', because));
+    const matrix = weights.computed(graph, `decode_head.psp_modules.${i}.0.pool`, shape, values);
     const cells = graph.op('Reshape', [graph.op('MatMul', [flat, matrix]), graph.int64s([0, 0, scale, scale])]);
     return resize(convModule(context, cells, `decode_head.psp_modules.${i}.1`, hidden, 1), coarse);
   });

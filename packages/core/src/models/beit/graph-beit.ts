@@ -59,7 +59,7 @@ export const buildBeitGraph: GraphBuilder<BeitConfig> = (config, architecture, c
   const type = computeType(options);
   const graph = new OnnxGraph();
   const where = options.source ?? checkpoint.files.map((file) => file.name).join(', ');
-  const weights = new ModelWeights(checkpoint, { basePrefix: 'beit', type, where });
+  const weights = new ModelWeights(checkpoint, { basePrefix: 'beit', type, where, maxBuildBytes: options.maxBuildBytes });
   weights.requireBaseModel('beit', 'embeddings.patch_embeddings.projection.weight');
   const heads = weights.head();
   const context: BeitBuildContext = { graph, weights, config };

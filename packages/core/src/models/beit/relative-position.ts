@@ -3,14 +3,14 @@
 /**
  * Transformers' relative_position_index for a `side` × `side` patch grid plus the [CLS] token:
  * [N + 1, N + 1] indices into a table of (2·side − 1)² + 3 rows, row-major. Patch pairs index their
- * (dy, dx) offset; the last three rows are [CLS] → patch, patch → [CLS] and [CLS] → [CLS].
+ * (dy, dx) offset; the last three rows are [CLS] → patch, patch → [CLS] and [CLS] → [CLS]. Written into
+ * `index` (zeroed, of (N + 1)² elements).
  */
-export function relativePositionIndex(side: number): Int32Array {
+export function relativePositionIndex(side: number, index: Int32Array = new Int32Array((side * side + 1) ** 2)): Int32Array {
   const patches = side * side;
   const tokens = patches + 1;
   const span = 2 * side - 1;
   const distances = span * span;
-  const index = new Int32Array(tokens * tokens);
   for (let i = 0; i < patches; i++) {
     const yi = Math.floor(i / side);
     const xi = i % side;
@@ -35,11 +35,15 @@ export function relativeDistances(side: number): number {
 
 /**
  * The bias every head adds to its attention scores, [heads, N + 1, N + 1], from a table
- * [distances, heads] (the sum of the layer's own and the shared table where both exist).
+ * [distances, heads] (the sum of the layer's own and the shared table where both exist), written into `bias`.
  */
-export function gatherRelativePositionBias(table: Float32Array, heads: number, index: Int32Array): Float32Array {
+export function gatherRelativePositionBias(
+  table: Float32Array,
+  heads: number,
+  index: Int32Array,
+  bias: Float32Array = new Float32Array(heads * index.length),
+): Float32Array {
   const pairs = index.length;
-  const bias = new Float32Array(heads * pairs);
   for (let p = 0; p < pairs; p++) {
     const row = index[p]! * heads;
     for (let h = 0; h < heads; h++) bias[h * pairs + p] = table[row + h]!;

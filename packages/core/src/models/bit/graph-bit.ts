@@ -24,7 +24,12 @@ export const buildBitGraph: GraphBuilder<BitConfig> = (config, architecture, che
   }
   const type = computeType(options);
   const graph = new OnnxGraph();
-  const weights = new ModelWeights(checkpoint, { basePrefix: 'bit', type, where: options.source ?? 'the checkpoint' });
+  const weights = new ModelWeights(checkpoint, {
+    basePrefix: 'bit',
+    type,
+    where: options.source ?? 'the checkpoint',
+    maxBuildBytes: options.maxBuildBytes,
+  });
   weights.requireBaseModel('bit', 'embedder.convolution.weight');
   const ctx: BitGraphContext = { graph, weights, config, field: (name) => name };
   const pixelValues = floatInput(graph, 'pixel_values', ['batch_size', config.numChannels, 'height', 'width'], type);

@@ -123,7 +123,12 @@ export const buildViTHybridGraph: GraphBuilder<ViTHybridConfig> = (config, archi
   checkConfig(config);
   const type = computeType(options);
   const graph = new OnnxGraph();
-  const weights = new ModelWeights(checkpoint, { basePrefix: 'vit', type, where: options.source ?? 'the checkpoint' });
+  const weights = new ModelWeights(checkpoint, {
+    basePrefix: 'vit',
+    type,
+    where: options.source ?? 'the checkpoint',
+    maxBuildBytes: options.maxBuildBytes,
+  });
   weights.requireBaseModel('vit-hybrid', 'embeddings.cls_token');
   const ctx: Context = { graph, weights, config };
   const size = config.imageSize;
