@@ -90,3 +90,27 @@ test('an aborted load rejects with AbortError and leaves nothing half-cached', a
   expect(outcome.cached).not.toContain('/onnx/model.onnx');
   expect(outcome.architecture).toBe('BeitForImageClassification');
 });
+
+test('the worker takes maxFileBytes with the load options: a larger file is refused, and the next load works', async ({
+  retinaPage,
+  device,
+}) => {
+  const outcome = await retinaPage.evaluate(
+    async ({ url, device }) => {
+      const retina = Retina.createRetinaWorker({ device });
+      try {
+        const error = await retina.pipeline('image-classification', url, { maxFileBytes: 2000, useBrowserCache: false }).then(
+          () => undefined,
+          (reason: Error & { code?: string }) => ({ code: reason.code, message: reason.message }),
+        );
+        const pipe = await retina.pipeline('image-classification', url, { useBrowserCache: false });
+        return { error, architecture: pipe.architecture };
+      } finally {
+        retina.terminate();
+      }
+    },
+    { url: modelUrl(retinaPage, MODEL), device },
+  );
+  expect(outcome.error).toEqual({ code: 'FILE_TOO_LARGE', message: expect.stringMatching(/more than maxFileBytes \(2000 bytes\) allows/) });
+  expect(outcome.architecture).toBe('BeitForImageClassification');
+});
