@@ -1,0 +1,437 @@
+// Retina as a new user meets it, in each engine: Chromium (project wasm), Firefox ESR and WebKitGTK (projects
+// firefox and webkit). The README's script tag as printed; classification and segmentation with the demo's
+// models; a checkpoint-only fixture model against its goldens; every fixture JPEG and PNG decoded to Pillow's
+// pixels in the page and in the worker, naming the decoder; ICC- and gamma-tagged files made from fixtures,
+// as bytes and as <img>; the fallback from `auto` without a GPU; errors from the worker; and the cold start
+// of a first and a second visit, broken down by stage.
+import { coreClassification, coreSegmentation, demoPublic, embeddedModelFolder } from './support/demo-app.js';
+import { expect, test } from './support/engine-test.js';
+import type { EnginePage } from './support/engines.js';
+import { fixtureFile, readGolden } from './support/fixtures.js';
+import { expectGoldenRun, type GoldenRun } from './support/golden-run.js';
+import { readmeSite } from './support/readme-snippet.js';
+import { serveFolder } from './support/strict-site.js';
+import { TAGGED_IMAGES, writeTaggedImages, type TaggedImage } from './support/tagged-images.js';
+import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+
+async function open(page: EnginePage, baseURL: string | undefined, path: string, global: 'Retina' | 'RetinaCore'): Promise<void> {
+  await page.goto(`${baseURL}${path}`);
+  await page.evaluate(
+    (name) =>
+      new Promise<void>((resolve, reject) => {
+        const started = Date.now();
+        const wait = () =>
+          name in globalThis ? resolve() : Date.now() - started > 20_000 ? reject(new Error(`${name} never loaded`)) : setTimeout(wait, 20);
+        wait();
+      }),
+    global,
+  );
+}
+
+test("the README's script-tag snippet, as printed, classifies its photo under the strict CSP", async ({ enginePage }) => {
+  const site = readmeSite();
+  const server = await serveFolder(site.root);
+  try {
+    await enginePage.goto(`${server.origin}/`);
+    const outcome = await enginePage.evaluate(
+      () =>
+        new Promise<unknown>((resolve) => {
+          const started = Date.now();
+          const wait = () => {
+            const { logged, problems } = globalThis as unknown as { logged: unknown[]; problems: string[] };
+            if (logged.length > 0 || problems.length > 0 || Date.now() - started > 90_000) resolve({ logged, problems });
+            else setTimeout(wait, 50);
+          };
+          wait();
+        }),
+      undefined,
+    );
+    const { logged, problems } = outcome as { logged: { label: string; score: number }[][]; problems: string[] };
+    expect(problems).toEqual([]);
+    expect(logged[0]).toHaveLength(3);
+    // The shape the sample was drawn with (apps/demo/public/samples/index.json).
+    expect(logged[0]![0]!.label).toBe('star');
+  } finally {
+    await server.close();
+    rmSync(site.root, { recursive: true, force: true });
+  }
+});
+
+test("classification and segmentation with the demo's models give Node's results", async ({ enginePage, baseURL }) => {
+  await open(enginePage, baseURL, '/pages/index.html', 'Retina');
+  const result = await enginePage.evaluate(async () => {
+    const retina = Retina.createRetinaWorker({ device: 'wasm' });
+    try {
+      const classify = await retina.pipeline('image-classification', '/demo/models/shapes-bit-classifier');
+      const segment = await retina.pipeline('image-segmentation', '/demo/models/shapes-beit-segmenter');
+      const labels = await classify('/demo/samples/shape-star.png', { topK: 5 });
+      const { labelMap } = await segment('/demo/samples/scene-3.png');
+      return { labels, labelMap: { width: labelMap.width, height: labelMap.height, data: Array.from(labelMap.data) } };
+    } finally {
+      retina.terminate();
+    }
+  }, undefined);
+  const classification = await coreClassification(embeddedModelFolder('classifier'), join(demoPublic, 'samples', 'shape-star.png'));
+  const segmentation = await coreSegmentation(embeddedModelFolder('segmenter'), join(demoPublic, 'samples', 'scene-3.png'));
+  expect(result.labels.map((entry) => entry.label)).toEqual(classification.map((entry) => entry.label));
+  result.labels.forEach((entry, i) => expect(entry.score).toBeCloseTo(classification[i]!.score, 5));
+  expect([result.labelMap.width, result.labelMap.height]).toEqual([segmentation.labelMap.width, segmentation.labelMap.height]);
+  const differing = result.labelMap.data.filter((label, i) => label !== segmentation.labelMap.data[i]).length;
+  expect(differing).toBe(0);
+});
+
+test('a checkpoint-only fixture model, built from its weights in the worker, matches its goldens', async ({
+  enginePage,
+  baseURL,
+  engine,
+}) => {
+  const model = 'vit-hybrid-cls';
+  const golden = readGolden(model);
+  await open(enginePage, baseURL, '/pages/index.html', 'Retina');
+  const run = await enginePage.evaluate(
+    async ({ model, fixtureUrl, golden, tolerance }) => {
+      const read = async (file: string) => new Float32Array(await (await fetch(`${fixtureUrl}/golden/${file}`)).arrayBuffer());
+      const retina = Retina.createRetinaWorker({ device: 'wasm' });
+      try {
+        const loaded = await retina.loadModel('AutoModel', model);
+        const rows = [];
+        for (const goldenCase of golden.cases) {
+          const feeds = Object.fromEntries(
+            await Promise.all(
+              Object.entries(goldenCase.inputs).map(async ([name, desc]) => [
+                name,
+                new Retina.Tensor('float32', await read(desc.file), desc.shape),
+              ]),
+            ),
+          );
+          const outputs = await loaded.run(feeds);
+          for (const [name, desc] of Object.entries(goldenCase.outputs)) {
+            const expected = await read(desc.file);
+            const actual = outputs[name]!;
+            let maxAbsDiff = 0;
+            let violations = 0;
+            expected.forEach((value, i) => {
+              const diff = Math.abs(Number(actual.data[i]) - value);
+              if (!(diff <= tolerance.atol + tolerance.rtol * Math.abs(value))) violations++;
+              maxAbsDiff = Math.max(maxAbsDiff, diff);
+            });
+            rows.push({ where: `${goldenCase.name} ${name}`, dims: [...actual.dims], shape: desc.shape, maxAbsDiff, violations });
+          }
+        }
+        return { backend: loaded.backend, architecture: loaded.architecture, rows, calls: [], kept: {} };
+      } finally {
+        retina.terminate();
+      }
+    },
+    {
+      model: `${baseURL}/checkpoints/safetensors/models/${model}`,
+      fixtureUrl: `${baseURL}/fixtures/models/${model}`,
+      golden,
+      tolerance: golden.tolerance,
+    },
+  );
+  const maxAbsDiff = expectGoldenRun(run as GoldenRun, golden, 'wasm');
+  console.log(`[${engine}] ${model} from model.safetensors: max |actual - expected| ${maxAbsDiff.toExponential(2)}`);
+});
+
+interface FixtureFile {
+  /** Path under the server root. */
+  url: string;
+  /** Pillow's pixels as the fixture stores them, expanded to RGB for palette images. */
+  pixels: string;
+  palette?: number[];
+  width: number;
+  height: number;
+  channels: number;
+}
+
+function fixtureFiles(): FixtureFile[] {
+  const jpegs = (
+    JSON.parse(readFileSync(fixtureFile('jpeg', 'index.json'), 'utf8')) as {
+      cases: { id: string; width: number; height: number; channels: number }[];
+    }
+  ).cases.map(({ id, width, height, channels }) => ({
+    url: `/fixtures/jpeg/${id}.jpg`,
+    pixels: `/fixtures/jpeg/${id}.bin`,
+    width,
+    height,
+    channels,
+  }));
+  const channels = { L: 1, LA: 2, RGB: 3, RGBA: 4, P: 3 };
+  const pngs = (
+    JSON.parse(readFileSync(fixtureFile('images', 'index.json'), 'utf8')) as {
+      images: { id: string; mode: keyof typeof channels; width: number; height: number; palette?: number[]; raw: { file: string } }[];
+    }
+  ).images.map(({ id, mode, width, height, palette, raw }) => ({
+    url: `/fixtures/images/${id}.png`,
+    pixels: `/fixtures/${raw.file}`,
+    palette,
+    width,
+    height,
+    channels: channels[mode],
+  }));
+  return [...jpegs, ...pngs];
+}
+
+function taggedFiles(): FixtureFile[] {
+  return TAGGED_IMAGES.map((image: TaggedImage) => ({
+    url: `/generated/${image.name}`,
+    pixels: image.pixels,
+    width: image.width,
+    height: image.height,
+    channels: image.channels,
+  }));
+}
+
+interface PageDecode {
+  url: string;
+  as: 'bytes' | 'img';
+  mismatches: number;
+  decoder: string;
+  /** Values the browser's own decode (createImageBitmap, colour conversion off) gets wrong: whether it colour-manages the file. */
+  platformMismatches: number;
+}
+
+/** Decodes each file with @retina/core in the page, from its bytes and (optionally) from an <img>, against Pillow's pixels. */
+function decodeInPage(page: EnginePage, files: FixtureFile[], withImageElements: boolean): Promise<PageDecode[]> {
+  return page.evaluate(
+    async ({ files, withImageElements }) => {
+      // Which decoder ran: the platform's JPEG decoder takes a Blob of the file, its PNG decoder (ImageDecoder) the bytes.
+      const seen: number[] = [];
+      const nativeBitmap = globalThis.createImageBitmap;
+      globalThis.createImageBitmap = ((source: ImageBitmapSource, options?: ImageBitmapOptions) => {
+        if (source instanceof Blob) seen.push(source.size);
+        return nativeBitmap(source, options);
+      }) as typeof createImageBitmap;
+      if (typeof ImageDecoder === 'function') {
+        const NativeImageDecoder = ImageDecoder;
+        globalThis.ImageDecoder = class extends NativeImageDecoder {
+          constructor(init: ImageDecoderInit) {
+            super(init);
+            seen.push((init.data as ArrayBufferView).byteLength);
+          }
+        };
+      }
+      const rows = [];
+      for (const { url, pixels, palette } of files) {
+        const file = new Uint8Array(await (await fetch(url)).arrayBuffer());
+        const stored = new Uint8Array(await (await fetch(pixels)).arrayBuffer());
+        const expected = palette ? Uint8Array.from(Array.from(stored).flatMap((i) => palette.slice(i * 3, i * 3 + 3))) : stored;
+        const compare = (data: ArrayLike<number>) => {
+          let mismatches = Math.abs(expected.length - data.length);
+          for (let i = 0; i < Math.min(expected.length, data.length); i++) if (expected[i] !== data[i]) mismatches++;
+          return mismatches;
+        };
+        const bitmap = await nativeBitmap(new Blob([file]), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+        const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+        context.drawImage(bitmap, 0, 0);
+        const rgba = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+        const channels = expected.length / (bitmap.width * bitmap.height);
+        const platform = rgba.filter((_, i) => i % 4 < channels || channels === 4);
+        const platformMismatches = compare(channels === 1 ? rgba.filter((_, i) => i % 4 === 0) : platform);
+        seen.length = 0;
+        const decoded = await RetinaCore.loadImage(file);
+        const isJpeg = url.endsWith('.jpg');
+        const onPlatform = seen.includes(file.length);
+        const decoder = onPlatform ? 'platform' : isJpeg ? 'wasm' : 'javascript';
+        rows.push({ url, as: 'bytes' as const, mismatches: compare(decoded.data), decoder, platformMismatches });
+        if (withImageElements) {
+          const image = new Image();
+          image.src = url;
+          await image.decode();
+          seen.length = 0;
+          const fromElement = await RetinaCore.loadImage(image);
+          const elementDecoder = seen.includes(file.length)
+            ? 'platform'
+            : fromElement.channels === 4
+              ? 'canvas'
+              : isJpeg
+                ? 'wasm'
+                : 'javascript';
+          rows.push({ url, as: 'img' as const, mismatches: compare(fromElement.data), decoder: elementDecoder, platformMismatches });
+        }
+      }
+      return rows;
+    },
+    { files, withImageElements },
+  );
+}
+
+interface WorkerDecode {
+  url: string;
+  as: 'url' | 'img';
+  differing: number;
+  decoders: string[];
+}
+
+/** Runs bit-feature at full size in the worker on each file (by URL and as an <img>) and on Pillow's pixels: the features must be equal. */
+function decodeInWorker(page: EnginePage, files: FixtureFile[], withImageElements: boolean): Promise<WorkerDecode[]> {
+  return page.evaluate(
+    async ({ files, withImageElements }) => {
+      const retina = Retina.createRetinaWorker({ device: 'wasm' });
+      try {
+        const extract = await retina.pipeline('image-feature-extraction', '/fixtures/models/bit-feature');
+        const rows = [];
+        for (const { url, pixels, palette, width, height, channels } of files) {
+          // At full size (no resize, no crop) every decoded pixel reaches the model; BiT needs 32 pixels a side.
+          const preprocess = { doResize: Math.min(width, height) < 32, doCenterCrop: false };
+          const stored = new Uint8Array(await (await fetch(pixels)).arrayBuffer());
+          const data = palette ? Uint8Array.from(Array.from(stored).flatMap((i) => palette.slice(i * 3, i * 3 + 3))) : stored;
+          const reference = await extract({ data, width, height, channels: channels as 1 | 2 | 3 | 4 }, { preprocess });
+          const inputs: ['url' | 'img', () => Promise<string | HTMLImageElement>][] = [['url', async () => url]];
+          if (withImageElements) {
+            inputs.push([
+              'img',
+              async () => {
+                const image = new Image();
+                image.src = url;
+                await image.decode();
+                return image;
+              },
+            ]);
+          }
+          for (const [as, input] of inputs) {
+            let decoders: string[] = [];
+            const features = await extract(await input(), { preprocess, onTimings: (timings) => (decoders = timings.decoders) });
+            let differing = features.data.length === reference.data.length ? 0 : Infinity;
+            for (let i = 0; i < reference.data.length; i++) if (features.data[i] !== reference.data[i]) differing++;
+            rows.push({ url, as, differing, decoders });
+          }
+        }
+        return rows;
+      } finally {
+        retina.terminate();
+      }
+    },
+    { files, withImageElements },
+  );
+}
+
+test("every fixture JPEG and PNG decodes to Pillow's pixels, in the page and in the worker", async ({ enginePage, baseURL, engine }) => {
+  const files = fixtureFiles();
+  await open(enginePage, baseURL, '/core-page/index.html', 'RetinaCore');
+  const inPage = await decodeInPage(enginePage, files, false);
+  await open(enginePage, baseURL, '/pages/index.html', 'Retina');
+  const inWorker = await decodeInWorker(enginePage, files, false);
+  console.log(`[${engine}] decoders in the page: ${inPage.map((row) => `${row.url.split('/').pop()} ${row.decoder}`).join(', ')}`);
+  console.log(
+    `[${engine}] decoders in the worker: ${inWorker.map((row) => `${row.url.split('/').pop()} ${row.decoders.join('+')}`).join(', ')}`,
+  );
+  expect(inPage).toHaveLength(files.length);
+  for (const row of inPage) expect(row.mismatches, `${row.url} in the page (${row.decoder})`).toBe(0);
+  expect(inWorker).toHaveLength(files.length);
+  for (const row of inWorker) expect(row.differing, `${row.url} in the worker (${row.decoders.join()})`).toBe(0);
+});
+
+test("ICC- and gamma-tagged files made from fixtures decode to Pillow's pixels, as bytes and as <img>, in the page and in the worker", async ({
+  enginePage,
+  baseURL,
+  engine,
+}) => {
+  writeTaggedImages();
+  const files = taggedFiles();
+  await open(enginePage, baseURL, '/core-page/index.html', 'RetinaCore');
+  const inPage = await decodeInPage(enginePage, files, true);
+  await open(enginePage, baseURL, '/pages/index.html', 'Retina');
+  const inWorker = await decodeInWorker(enginePage, files, true);
+  for (const row of inPage) {
+    console.log(
+      `[${engine}] page ${row.url.split('/').pop()} as ${row.as}: ${row.mismatches} values off, decoder ${row.decoder}; the platform's own decode: ${row.platformMismatches} values off`,
+    );
+  }
+  for (const row of inWorker) {
+    console.log(
+      `[${engine}] worker ${row.url.split('/').pop()} as ${row.as}: ${row.differing} features off, decoders ${row.decoders.join('+')}`,
+    );
+  }
+  // The tags must matter somewhere: WebKit colour-manages ICC-tagged JPEGs even with colorSpaceConversion 'none'.
+  if (engine === 'webkit') expect(inPage.find((row) => row.url.endsWith('adobe-rgb.jpg'))!.platformMismatches).toBeGreaterThan(0);
+  for (const row of inPage) expect(row.mismatches, `${row.url} as ${row.as} in the page (${row.decoder})`).toBe(0);
+  for (const row of inWorker) expect(row.differing, `${row.url} as ${row.as} in the worker (${row.decoders.join()})`).toBe(0);
+});
+
+test("device 'auto' without a GPU falls back to WebAssembly and says why; backend() tells what is usable now", async ({
+  enginePage,
+  baseURL,
+  engine,
+}) => {
+  await open(enginePage, baseURL, '/pages/index.html', 'Retina');
+  const outcome = await enginePage.evaluate(async () => {
+    const retina = Retina.createRetinaWorker();
+    try {
+      const before = await retina.backend();
+      const classify = await retina.pipeline('image-classification', '/demo/models/shapes-bit-classifier');
+      const after = await retina.backend();
+      // Where the engine lacks Symbol.asyncDispose, the registered symbol compiled `await using` falls back to.
+      const asyncDispose = (Symbol as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for('Symbol.asyncDispose');
+      const disposer = (value: object) => typeof (value as Record<symbol, unknown>)[asyncDispose];
+      return {
+        before,
+        after,
+        pipelineBackend: classify.backend,
+        sharedArrayBuffer: typeof SharedArrayBuffer === 'function',
+        crossOriginIsolated: globalThis.crossOriginIsolated,
+        nativeAsyncDispose: typeof (Symbol as { asyncDispose?: symbol }).asyncDispose === 'symbol',
+        disposers: [disposer(retina), disposer(classify)],
+        undefinedKey: 'undefined' in classify || 'undefined' in retina,
+      };
+    } finally {
+      retina.terminate();
+    }
+  }, undefined);
+  expect(outcome.before.device).toBe('wasm');
+  // WebDriver hands undefined back as null.
+  expect(outcome.before.adapter ?? undefined).toBeUndefined();
+  expect(outcome.before.reason).toMatch(/WebGPU|adapter/);
+  expect(outcome.pipelineBackend).toMatchObject({ runtime: 'onnxruntime-web', device: 'wasm', reason: outcome.before.reason });
+  const threadsUsable = outcome.sharedArrayBuffer && outcome.crossOriginIsolated;
+  if (!threadsUsable) expect(outcome.after.wasm.threads).toBe(1);
+  expect(typeof outcome.after.wasm.threads).toBe('number');
+  expect(outcome.disposers).toEqual(['function', 'function']);
+  expect(outcome.undefinedKey).toBe(false);
+  console.log(
+    `[${engine}] backend: ${JSON.stringify(outcome.after.wasm)}, SharedArrayBuffer ${outcome.sharedArrayBuffer}, ` +
+      `Symbol.asyncDispose ${outcome.nativeAsyncDispose}; auto: ${outcome.before.reason}`,
+  );
+});
+
+test('an error thrown in the worker reaches the page with its class and code', async ({ enginePage, baseURL }) => {
+  await open(enginePage, baseURL, '/pages/index.html', 'Retina');
+  const error = await enginePage.evaluate(async () => {
+    const retina = Retina.createRetinaWorker({ device: 'wasm' });
+    try {
+      await retina.pipeline('image-classification', '/fixtures/models/no-such-model');
+      return undefined;
+    } catch (caught) {
+      const thrown = caught as InstanceType<typeof Retina.RetinaError>;
+      return { isRetinaError: thrown instanceof Retina.RetinaError, name: thrown.name, code: thrown.code, message: thrown.message };
+    } finally {
+      retina.terminate();
+    }
+  }, undefined);
+  expect(error).toMatchObject({ isRetinaError: true, name: 'RetinaError', code: 'FILE_NOT_FOUND' });
+});
+
+test('cold start: the first load of a first and a second visit, by stage', async ({ enginePage, baseURL, engine }) => {
+  const visits = [];
+  for (const visit of ['first', 'second']) {
+    await open(enginePage, baseURL, '/pages/index.html', 'Retina');
+    const outcome = await enginePage.evaluate(async () => {
+      const started = performance.now();
+      const retina = Retina.createRetinaWorker({ device: 'wasm' });
+      try {
+        const classify = await retina.pipeline('image-classification', '/demo/models/shapes-bit-classifier');
+        const loaded = performance.now() - started;
+        const labels = await classify('/demo/samples/shape-star.png');
+        return { loaded, label: labels[0]!.label, loadTimings: (classify as unknown as { loadTimings?: unknown }).loadTimings ?? null };
+      } finally {
+        retina.terminate();
+      }
+    }, undefined);
+    expect(outcome.label).toBe('star');
+    visits.push({ visit, ...outcome });
+    console.log(`[${engine}] ${visit} visit: first load ${outcome.loaded.toFixed(0)} ms; stages ${JSON.stringify(outcome.loadTimings)}`);
+  }
+  test.info().annotations.push({ type: 'cold start', description: JSON.stringify(visits) });
+});
