@@ -24,6 +24,7 @@ const ycc420: JpegStructure = {
   samplingFactors: [0x22, 0x11, 0x11],
   adobeTransform: undefined,
   exif: undefined,
+  iccProfile: false,
 };
 
 describe('JPEG kinds', () => {
