@@ -8,12 +8,15 @@ import { coreClassification, coreSegmentation, demoPublic, embeddedModelFolder }
 import { expect, test } from './support/engine-test.js';
 import type { EnginePage } from './support/engines.js';
 import { fixtureFile, readGolden } from './support/fixtures.js';
-import { expectGoldenRun, type GoldenRun } from './support/golden-run.js';
+import { expectGoldenRun } from './support/golden-run.js';
 import { readmeSite } from './support/readme-snippet.js';
 import { serveFolder } from './support/strict-site.js';
 import { TAGGED_IMAGES, writeTaggedImages, type TaggedImage } from './support/tagged-images.js';
 import { join } from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
+
+/** Proven in Chromium by its own specs (demo, checkpoint, worker-calls): the wasm project skips these here. */
+const COVERED_IN_CHROMIUM = '@covered-in-chromium';
 
 async function open(page: EnginePage, baseURL: string | undefined, path: string, global: 'Retina' | 'RetinaCore'): Promise<void> {
   await page.goto(`${baseURL}${path}`);
@@ -58,82 +61,86 @@ test("the README's script-tag snippet, as printed, classifies its photo under th
   }
 });
 
-test("classification and segmentation with the demo's models give Node's results", async ({ enginePage, baseURL }) => {
-  await open(enginePage, baseURL, '/pages/index.html', 'Retina');
-  const result = await enginePage.evaluate(async () => {
-    const retina = Retina.createRetinaWorker({ device: 'wasm' });
-    try {
-      const classify = await retina.pipeline('image-classification', '/demo/models/shapes-bit-classifier');
-      const segment = await retina.pipeline('image-segmentation', '/demo/models/shapes-beit-segmenter');
-      const labels = await classify('/demo/samples/shape-star.png', { topK: 5 });
-      const { labelMap } = await segment('/demo/samples/scene-3.png');
-      return { labels, labelMap: { width: labelMap.width, height: labelMap.height, data: Array.from(labelMap.data) } };
-    } finally {
-      retina.terminate();
-    }
-  }, undefined);
-  const classification = await coreClassification(embeddedModelFolder('classifier'), join(demoPublic, 'samples', 'shape-star.png'));
-  const segmentation = await coreSegmentation(embeddedModelFolder('segmenter'), join(demoPublic, 'samples', 'scene-3.png'));
-  expect(result.labels.map((entry) => entry.label)).toEqual(classification.map((entry) => entry.label));
-  result.labels.forEach((entry, i) => expect(entry.score).toBeCloseTo(classification[i]!.score, 5));
-  expect([result.labelMap.width, result.labelMap.height]).toEqual([segmentation.labelMap.width, segmentation.labelMap.height]);
-  const differing = result.labelMap.data.filter((label, i) => label !== segmentation.labelMap.data[i]).length;
-  expect(differing).toBe(0);
-});
-
-test('a checkpoint-only fixture model, built from its weights in the worker, matches its goldens', async ({
-  enginePage,
-  baseURL,
-  engine,
-}) => {
-  const model = 'vit-hybrid-cls';
-  const golden = readGolden(model);
-  await open(enginePage, baseURL, '/pages/index.html', 'Retina');
-  const run = await enginePage.evaluate(
-    async ({ model, fixtureUrl, golden, tolerance }) => {
-      const read = async (file: string) => new Float32Array(await (await fetch(`${fixtureUrl}/golden/${file}`)).arrayBuffer());
+test(
+  "classification and segmentation with the demo's models give Node's results",
+  { tag: COVERED_IN_CHROMIUM },
+  async ({ enginePage, baseURL }) => {
+    await open(enginePage, baseURL, '/pages/index.html', 'Retina');
+    const result = await enginePage.evaluate(async () => {
       const retina = Retina.createRetinaWorker({ device: 'wasm' });
       try {
-        const loaded = await retina.loadModel('AutoModel', model);
-        const rows = [];
-        for (const goldenCase of golden.cases) {
-          const feeds = Object.fromEntries(
-            await Promise.all(
-              Object.entries(goldenCase.inputs).map(async ([name, desc]) => [
-                name,
-                new Retina.Tensor('float32', await read(desc.file), desc.shape),
-              ]),
-            ),
-          );
-          const outputs = await loaded.run(feeds);
-          for (const [name, desc] of Object.entries(goldenCase.outputs)) {
-            const expected = await read(desc.file);
-            const actual = outputs[name]!;
-            let maxAbsDiff = 0;
-            let violations = 0;
-            expected.forEach((value, i) => {
-              const diff = Math.abs(Number(actual.data[i]) - value);
-              if (!(diff <= tolerance.atol + tolerance.rtol * Math.abs(value))) violations++;
-              maxAbsDiff = Math.max(maxAbsDiff, diff);
-            });
-            rows.push({ where: `${goldenCase.name} ${name}`, dims: [...actual.dims], shape: desc.shape, maxAbsDiff, violations });
-          }
-        }
-        return { backend: loaded.backend, architecture: loaded.architecture, rows, calls: [], kept: {} };
+        const classify = await retina.pipeline('image-classification', '/demo/models/shapes-bit-classifier');
+        const segment = await retina.pipeline('image-segmentation', '/demo/models/shapes-beit-segmenter');
+        const labels = await classify('/demo/samples/shape-star.png', { topK: 5 });
+        const { labelMap } = await segment('/demo/samples/scene-3.png');
+        return { labels, labelMap: { width: labelMap.width, height: labelMap.height, data: Array.from(labelMap.data) } };
       } finally {
         retina.terminate();
       }
-    },
-    {
-      model: `${baseURL}/checkpoints/safetensors/models/${model}`,
-      fixtureUrl: `${baseURL}/fixtures/models/${model}`,
-      golden,
-      tolerance: golden.tolerance,
-    },
-  );
-  const maxAbsDiff = expectGoldenRun(run as GoldenRun, golden, 'wasm');
-  console.log(`[${engine}] ${model} from model.safetensors: max |actual - expected| ${maxAbsDiff.toExponential(2)}`);
-});
+    }, undefined);
+    const classification = await coreClassification(embeddedModelFolder('classifier'), join(demoPublic, 'samples', 'shape-star.png'));
+    const segmentation = await coreSegmentation(embeddedModelFolder('segmenter'), join(demoPublic, 'samples', 'scene-3.png'));
+    expect(result.labels.map((entry) => entry.label)).toEqual(classification.map((entry) => entry.label));
+    result.labels.forEach((entry, i) => expect(entry.score).toBeCloseTo(classification[i]!.score, 5));
+    expect([result.labelMap.width, result.labelMap.height]).toEqual([segmentation.labelMap.width, segmentation.labelMap.height]);
+    const differing = result.labelMap.data.filter((label, i) => label !== segmentation.labelMap.data[i]).length;
+    expect(differing).toBe(0);
+  },
+);
+
+test(
+  'a checkpoint-only fixture model, built from its weights in the worker, matches its goldens',
+  { tag: COVERED_IN_CHROMIUM },
+  async ({ enginePage, baseURL, engine }) => {
+    const model = 'vit-hybrid-cls';
+    const golden = readGolden(model);
+    await open(enginePage, baseURL, '/pages/index.html', 'Retina');
+    const run = await enginePage.evaluate(
+      async ({ model, fixtureUrl, golden, tolerance }) => {
+        const read = async (file: string) => new Float32Array(await (await fetch(`${fixtureUrl}/golden/${file}`)).arrayBuffer());
+        const retina = Retina.createRetinaWorker({ device: 'wasm' });
+        try {
+          const loaded = await retina.loadModel('AutoModel', model);
+          const rows = [];
+          for (const goldenCase of golden.cases) {
+            const feeds = Object.fromEntries(
+              await Promise.all(
+                Object.entries(goldenCase.inputs).map(async ([name, desc]) => [
+                  name,
+                  new Retina.Tensor('float32', await read(desc.file), desc.shape),
+                ]),
+              ),
+            );
+            const outputs = await loaded.run(feeds);
+            for (const [name, desc] of Object.entries(goldenCase.outputs)) {
+              const expected = await read(desc.file);
+              const actual = outputs[name]!;
+              let maxAbsDiff = 0;
+              let violations = 0;
+              expected.forEach((value, i) => {
+                const diff = Math.abs(Number(actual.data[i]) - value);
+                if (!(diff <= tolerance.atol + tolerance.rtol * Math.abs(value))) violations++;
+                maxAbsDiff = Math.max(maxAbsDiff, diff);
+              });
+              rows.push({ where: `${goldenCase.name} ${name}`, dims: [...actual.dims], shape: desc.shape, maxAbsDiff, violations });
+            }
+          }
+          return { backend: loaded.backend, architecture: loaded.architecture, rows, calls: [], kept: {} };
+        } finally {
+          retina.terminate();
+        }
+      },
+      {
+        model: `${baseURL}/checkpoints/safetensors/models/${model}`,
+        fixtureUrl: `${baseURL}/fixtures/models/${model}`,
+        golden,
+        tolerance: golden.tolerance,
+      },
+    );
+    const maxAbsDiff = expectGoldenRun(run, golden, 'wasm');
+    console.log(`[${engine}] ${model} from model.safetensors: max |actual - expected| ${maxAbsDiff.toExponential(2)}`);
+  },
+);
 
 interface FixtureFile {
   /** Path under the server root. */
@@ -144,6 +151,8 @@ interface FixtureFile {
   width: number;
   height: number;
   channels: number;
+  /** Also read as an <img> (file and rendered). */
+  asElement?: boolean;
 }
 
 function fixtureFiles(): FixtureFile[] {
@@ -181,12 +190,13 @@ function taggedFiles(): FixtureFile[] {
     width: image.width,
     height: image.height,
     channels: image.channels,
+    asElement: true,
   }));
 }
 
 interface PageDecode {
   url: string;
-  as: 'bytes' | 'img';
+  as: 'bytes' | 'img' | 'rendered';
   mismatches: number;
   decoder: string;
   /** Values the browser's own decode (createImageBitmap, colour conversion off) gets wrong: whether it colour-manages the file. */
@@ -194,9 +204,9 @@ interface PageDecode {
 }
 
 /** Decodes each file with @retina/core in the page, from its bytes and (optionally) from an <img>, against Pillow's pixels. */
-function decodeInPage(page: EnginePage, files: FixtureFile[], withImageElements: boolean): Promise<PageDecode[]> {
+function decodeInPage(page: EnginePage, files: FixtureFile[]): Promise<PageDecode[]> {
   return page.evaluate(
-    async ({ files, withImageElements }) => {
+    async ({ files }) => {
       // Which decoder ran: the platform's JPEG decoder takes a Blob of the file, its PNG decoder (ImageDecoder) the bytes.
       const seen: number[] = [];
       const nativeBitmap = globalThis.createImageBitmap;
@@ -214,29 +224,32 @@ function decodeInPage(page: EnginePage, files: FixtureFile[], withImageElements:
         };
       }
       const rows = [];
-      for (const { url, pixels, palette } of files) {
+      for (const { url, pixels, palette, width, height, asElement } of files) {
         const file = new Uint8Array(await (await fetch(url)).arrayBuffer());
         const stored = new Uint8Array(await (await fetch(pixels)).arrayBuffer());
         const expected = palette ? Uint8Array.from(Array.from(stored).flatMap((i) => palette.slice(i * 3, i * 3 + 3))) : stored;
-        const compare = (data: ArrayLike<number>) => {
-          let mismatches = Math.abs(expected.length - data.length);
-          for (let i = 0; i < Math.min(expected.length, data.length); i++) if (expected[i] !== data[i]) mismatches++;
+        const wanted = expected.length / (width * height);
+        // Values off Pillow's, channel by channel (an RGBA read of an RGB or gray file: its first channels).
+        const compare = ({ data, channels }: { data: ArrayLike<number>; channels: number }) => {
+          if (data.length !== width * height * channels || channels < wanted) return expected.length;
+          let mismatches = 0;
+          for (let p = 0; p < width * height; p++) {
+            for (let c = 0; c < wanted; c++) if (data[p * channels + c] !== expected[p * wanted + c]) mismatches++;
+          }
           return mismatches;
         };
         const bitmap = await nativeBitmap(new Blob([file]), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
         const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
         context.drawImage(bitmap, 0, 0);
         const rgba = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
-        const channels = expected.length / (bitmap.width * bitmap.height);
-        const platform = rgba.filter((_, i) => i % 4 < channels || channels === 4);
-        const platformMismatches = compare(channels === 1 ? rgba.filter((_, i) => i % 4 === 0) : platform);
+        const platformMismatches = compare({ data: rgba, channels: 4 });
         seen.length = 0;
         const decoded = await RetinaCore.loadImage(file);
         const isJpeg = url.endsWith('.jpg');
         const onPlatform = seen.includes(file.length);
         const decoder = onPlatform ? 'platform' : isJpeg ? 'wasm' : 'javascript';
-        rows.push({ url, as: 'bytes' as const, mismatches: compare(decoded.data), decoder, platformMismatches });
-        if (withImageElements) {
+        rows.push({ url, as: 'bytes' as const, mismatches: compare(decoded), decoder, platformMismatches });
+        if (asElement) {
           const image = new Image();
           image.src = url;
           await image.decode();
@@ -249,51 +262,55 @@ function decodeInPage(page: EnginePage, files: FixtureFile[], withImageElements:
               : isJpeg
                 ? 'wasm'
                 : 'javascript';
-          rows.push({ url, as: 'img' as const, mismatches: compare(fromElement.data), decoder: elementDecoder, platformMismatches });
+          rows.push({ url, as: 'img' as const, mismatches: compare(fromElement), decoder: elementDecoder, platformMismatches });
+          // What the browser drew: what canvases, ImageBitmaps and cross-origin <img>s give (reported, not exact everywhere).
+          const rendered = await RetinaCore.loadImage(image, { imageElement: 'rendered' });
+          rows.push({ url, as: 'rendered' as const, mismatches: compare(rendered), decoder: 'canvas', platformMismatches });
         }
       }
       return rows;
     },
-    { files, withImageElements },
+    { files },
   );
 }
 
 interface WorkerDecode {
   url: string;
-  as: 'url' | 'img';
+  as: 'url' | 'img' | 'rendered';
   differing: number;
   decoders: string[];
 }
 
 /** Runs bit-feature at full size in the worker on each file (by URL and as an <img>) and on Pillow's pixels: the features must be equal. */
-function decodeInWorker(page: EnginePage, files: FixtureFile[], withImageElements: boolean): Promise<WorkerDecode[]> {
+function decodeInWorker(page: EnginePage, files: FixtureFile[]): Promise<WorkerDecode[]> {
   return page.evaluate(
-    async ({ files, withImageElements }) => {
+    async ({ files }) => {
       const retina = Retina.createRetinaWorker({ device: 'wasm' });
       try {
         const extract = await retina.pipeline('image-feature-extraction', '/fixtures/models/bit-feature');
         const rows = [];
-        for (const { url, pixels, palette, width, height, channels } of files) {
+        for (const { url, pixels, palette, width, height, channels, asElement } of files) {
           // At full size (no resize, no crop) every decoded pixel reaches the model; BiT needs 32 pixels a side.
           const preprocess = { doResize: Math.min(width, height) < 32, doCenterCrop: false };
           const stored = new Uint8Array(await (await fetch(pixels)).arrayBuffer());
           const data = palette ? Uint8Array.from(Array.from(stored).flatMap((i) => palette.slice(i * 3, i * 3 + 3))) : stored;
           const reference = await extract({ data, width, height, channels: channels as 1 | 2 | 3 | 4 }, { preprocess });
-          const inputs: ['url' | 'img', () => Promise<string | HTMLImageElement>][] = [['url', async () => url]];
-          if (withImageElements) {
-            inputs.push([
-              'img',
-              async () => {
-                const image = new Image();
-                image.src = url;
-                await image.decode();
-                return image;
-              },
-            ]);
-          }
+          const element = async () => {
+            const image = new Image();
+            image.src = url;
+            await image.decode();
+            return image;
+          };
+          const inputs: ['url' | 'img' | 'rendered', () => Promise<string | HTMLImageElement>][] = [['url', async () => url]];
+          // 'rendered': the bitmap the page hands over, as for canvases, ImageBitmaps and cross-origin <img>s (reported only).
+          if (asElement) inputs.push(['img', element], ['rendered', element]);
           for (const [as, input] of inputs) {
             let decoders: string[] = [];
-            const features = await extract(await input(), { preprocess, onTimings: (timings) => (decoders = timings.decoders) });
+            const load = { imageElement: as === 'rendered' ? ('rendered' as const) : ('file' as const) };
+            const features = await extract(await input(), {
+              preprocess: { ...preprocess, load },
+              onTimings: (timings) => (decoders = timings.decoders),
+            });
             let differing = features.data.length === reference.data.length ? 0 : Infinity;
             for (let i = 0; i < reference.data.length; i++) if (features.data[i] !== reference.data[i]) differing++;
             rows.push({ url, as, differing, decoders });
@@ -304,51 +321,42 @@ function decodeInWorker(page: EnginePage, files: FixtureFile[], withImageElement
         retina.terminate();
       }
     },
-    { files, withImageElements },
+    { files },
   );
 }
 
-test("every fixture JPEG and PNG decodes to Pillow's pixels, in the page and in the worker", async ({ enginePage, baseURL, engine }) => {
-  const files = fixtureFiles();
-  await open(enginePage, baseURL, '/core-page/index.html', 'RetinaCore');
-  const inPage = await decodeInPage(enginePage, files, false);
-  await open(enginePage, baseURL, '/pages/index.html', 'Retina');
-  const inWorker = await decodeInWorker(enginePage, files, false);
-  console.log(`[${engine}] decoders in the page: ${inPage.map((row) => `${row.url.split('/').pop()} ${row.decoder}`).join(', ')}`);
-  console.log(
-    `[${engine}] decoders in the worker: ${inWorker.map((row) => `${row.url.split('/').pop()} ${row.decoders.join('+')}`).join(', ')}`,
-  );
-  expect(inPage).toHaveLength(files.length);
-  for (const row of inPage) expect(row.mismatches, `${row.url} in the page (${row.decoder})`).toBe(0);
-  expect(inWorker).toHaveLength(files.length);
-  for (const row of inWorker) expect(row.differing, `${row.url} in the worker (${row.decoders.join()})`).toBe(0);
-});
-
-test("ICC- and gamma-tagged files made from fixtures decode to Pillow's pixels, as bytes and as <img>, in the page and in the worker", async ({
+test("every fixture JPEG and PNG, and copies tagged with ICC profiles or gamma, decode to Pillow's pixels in the page and the worker; a same-origin <img> too", async ({
   enginePage,
   baseURL,
   engine,
 }) => {
   writeTaggedImages();
-  const files = taggedFiles();
+  const files = [...fixtureFiles(), ...taggedFiles()];
   await open(enginePage, baseURL, '/core-page/index.html', 'RetinaCore');
-  const inPage = await decodeInPage(enginePage, files, true);
+  const inPage = await decodeInPage(enginePage, files);
   await open(enginePage, baseURL, '/pages/index.html', 'Retina');
-  const inWorker = await decodeInWorker(enginePage, files, true);
-  for (const row of inPage) {
+  const inWorker = await decodeInWorker(enginePage, files);
+  const name = (url: string) => url.split('/').pop();
+  console.log(`[${engine}] decoders in the page: ${inPage.map((row) => `${name(row.url)} as ${row.as}: ${row.decoder}`).join(', ')}`);
+  console.log(
+    `[${engine}] decoders in the worker: ${inWorker.map((row) => `${name(row.url)} as ${row.as}: ${row.decoders.join('+')}`).join(', ')}`,
+  );
+  for (const row of inPage.filter((row) => row.url.startsWith('/generated/'))) {
     console.log(
-      `[${engine}] page ${row.url.split('/').pop()} as ${row.as}: ${row.mismatches} values off, decoder ${row.decoder}; the platform's own decode: ${row.platformMismatches} values off`,
+      `[${engine}] page ${name(row.url)} as ${row.as}: ${row.mismatches} values off; the platform's own decode of the file: ${row.platformMismatches} off`,
     );
   }
-  for (const row of inWorker) {
-    console.log(
-      `[${engine}] worker ${row.url.split('/').pop()} as ${row.as}: ${row.differing} features off, decoders ${row.decoders.join('+')}`,
-    );
+  for (const row of inWorker.filter((row) => row.url.startsWith('/generated/'))) {
+    console.log(`[${engine}] worker ${name(row.url)} as ${row.as}: ${row.differing} features off, decoders ${row.decoders.join('+')}`);
   }
   // The tags must matter somewhere: WebKit colour-manages ICC-tagged JPEGs even with colorSpaceConversion 'none'.
   if (engine === 'webkit') expect(inPage.find((row) => row.url.endsWith('adobe-rgb.jpg'))!.platformMismatches).toBeGreaterThan(0);
-  for (const row of inPage) expect(row.mismatches, `${row.url} as ${row.as} in the page (${row.decoder})`).toBe(0);
-  for (const row of inWorker) expect(row.differing, `${row.url} as ${row.as} in the worker (${row.decoders.join()})`).toBe(0);
+  // What the browser drew ('rendered') is reported, not exact everywhere.
+  const exact = (row: { as: string }) => row.as !== 'rendered';
+  expect(inPage.filter(exact)).toHaveLength(files.length + TAGGED_IMAGES.length);
+  for (const row of inPage.filter(exact)) expect(row.mismatches, `${row.url} as ${row.as} in the page (${row.decoder})`).toBe(0);
+  expect(inWorker.filter(exact)).toHaveLength(files.length + TAGGED_IMAGES.length);
+  for (const row of inWorker.filter(exact)) expect(row.differing, `${row.url} as ${row.as} in the worker (${row.decoders.join()})`).toBe(0);
 });
 
 test("device 'auto' without a GPU falls back to WebAssembly and says why; backend() tells what is usable now", async ({
@@ -396,22 +404,26 @@ test("device 'auto' without a GPU falls back to WebAssembly and says why; backen
   );
 });
 
-test('an error thrown in the worker reaches the page with its class and code', async ({ enginePage, baseURL }) => {
-  await open(enginePage, baseURL, '/pages/index.html', 'Retina');
-  const error = await enginePage.evaluate(async () => {
-    const retina = Retina.createRetinaWorker({ device: 'wasm' });
-    try {
-      await retina.pipeline('image-classification', '/fixtures/models/no-such-model');
-      return undefined;
-    } catch (caught) {
-      const thrown = caught as InstanceType<typeof Retina.RetinaError>;
-      return { isRetinaError: thrown instanceof Retina.RetinaError, name: thrown.name, code: thrown.code, message: thrown.message };
-    } finally {
-      retina.terminate();
-    }
-  }, undefined);
-  expect(error).toMatchObject({ isRetinaError: true, name: 'RetinaError', code: 'FILE_NOT_FOUND' });
-});
+test(
+  'an error thrown in the worker reaches the page with its class and code',
+  { tag: COVERED_IN_CHROMIUM },
+  async ({ enginePage, baseURL }) => {
+    await open(enginePage, baseURL, '/pages/index.html', 'Retina');
+    const error = await enginePage.evaluate(async () => {
+      const retina = Retina.createRetinaWorker({ device: 'wasm' });
+      try {
+        await retina.pipeline('image-classification', '/fixtures/models/no-such-model');
+        return undefined;
+      } catch (caught) {
+        const thrown = caught as InstanceType<typeof Retina.RetinaError>;
+        return { isRetinaError: thrown instanceof Retina.RetinaError, name: thrown.name, code: thrown.code, message: thrown.message };
+      } finally {
+        retina.terminate();
+      }
+    }, undefined);
+    expect(error).toMatchObject({ isRetinaError: true, name: 'RetinaError', code: 'FILE_NOT_FOUND' });
+  },
+);
 
 test('cold start: the first load of a first and a second visit, by stage', async ({ enginePage, baseURL, engine }) => {
   const visits = [];

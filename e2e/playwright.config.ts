@@ -50,7 +50,7 @@ export default defineConfig<DeviceOptions & EngineOptions>({
       name: 'wasm',
       use: { device: 'wasm' },
       testIgnore: ['gpu-loss.spec.ts', 'webgpu-placement.spec.ts'],
-      grepInvert: /@webgpu-only/,
+      grepInvert: /@webgpu-only|@covered-in-chromium/,
     },
     // The cross-browser spec in the other engines (in Chromium the wasm project runs it): Debian's Firefox ESR
     // over WebDriver BiDi and WebKitGTK through WebKitWebDriver, launched by the spec's own fixture.

@@ -42,7 +42,7 @@ async function launchChromium(): Promise<EngineBrowser> {
       return {
         engine: 'chromium',
         goto: async (url) => void (await page.goto(url)),
-        evaluate: async (fn, arg) => (await page.evaluate(call(fn, arg))) as never,
+        evaluate: (fn, arg) => page.evaluate<never>(call(fn, arg)),
         close: () => context.close(),
       };
     },

@@ -42,7 +42,7 @@ export class WebKitDriver {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     const driver = new WebKitDriver(child, `http://127.0.0.1:${port}`);
     const deadline = Date.now() + 20_000;
     for (;;) {

@@ -16,7 +16,8 @@ export async function modelFilesFromWeights<C extends PretrainedConfig>(
   options: ReadFileOptions,
 ): Promise<ModelFiles> {
   const checkpoint = await readCheckpoint(repo, options);
+  const started = performance.now();
   const { graph, externalData } = buildGraph(config, architecture, checkpoint, { dtype, source: repo.location });
   const file = `the graph built from ${checkpoint.files.map(({ name }) => name).join(', ')}`;
-  return { file, location: repo.location, graph, externalData };
+  return { file, location: repo.location, graph, externalData, buildMs: performance.now() - started };
 }
