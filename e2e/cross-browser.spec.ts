@@ -201,6 +201,8 @@ interface PageDecode {
   decoder: string;
   /** Values the browser's own decode (createImageBitmap, colour conversion off) gets wrong: whether it colour-manages the file. */
   platformMismatches: number;
+  /** How long reading the <img> took (its file fetched again and decoded, or the drawn pixels), in ms. */
+  ms?: number;
 }
 
 /** Decodes each file with @retina/core in the page, from its bytes and (optionally) from an <img>, against Pillow's pixels. */
@@ -254,7 +256,9 @@ function decodeInPage(page: EnginePage, files: FixtureFile[]): Promise<PageDecod
           image.src = url;
           await image.decode();
           seen.length = 0;
+          let started = performance.now();
           const fromElement = await RetinaCore.loadImage(image);
+          const fileMs = performance.now() - started;
           const elementDecoder = seen.includes(file.length)
             ? 'platform'
             : fromElement.channels === 4
@@ -262,10 +266,12 @@ function decodeInPage(page: EnginePage, files: FixtureFile[]): Promise<PageDecod
               : isJpeg
                 ? 'wasm'
                 : 'javascript';
-          rows.push({ url, as: 'img' as const, mismatches: compare(fromElement), decoder: elementDecoder, platformMismatches });
+          rows.push({ url, as: 'img' as const, mismatches: compare(fromElement), decoder: elementDecoder, platformMismatches, ms: fileMs });
           // What the browser drew: what canvases, ImageBitmaps and cross-origin <img>s give (reported, not exact everywhere).
+          started = performance.now();
           const rendered = await RetinaCore.loadImage(image, { imageElement: 'rendered' });
-          rows.push({ url, as: 'rendered' as const, mismatches: compare(rendered), decoder: 'canvas', platformMismatches });
+          const renderedMs = performance.now() - started;
+          rows.push({ url, as: 'rendered' as const, mismatches: compare(rendered), decoder: 'canvas', platformMismatches, ms: renderedMs });
         }
       }
       return rows;
@@ -343,7 +349,8 @@ test("every fixture JPEG and PNG, and copies tagged with ICC profiles or gamma, 
   );
   for (const row of inPage.filter((row) => row.url.startsWith('/generated/'))) {
     console.log(
-      `[${engine}] page ${name(row.url)} as ${row.as}: ${row.mismatches} values off; the platform's own decode of the file: ${row.platformMismatches} off`,
+      `[${engine}] page ${name(row.url)} as ${row.as}: ${row.mismatches} values off${row.ms === undefined ? '' : ` (${row.ms.toFixed(1)} ms)`}; ` +
+        `the platform's own decode of the file: ${row.platformMismatches} off`,
     );
   }
   for (const row of inWorker.filter((row) => row.url.startsWith('/generated/'))) {
