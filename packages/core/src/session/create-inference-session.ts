@@ -218,10 +218,6 @@ async function discardAndThrow(repo: ModelRepo, { file, externalData }: ModelFil
   throw error;
 }
 
-/**
- * A runtime cannot stop creating a session: an abort rejects at once, and the session is released
- * when it is ready.
- */
 /** `promise`, or a rejection with the abort reason as soon as `signal` aborts. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, action: string): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -234,6 +230,10 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, action: strin
   });
 }
 
+/**
+ * A runtime cannot stop creating a session: an abort rejects at once, and the session is released
+ * when it is ready.
+ */
 function createUnlessAborted(create: () => Promise<InferenceSession>, signal: AbortSignal, action: string): Promise<InferenceSession> {
   return new Promise((resolve, reject) => {
     const creating = create();
