@@ -9,11 +9,12 @@ import { expect, test } from './support/engine-test.js';
 import type { EnginePage } from './support/engines.js';
 import { fixtureFile, readGolden } from './support/fixtures.js';
 import { expectGoldenRun } from './support/golden-run.js';
+import { repoRoot } from './support/paths.js';
 import { readmeSite } from './support/readme-snippet.js';
 import { serveFolder } from './support/strict-site.js';
 import { TAGGED_IMAGES, writeTaggedImages, type TaggedImage } from './support/tagged-images.js';
 import { join } from 'node:path';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 
 /** Proven in Chromium by its own specs (demo, checkpoint, worker-calls): the wasm project skips these here. */
 const COVERED_IN_CHROMIUM = '@covered-in-chromium';
@@ -432,7 +433,12 @@ test(
   },
 );
 
-test('cold start: the first load of a first and a second visit, by stage', async ({ enginePage, baseURL, engine }) => {
+test("cold start: the first load of a first and a second visit, by stage; the runtime's WebAssembly kept in the Cache API", async ({
+  enginePage,
+  baseURL,
+  engine,
+}) => {
+  const wasmBytes = statSync(join(repoRoot, 'packages', 'worker', 'dist', 'ort-wasm-simd-threaded.asyncify.wasm')).size;
   const visits = [];
   for (const visit of ['first', 'second']) {
     await open(enginePage, baseURL, '/pages/index.html', 'Retina');
@@ -443,14 +449,25 @@ test('cold start: the first load of a first and a second visit, by stage', async
         const classify = await retina.pipeline('image-classification', '/demo/models/shapes-bit-classifier');
         const loaded = performance.now() - started;
         const labels = await classify('/demo/samples/shape-star.png');
-        return { loaded, label: labels[0]!.label, loadTimings: (classify as unknown as { loadTimings?: unknown }).loadTimings ?? null };
+        // The runtime's .wasm beside the models, under its URL and onnxruntime's version.
+        const cache = await caches.open('retina-models');
+        const key = (await cache.keys()).find((request) => /ort-wasm-simd-threaded\.asyncify\.wasm\?onnxruntime-web=/.test(request.url));
+        const kept = key && (await (await cache.match(key))!.arrayBuffer()).byteLength;
+        return { loaded, label: labels[0]!.label, loadTimings: classify.loadTimings ?? null, kept: kept ?? 0 };
       } finally {
         retina.terminate();
       }
     }, undefined);
     expect(outcome.label).toBe('star');
+    expect(outcome.kept).toBe(wasmBytes);
+    const { loadTimings } = outcome;
+    expect(loadTimings).not.toBeNull();
+    // The runtime starts alongside the files; the session follows both.
+    const { files, build, runtime, session, total } = loadTimings!;
+    expect(runtime + session).toBeLessThanOrEqual(total + 1e-6);
+    expect(files + build + session).toBeLessThanOrEqual(total + 1e-6);
     visits.push({ visit, ...outcome });
-    console.log(`[${engine}] ${visit} visit: first load ${outcome.loaded.toFixed(0)} ms; stages ${JSON.stringify(outcome.loadTimings)}`);
+    console.log(`[${engine}] ${visit} visit: first load ${outcome.loaded.toFixed(0)} ms; stages ${JSON.stringify(loadTimings)}`);
   }
   test.info().annotations.push({ type: 'cold start', description: JSON.stringify(visits) });
 });

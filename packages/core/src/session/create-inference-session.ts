@@ -168,8 +168,11 @@ export async function createInferenceSession(
   const started = performance.now();
   const factory = await chooseBackend(options, gpuOutputs);
   throwIfAborted();
-  // The runtime starts while the files are read; its failure is the load's, once they are.
-  const runtimeReady = factory.start?.().then(() => performance.now());
+  // In browsers the runtime starts while the files download (its failure is the load's, once they are read).
+  // In Node it starts after them, as it always did there: its start competes with the downloads for the
+  // one event loop, which a server's keep-alive timeout then sees idle.
+  const startRuntime = () => factory.start?.().then(() => performance.now());
+  let runtimeReady = isNode ? undefined : startRuntime();
   runtimeReady?.catch(() => undefined);
   const filesStarted = performance.now();
   // A named modelFile means that file; "auto" falls back to the weights only for the default graph.
@@ -180,6 +183,7 @@ export async function createInferenceSession(
   const model = read ?? (await builtModelFiles(sources, dtype, repo.location, missingFile));
   const filesDone = performance.now();
   throwIfAborted();
+  runtimeReady ??= startRuntime();
   const ready = runtimeReady ? await (signal ? untilAborted(runtimeReady, signal, action) : runtimeReady) : started;
   const create = read
     ? () => factory.create(read).catch((error: unknown) => discardAndThrow(repo, read, error))
