@@ -17,7 +17,7 @@ const WASM_FILE = 'ort-wasm-simd-threaded.asyncify.wasm';
 export function serveOrtFilesFrom(prefix: string | undefined): void {
   const wasm = prefix === undefined ? new URL(wasmUrl, import.meta.url).href : new URL(WASM_FILE, prefix).href;
   ort.env.wasm.wasmPaths = prefix ?? { mjs: new URL(glueUrl, import.meta.url).href, wasm };
-  keepRuntimeInCache(wasm, ort.env.versions.web);
+  keepRuntimeInCache(wasm, String(ort.env.versions.web));
 }
 
 /** The GPU device onnxruntime-web created for its WebGPU sessions (only once one exists). */
