@@ -19,7 +19,7 @@ function stubBrowser() {
       };
     },
   });
-  vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
+  vi.stubGlobal('fetch', async (input: string | URL) => {
     const url = String(input);
     network.push(url);
     return url.endsWith('missing.wasm')
