@@ -1,10 +1,11 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.js';
+import type { EngineOptions } from './support/engine-test.js';
 import type { DeviceOptions } from './support/test.js';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
 
-export default defineConfig<DeviceOptions>({
+export default defineConfig<DeviceOptions & EngineOptions>({
   testDir: '.',
   testMatch: '**/*.spec.ts',
   globalSetup: './support/build-packages.ts',
@@ -34,7 +35,8 @@ export default defineConfig<DeviceOptions>({
         'jpeg-decoding.spec.ts',
         'checkpoint-loading.spec.ts',
         'install.spec.ts',
-        'readme-script-tag.spec.ts',
+        'cross-browser.spec.ts',
+        'shipped-syntax.spec.ts',
       ],
       // Tests tagged @wasm-only are not generated here (SwiftShader is slow; a few models prove the path).
       grepInvert: /@wasm-only/,
@@ -48,7 +50,11 @@ export default defineConfig<DeviceOptions>({
       name: 'wasm',
       use: { device: 'wasm' },
       testIgnore: ['gpu-loss.spec.ts', 'webgpu-placement.spec.ts'],
-      grepInvert: /@webgpu-only/,
+      grepInvert: /@webgpu-only|@covered-in-chromium/,
     },
+    // The cross-browser spec in the other engines (in Chromium the wasm project runs it): Debian's Firefox ESR
+    // over WebDriver BiDi and WebKitGTK through WebKitWebDriver, launched by the spec's own fixture.
+    { name: 'firefox', testMatch: 'cross-browser.spec.ts', use: { engine: 'firefox' } },
+    { name: 'webkit', testMatch: 'cross-browser.spec.ts', use: { engine: 'webkit' } },
   ],
 });

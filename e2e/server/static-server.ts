@@ -1,4 +1,4 @@
-// Serves the built worker package, the test pages (the core page as built) and ../shared/fixtures to
+// Serves the built worker package, the test pages (the core page as built), ../shared/fixtures and the demo's models to
 // the Playwright suite, on 127.0.0.1 only, every response with the strict headers of support/strict-site.ts.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fixturesRoot, repoRoot } from '../support/paths.js';
+import { fixturesRoot, generatedRoot, repoRoot } from '../support/paths.js';
 import { CONTENT_TYPES as TYPES, STRICT_HEADERS as HEADERS } from '../support/strict-site.js';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
@@ -17,6 +17,8 @@ const ROOTS: Record<string, string> = {
   '/pages/': join(repoRoot, 'e2e', 'pages'),
   '/core-page/': join(repoRoot, 'e2e', 'core-page', 'dist'),
   '/fixtures/': fixturesRoot,
+  '/demo/': join(repoRoot, 'apps', 'demo', 'public'),
+  '/generated/': generatedRoot,
 };
 
 /** The weights file each checkpoint-only view serves. */

@@ -24,8 +24,14 @@ export const STRICT_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-store',
 };
 
-/** Serves `root` (index.html for `/`) on 127.0.0.1 under {@link STRICT_HEADERS}; resolves with its origin and a close. */
-export async function serveFolder(root: string): Promise<{ origin: string; close: () => Promise<void> }> {
+/**
+ * Serves `root` (index.html for `/`) on 127.0.0.1 under {@link STRICT_HEADERS} (`headers` replace some, e.g. a
+ * cacheable Cache-Control for the cold-start bench); resolves with its origin and a close.
+ */
+export async function serveFolder(
+  root: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<{ origin: string; close: () => Promise<void> }> {
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     const file = normalize(join(root, decodeURIComponent(pathname.endsWith('/') ? `${pathname}index.html` : pathname)));
@@ -35,7 +41,7 @@ export async function serveFolder(root: string): Promise<{ origin: string; close
       return;
     }
     const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
-    response.writeHead(200, { ...STRICT_HEADERS, 'Content-Type': type, 'Content-Length': String(info.size) });
+    response.writeHead(200, { ...STRICT_HEADERS, ...headers, 'Content-Type': type, 'Content-Length': String(info.size) });
     createReadStream(file).pipe(response);
   };
   const server = createServer((request, response) => void serve(request, response).catch((error: Error) => response.destroy(error)));

@@ -1,6 +1,7 @@
 // @retina/core — the public API. Everything not exported here is internal.
 
 export { RetinaError, type RetinaErrorCode } from './errors.js';
+export { withAsyncDispose } from './async-dispose.js';
 export { Tensor, type TensorDataType, type TensorDataTypes } from './tensor.js';
 
 // Images
@@ -9,6 +10,7 @@ export type { CanvasImageInput, EncodedImageBytes, ImageInput, RawPixels } from 
 export { DEFAULT_MAX_JPEG_SCANS, DEFAULT_MAX_PIXELS, loadImage, loadLabelMap, type LoadImageOptions } from './image/load-image.js';
 export { Resample, resize, type ResampleFilter } from './image/resample/index.js';
 export type { ImageDecoderName } from './image/decoded-file.js';
+export { readableImageElementSource } from './image/browser/canvas-input.js';
 export { setJpegDecoderWasm, type JpegDecoderWasmSource } from './image/jpeg/jpeg-decoder-wasm.js';
 
 // Image processors
@@ -64,7 +66,7 @@ export type {
 // Sessions
 export type { InferenceSession } from './session/inference-session.js';
 export { createInferenceSession, type CreateSessionOptions } from './session/create-inference-session.js';
-export { isFallbackAdapter, whyAutoSkipsAdapter } from './session/webgpu-adapter.js';
+export { findWebGpuAdapter, isFallbackAdapter, whyAutoSkipsAdapter } from './session/webgpu-adapter.js';
 
 // Loading
 export {

@@ -8,10 +8,13 @@ import { jpegKind } from './jpeg/jpeg-kind.js';
 import type { DecodeContext } from './load-options.js';
 import { decodePng } from './png/png-decode.js';
 
-/** JPEG goes to the browser's decoder where it was proven to give Pillow's pixels for its kind, else to libjpeg-turbo. */
+/**
+ * JPEG goes to the browser's decoder where it was proven to give Pillow's pixels for its kind (and, for a
+ * file with an ICC profile, to leave a tagged probe's colours alone), else to libjpeg-turbo.
+ */
 async function decodeJpegFile(bytes: Uint8Array, context: DecodeContext, browser: boolean): Promise<DecodedFile> {
   const structure = inspectJpeg(bytes, context);
-  if (browser && context.jpegDecoder === 'auto' && (await platformDecodesJpegExactly(jpegKind(structure)))) {
+  if (browser && context.jpegDecoder === 'auto' && (await platformDecodesJpegExactly(jpegKind(structure), structure.iccProfile))) {
     return decodeInBrowser(bytes, 'jpeg', context, structure);
   }
   return decodeJpeg(bytes, context, structure);

@@ -1,5 +1,11 @@
 import { RetinaError } from '../errors.js';
-import { imageDataToImage, isCanvasImageInput, isImageData, readCanvasImageInput } from './browser/canvas-input.js';
+import {
+  imageDataToImage,
+  isCanvasImageInput,
+  isImageData,
+  readableImageElementSource,
+  readCanvasImageInput,
+} from './browser/canvas-input.js';
 import { decodeImageBytes } from './decode-bytes.js';
 import type { ImageDecoderName } from './decoded-file.js';
 import { applyExifOrientation } from './exif-orientation.js';
@@ -71,6 +77,8 @@ async function toRawImage(input: ImageInput, context: DecodeContext): Promise<Lo
   const bytes = asEncodedBytes(input);
   if (bytes) return decodeFile(bytes, context);
   if (isImageData(input)) return undecoded(imageDataToImage(input, context.maxPixels));
+  const file = context.imageElement === 'file' ? readableImageElementSource(input) : undefined;
+  if (file !== undefined) return decodeFile(await readSource(file, context), context);
   if (isCanvasImageInput(input)) return undecoded(await readCanvasImageInput(input, context.maxPixels));
   if (typeof input === 'object' && input !== null && looksLikeRawPixels(input)) {
     return undecoded(rawPixelsToImage(input, context.maxPixels, context.purpose));
@@ -78,11 +86,12 @@ async function toRawImage(input: ImageInput, context: DecodeContext): Promise<Lo
   throw unusableInput(input);
 }
 
-const JPEG_DECODERS = ['auto', 'wasm'] as const;
-
-function checkJpegDecoderOption(value: unknown): asserts value is (typeof JPEG_DECODERS)[number] {
-  if (!JPEG_DECODERS.includes(value as never)) {
-    throw new RetinaError('INVALID_ARGUMENT', `jpegDecoder must be 'auto' or 'wasm', not ${JSON.stringify(value)}.`);
+function checkChoice<T extends string>(name: string, value: unknown, choices: readonly T[]): asserts value is T {
+  if (!choices.includes(value as T)) {
+    throw new RetinaError(
+      'INVALID_ARGUMENT',
+      `${name} must be ${choices.map((c) => `'${c}'`).join(' or ')}, not ${JSON.stringify(value)}.`,
+    );
   }
 }
 
@@ -92,7 +101,9 @@ async function load(input: ImageInput, options: LoadImageOptions, purpose: Decod
   const maxJpegScans = options.maxJpegScans ?? DEFAULT_MAX_JPEG_SCANS;
   checkMaxJpegScansOption(maxJpegScans);
   const jpegDecoder = options.jpegDecoder ?? 'auto';
-  checkJpegDecoderOption(jpegDecoder);
+  checkChoice('jpegDecoder', jpegDecoder, ['auto', 'wasm']);
+  const imageElement = options.imageElement ?? 'file';
+  checkChoice('imageElement', imageElement, ['file', 'rendered']);
   const context: DecodeContext = {
     purpose,
     keepOpaqueAlpha: options.keepOpaqueAlpha ?? false,
@@ -100,6 +111,7 @@ async function load(input: ImageInput, options: LoadImageOptions, purpose: Decod
     maxPixels,
     maxJpegScans,
     jpegDecoder,
+    imageElement,
     signal: options.signal,
     fetch: options.fetch,
   };

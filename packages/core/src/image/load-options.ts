@@ -38,6 +38,13 @@ export interface LoadImageOptions {
    * Node). `wasm`: always libjpeg-turbo. Both give Pillow's pixels; the browser's is faster.
    */
   jpegDecoder?: 'auto' | 'wasm';
+  /**
+   * How an `<img>` is read. `file` (default): where its `currentSrc` is same-origin, `data:` or `blob:`, the
+   * file is fetched again (usually from the browser's cache) and decoded like that URL, exactly as Pillow
+   * does; other `<img>`s give what `rendered` gives. `rendered`: the pixels the browser drew, which it may
+   * have colour-managed (ICC profile, PNG gamma) and turned upright (EXIF).
+   */
+  imageElement?: 'file' | 'rendered';
   /** Cancels fetching and decoding; the promise then rejects with the signal's reason. */
   signal?: AbortSignal;
   /** Used for URL inputs instead of the global `fetch`. */
@@ -54,6 +61,7 @@ export interface DecodeContext {
   maxPixels: number;
   maxJpegScans: number;
   jpegDecoder: 'auto' | 'wasm';
+  imageElement: 'file' | 'rendered';
   signal: AbortSignal | undefined;
   fetch: typeof fetch | undefined;
 }

@@ -17,7 +17,8 @@ export async function modelFilesFromWeights<C extends PretrainedConfig>(
 ): Promise<ModelFiles> {
   const checkpoint = await readCheckpoint(repo, options);
   const { maxBuildBytes } = options;
+  const started = performance.now();
   const { graph, externalData } = buildGraph(config, architecture, checkpoint, { dtype, source: repo.location, maxBuildBytes });
   const file = `the graph built from ${checkpoint.files.map(({ name }) => name).join(', ')}`;
-  return { file, location: repo.location, graph, externalData };
+  return { file, location: repo.location, graph, externalData, buildMs: performance.now() - started };
 }

@@ -1,3 +1,4 @@
+import { withAsyncDispose } from '../async-dispose.js';
 import { RetinaError } from '../errors.js';
 import { openModelRepo, type HubOptions, type ModelRepo } from '../hub/index.js';
 import { createInferenceSession, type CreateSessionOptions } from '../session/create-inference-session.js';
@@ -139,10 +140,8 @@ export abstract class PreTrainedModel<C extends VisionConfig = VisionConfig> {
     await session?.release();
   }
 
-  /** `await using model = ...` disposes the model when the block ends. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.dispose();
-  }
+  /** `await using model = ...` disposes the model when the block ends (defined below the class). */
+  declare [Symbol.asyncDispose]: () => Promise<void>;
 
   protected requireInput(name: string): InferenceSession.ValueMetadata {
     return requireGraphValue('input', this.session.inputMetadata, name, this.architecture);
@@ -175,3 +174,8 @@ export abstract class PreTrainedModel<C extends VisionConfig = VisionConfig> {
     return { fix: 'pixel_values is [batch, channels, height, width], as the image processor returns it.' };
   }
 }
+
+// Not a computed method: where Symbol.asyncDispose is missing, that would define a method named "undefined".
+withAsyncDispose(PreTrainedModel.prototype, function (this: PreTrainedModel) {
+  return this.dispose();
+});

@@ -1,3 +1,4 @@
+import { withAsyncDispose } from '../async-dispose.js';
 import type { ImageInput } from '../image/image-input.js';
 import type { ImageDecoderName } from '../image/decoded-file.js';
 import { loadImageWithDecoder } from '../image/load-image.js';
@@ -86,14 +87,9 @@ export function createTaskPipeline<
     const [result] = await runBatch([images as ImageInput], options);
     return result;
   };
-  return Object.assign(call, {
-    task,
-    model,
-    processor,
-    backend: model.session.backend,
-    close: () => model.dispose(),
-    [Symbol.asyncDispose]: () => model.dispose(),
-  }) as TaskPipeline<Task, Model, Options, Result>;
+  const close = () => model.dispose();
+  const pipeline = Object.assign(call, { task, model, processor, backend: model.session.backend, close });
+  return withAsyncDispose(pipeline, close) as TaskPipeline<Task, Model, Options, Result>;
 }
 
 /** The inputs as 8-bit pixels, decoded one after another the way the processor reads them. */

@@ -7,7 +7,7 @@ import { foldWeightTransposes } from './fold-weight-transposes.js';
 import type { InferenceSession } from './inference-session.js';
 import { createOnnxruntimeNodeSession, importOnnxruntimeNode } from './onnxruntime-node-session.js';
 import { LOG_LEVELS, type ModelFiles } from './onnxruntime-session.js';
-import { createOnnxruntimeWebSession } from './onnxruntime-web-session.js';
+import { createOnnxruntimeWebSession, startOnnxruntimeWeb } from './onnxruntime-web-session.js';
 import { findWebGpuAdapter, whyAutoSkipsAdapter } from './webgpu-adapter.js';
 
 const MODEL_FILES: Readonly<Record<InferenceSession.ModelDtype, string>> = {
@@ -20,6 +20,8 @@ export type CreateSessionOptions = InferenceSession.CreateOptions & ReadFileOpti
 
 interface SessionFactory {
   create(model: ModelFiles): Promise<InferenceSession>;
+  /** Starts the runtime ahead of `create` (onnxruntime-web's WebAssembly), while the files are read. */
+  start?(): Promise<void>;
 }
 
 const DEVICES: readonly InferenceSession.Device[] = ['auto', 'webgpu', 'wasm', 'cpu'];
@@ -36,6 +38,7 @@ async function chooseBackend(options: CreateSessionOptions, gpuOutputs: readonly
   const { numThreads } = options;
   const web = (reason: string, adapter?: GPUAdapter): SessionFactory => ({
     create: (model) => createOnnxruntimeWebSession(model, { adapter, numThreads, logLevel, reason, gpuOutputs }),
+    start: () => startOnnxruntimeWeb(numThreads),
   });
 
   if (device === 'wasm') return web('device "wasm" requested');
@@ -162,19 +165,40 @@ export async function createInferenceSession(
     if (signal?.aborted) throw abortReason(action, signal);
   };
   throwIfAborted();
+  const started = performance.now();
   const factory = await chooseBackend(options, gpuOutputs);
   throwIfAborted();
+  // In browsers the runtime starts while the files download (its failure is the load's, once they are read).
+  // In Node it starts after them, as it always did there: its start competes with the downloads for the
+  // one event loop, which a server's keep-alive timeout then sees idle.
+  const startRuntime = () => factory.start?.().then(() => performance.now());
+  let runtimeReady = isNode ? undefined : startRuntime();
+  runtimeReady?.catch(() => undefined);
+  const filesStarted = performance.now();
   // A named modelFile means that file; "auto" falls back to the weights only for the default graph.
   const optional = source === 'auto' && options.modelFile === undefined && sources.fromWeights !== undefined;
   const fromKeptWeights = optional && (await keepsWeightsNotGraph(repo, file, sources));
   const read = source === 'weights' || fromKeptWeights ? undefined : await readModelFiles(repo, file, options, optional, sources);
   const missingFile = source === 'auto' && !fromKeptWeights ? file : undefined;
   const model = read ?? (await builtModelFiles(sources, dtype, repo.location, missingFile));
+  const filesDone = performance.now();
   throwIfAborted();
+  runtimeReady ??= startRuntime();
+  const ready = runtimeReady ? await (signal ? untilAborted(runtimeReady, signal, action) : runtimeReady) : started;
   const create = read
     ? () => factory.create(read).catch((error: unknown) => discardAndThrow(repo, read, error))
     : () => factory.create(model);
-  return signal ? createUnlessAborted(create, signal, action) : create();
+  const session = await (signal ? createUnlessAborted(create, signal, action) : create());
+  const done = performance.now();
+  const build = model.buildMs ?? 0;
+  const loadTimings: InferenceSession.LoadTimings = {
+    files: filesDone - filesStarted - build,
+    build,
+    runtime: ready - started,
+    session: done - Math.max(filesDone, ready),
+    total: done - started,
+  };
+  return Object.assign(session, { loadTimings });
 }
 
 /**
@@ -196,6 +220,18 @@ async function discardAndThrow(repo: ModelRepo, { file, externalData }: ModelFil
   const files = [file, ...externalData.map(({ path }) => besideGraph(file, path))];
   if (discard) await Promise.all(files.map((name) => discard(name).catch(() => undefined)));
   throw error;
+}
+
+/** `promise`, or a rejection with the abort reason as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, action: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    // The abort reason is the caller's, whatever it is.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    const onAbort = () => reject(abortReason(action, signal));
+    promise.finally(() => signal.removeEventListener('abort', onAbort)).then(resolve, reject);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /**

@@ -9,6 +9,8 @@ export interface InferenceSession {
   readonly outputMetadata: readonly InferenceSession.ValueMetadata[];
   /** Which runtime and device run the graph, and why they were chosen. */
   readonly backend: InferenceSession.Backend;
+  /** Where the load's time went (sessions made by `createInferenceSession`). */
+  readonly loadTimings?: InferenceSession.LoadTimings;
   /** Runs the graph; resolves with every graph output by name. */
   run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>>;
   /** Frees the runtime's resources. Further runs fail. */
@@ -40,6 +42,26 @@ export namespace InferenceSession {
     readonly device: Exclude<Device, 'auto'>;
     /** Why this backend was picked, e.g. "no WebGPU adapter". */
     readonly reason: string;
+  }
+
+  /**
+   * Where a model load's time went, in milliseconds. `runtime` runs alongside `files` (the runtime starts
+   * as the load begins), so the stages add up to more than `total` when both take time.
+   */
+  export interface LoadTimings {
+    /** Reading the graph and its weights: download, Cache API or disk, and Retina's checks. */
+    files: number;
+    /** Building the graph from a checkpoint (source "weights"); 0 when an ONNX file was read. */
+    build: number;
+    /**
+     * Until the runtime was ready: onnxruntime-web fetching, compiling and instantiating its WebAssembly,
+     * once per page or worker (about 0 for later loads, and for onnxruntime-node).
+     */
+    runtime: number;
+    /** Creating the session from the graph (onnxruntime's optimisations and weights; on WebGPU its device and kernels). */
+    session: number;
+    /** The whole load, from choosing the backend to the session. */
+    total: number;
   }
 
   export interface ValueMetadata {

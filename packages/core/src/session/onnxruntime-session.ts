@@ -26,6 +26,8 @@ export interface ModelFiles {
   readonly location: string;
   /** The graph's bytes. */
   readonly graph: Uint8Array;
+  /** Milliseconds spent building the graph from a checkpoint, for graphs Retina built. */
+  readonly buildMs?: number;
   /** `path` is the file name the graph refers to (e.g. "model.onnx.data"). */
   readonly externalData: readonly OnnxExternalData[];
 }
@@ -71,6 +73,7 @@ class OnnxruntimeSession implements InferenceSession {
   readonly inputMetadata: readonly InferenceSession.ValueMetadata[];
   readonly outputMetadata: readonly InferenceSession.ValueMetadata[];
   readonly backend: InferenceSession.Backend;
+  loadTimings: InferenceSession.LoadTimings | undefined;
   readonly #float16Inputs: Set<string>;
   #session: ort.InferenceSession | undefined;
   readonly #runtime: OrtRuntime;

@@ -18,9 +18,6 @@ export async function createOnnxruntimeWebSession(
   // Browsers get the `webgpu` entry (onnxruntime's native WebGPU provider; the default entry's JSEP
   // kernels miss BiT's goldens on WebGPU), Node the default entry, the only one that runs there.
   const ort = await importOnnxruntimeWeb();
-  const unsupported = unsupportedVersion('onnxruntime-web', ort.env.versions.web);
-  if (unsupported)
-    throw new RetinaError('MODEL_LOAD_FAILED', `${unsupported}. Install onnxruntime-web@"${supportedRange('onnxruntime-web')}".`);
   // Both settings are process-wide in onnxruntime-web.
   if (options.numThreads !== undefined) ort.env.wasm.numThreads = options.numThreads;
   if (options.adapter) ort.env.webgpu.adapter = options.adapter;
@@ -35,8 +32,44 @@ export async function createOnnxruntimeWebSession(
   return createOnnxruntimeSession(ort, model, { ...sessionOptions, preferredOutputLocation }, backend, gpuDevice);
 }
 
+/** A graph of one Identity node (x → y, float32 [1]) as OnnxGraph writes it: a session of it starts the runtime. */
+const STARTER_GRAPH = 'CAgSBnJldGluYTo/ChMKAXgSAXkaAXkiCElkZW50aXR5EgZyZXRpbmFaDwoBeBIKCggIARIECgIIAWIPCgF5EgoKCAgBEgQKAggBQgQKABAR';
+
+let runtimeStarted: Promise<void> | undefined;
+
+/**
+ * Starts onnxruntime-web's WebAssembly (fetching, compiling and instantiating its 26 MB module), once per
+ * page or worker, by creating and releasing a one-node session: a load calls it as it begins, so that the
+ * runtime starts while the model's files download. Settles with the first start's outcome.
+ */
+export function startOnnxruntimeWeb(numThreads: number | undefined): Promise<void> {
+  runtimeStarted ??= (async () => {
+    const ort = await importOnnxruntimeWeb();
+    // Process-wide, and read once, as the WebAssembly starts.
+    if (numThreads !== undefined) ort.env.wasm.numThreads = numThreads;
+    const graph = Uint8Array.from(atob(STARTER_GRAPH), (c) => c.charCodeAt(0));
+    try {
+      const session = await ort.InferenceSession.create(graph, { executionProviders: ['wasm'] });
+      await session.release();
+    } catch (cause) {
+      throw new RetinaError('MODEL_LOAD_FAILED', `onnxruntime-web could not start its WebAssembly: ${(cause as Error).message}.`, {
+        cause,
+      });
+    }
+  })();
+  return runtimeStarted;
+}
+
 // An optional peer dependency: a browser bundle fails to build without it, Node only finds out here.
 async function importOnnxruntimeWeb(): Promise<typeof import('#onnxruntime-web')> {
+  const ort = await importOnnxruntimeWebModule();
+  const unsupported = unsupportedVersion('onnxruntime-web', ort.env.versions.web);
+  if (unsupported)
+    throw new RetinaError('MODEL_LOAD_FAILED', `${unsupported}. Install onnxruntime-web@"${supportedRange('onnxruntime-web')}".`);
+  return ort;
+}
+
+async function importOnnxruntimeWebModule(): Promise<typeof import('#onnxruntime-web')> {
   try {
     return await import('#onnxruntime-web');
   } catch (cause) {

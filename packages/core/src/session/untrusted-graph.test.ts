@@ -85,6 +85,9 @@ afterAll(async () => {
 });
 
 const createSpies = () => [vi.spyOn(ortNode.InferenceSession, 'create'), vi.spyOn(ortWeb.InferenceSession, 'create')];
+/** The runtime calls that were handed `graph` (onnxruntime-web may meanwhile start on Retina's own one-node graph). */
+const callsWith = (spy: ReturnType<typeof createSpies>[number], graph: Uint8Array) =>
+  spy.mock.calls.filter(([model]) => model instanceof Uint8Array && Buffer.from(model).equals(Buffer.from(graph)));
 afterEach(() => vi.restoreAllMocks());
 
 /** Every way a graph reaches a runtime: by bytes from memory, from a folder on disk, over HTTP; onnxruntime-node and -web. */
@@ -107,7 +110,8 @@ const routes = (graph: Uint8Array, name: string): [string, ModelRepo, 'cpu' | 'w
 describe('a graph whose external data lies outside its folder', () => {
   it.each(badLocations)('is refused before any runtime is called: %j (%s)', async (location, problem) => {
     const name = `repo-${badLocations.findIndex(([bad]) => bad === location)}`;
-    for (const [route, repo, device] of routes(addModelWithExternalWeight(location).graph, name)) {
+    const { graph } = addModelWithExternalWeight(location);
+    for (const [route, repo, device] of routes(graph, name)) {
       const spies = createSpies();
       const loading = createInferenceSession(repo, { device, numThreads: 1 });
       await expect(loading, route).rejects.toThrow(RetinaError);
@@ -115,7 +119,7 @@ describe('a graph whose external data lies outside its folder', () => {
         code: 'MODEL_LOAD_FAILED',
         message: expect.stringContaining(`takes the data of tensor "W" from ${JSON.stringify(location)}, which ${problem}`),
       });
-      for (const spy of spies) expect(spy, route).not.toHaveBeenCalled();
+      for (const spy of spies) expect(callsWith(spy, graph), route).toEqual([]);
       vi.restoreAllMocks();
     }
   });
@@ -124,28 +128,29 @@ describe('a graph whose external data lies outside its folder', () => {
     for (const location of ['/etc/passwd', '../../secret.bin']) {
       const spies = createSpies();
       const name = `${place.replaceAll(' ', '-')}-${location.length}`;
-      for (const [route, repo, device] of routes(graphReading(location), name)) {
+      const graph = graphReading(location);
+      for (const [route, repo, device] of routes(graph, name)) {
         await expect(createInferenceSession(repo, { device, numThreads: 1 }), `${route}, ${location}`).rejects.toMatchObject({
           code: 'MODEL_LOAD_FAILED',
           message: expect.stringContaining(`from ${JSON.stringify(location)}`),
         });
       }
-      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+      for (const spy of spies) expect(callsWith(spy, graph)).toEqual([]);
       vi.restoreAllMocks();
     }
   });
 
   it('is refused even where protobuf would read past what Retina can parse (a group before the tensor)', async () => {
     const group = [...varint((99 << 3) | 3), ...int(1, 1), ...varint((99 << 3) | 4)];
-    const graph = [...add, ...group, ...bytesField(5, externalTensor('W', '/etc/passwd')), ...io];
+    const graph = modelProto([...add, ...group, ...bytesField(5, externalTensor('W', '/etc/passwd')), ...io]);
     const spies = createSpies();
-    for (const [route, repo, device] of routes(modelProto(graph), 'group')) {
+    for (const [route, repo, device] of routes(graph, 'group')) {
       await expect(createInferenceSession(repo, { device, numThreads: 1 }), route).rejects.toMatchObject({
         code: 'MODEL_LOAD_FAILED',
         message: expect.stringContaining('is not a valid ONNX model'),
       });
     }
-    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    for (const spy of spies) expect(callsWith(spy, graph)).toEqual([]);
   });
 });
 

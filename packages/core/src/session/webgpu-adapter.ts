@@ -1,8 +1,9 @@
 /** A WebGPU adapter of this environment, or why there is none. */
 export async function findWebGpuAdapter(): Promise<{ adapter: GPUAdapter } | { unavailable: string }> {
-  // Undefined outside browsers (and in browsers without WebGPU), whatever the DOM types say.
-  const gpu = (globalThis.navigator as Partial<Navigator> | undefined)?.gpu;
-  if (!gpu) return { unavailable: 'no WebGPU in this environment (navigator.gpu is undefined)' };
+  // Undefined outside browsers and in browsers without WebGPU, whatever the DOM types say; null in WebKit's
+  // workers while WebGPU is enabled in its pages.
+  const gpu = (globalThis.navigator as { gpu?: GPU | null } | undefined)?.gpu;
+  if (!gpu) return { unavailable: `no WebGPU in this environment (navigator.gpu is ${gpu === null ? 'null' : 'undefined'})` };
   try {
     const adapter = await gpu.requestAdapter();
     return adapter ? { adapter } : { unavailable: 'no WebGPU adapter (navigator.gpu.requestAdapter() gave null)' };

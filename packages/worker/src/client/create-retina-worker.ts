@@ -1,4 +1,4 @@
-import type { PipelineTask } from '@retina/core';
+import { withAsyncDispose, type PipelineTask } from '@retina/core';
 import type { ModelKind, WireLoadOptions, WorkerLoadOptions } from '../protocol/load-options.js';
 import { spawnWorker } from '../spawn-worker.js';
 import { modelSourceForWorker } from './model-source.js';
@@ -33,7 +33,7 @@ export function createRetinaWorker(options: RetinaWorkerOptions = {}): RetinaWor
     onProgress,
   });
 
-  return {
+  const retina: Omit<RetinaWorker, typeof Symbol.asyncDispose> = {
     async pipeline<T extends PipelineTask>(task: T, model: string, loadOptions: WorkerLoadOptions = {}) {
       const { wire, signal, onProgress } = wireOptions(loadOptions);
       const source = modelSourceForWorker(model);
@@ -56,7 +56,8 @@ export function createRetinaWorker(options: RetinaWorkerOptions = {}): RetinaWor
       );
       return remoteModel(model, handle);
     },
-    backend: () => connect().ready,
+    // Asked each time: what is true now (threads once a session started them, an adapter gone after a GPU loss).
+    backend: () => connect().call((api) => api.backend()),
     stats: () => connect().call((api) => api.stats()),
     dispose: async () => {
       if (connection && !connection.failed) await connection.call((api) => api.dispose());
@@ -64,12 +65,12 @@ export function createRetinaWorker(options: RetinaWorkerOptions = {}): RetinaWor
     terminate() {
       connection?.terminate();
     },
-    async [Symbol.asyncDispose]() {
-      try {
-        await this.dispose();
-      } finally {
-        this.terminate();
-      }
-    },
   };
+  return withAsyncDispose(retina, async () => {
+    try {
+      await retina.dispose();
+    } finally {
+      retina.terminate();
+    }
+  });
 }

@@ -57,6 +57,11 @@ interface RemoteHandleInfo extends AsyncDisposable {
   readonly architecture: string;
   /** Where the session runs now (after a GPU loss, on WebAssembly unless it was loaded with device `webgpu`). */
   readonly backend: InferenceSession.Backend;
+  /**
+   * Where the (latest) load's time went in the worker: reading files, building the graph, starting the
+   * runtime (in parallel with the files), creating the session.
+   */
+  readonly loadTimings: InferenceSession.LoadTimings | undefined;
   /** Frees the session in the worker; later calls reject. Leaving an `await using` block does the same. */
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { Tensor } from '@retina/core';
+import { withAsyncDispose, type Tensor } from '@retina/core';
 import { transfer } from 'comlink';
 import { transferableBuffers } from '../protocol/transferables.js';
 import type { WireTensors } from '../protocol/wire-values.js';
@@ -7,13 +7,17 @@ import type { RemoteHandle } from './remote-handle.js';
 import { reviveTensors } from './revive-tensors.js';
 
 export function remoteModel(model: string, handle: RemoteHandle): RemoteModel {
-  return {
+  const close = () => handle.close();
+  const remote: Omit<RemoteModel, typeof Symbol.asyncDispose> = {
     model,
     get architecture() {
       return handle.info.architecture;
     },
     get backend() {
       return handle.info.backend;
+    },
+    get loadTimings() {
+      return handle.info.loadTimings;
     },
     get inputs() {
       return handle.info.inputs;
@@ -35,7 +39,7 @@ export function remoteModel(model: string, handle: RemoteHandle): RemoteModel {
       onTimings?.({ inference, transfer: total - inference, total });
       return revived;
     },
-    close: () => handle.close(),
-    [Symbol.asyncDispose]: () => handle.close(),
+    close,
   };
+  return withAsyncDispose(remote, close);
 }

@@ -1,4 +1,4 @@
-import type { ImageInput, PipelineTask } from '@retina/core';
+import { withAsyncDispose, type ImageInput, type LoadImageOptions, type PipelineTask } from '@retina/core';
 import { transfer } from 'comlink';
 import { prepareImages } from './prepare-images.js';
 import type { PipelineCallOptions, RemotePipeline } from './public-types.js';
@@ -10,7 +10,8 @@ export function remotePipeline<T extends PipelineTask>(task: T, model: string, h
     const started = performance.now();
     const { signal, onTimings, ...taskOptions } = options;
     const single = !Array.isArray(input);
-    const prepared = prepareImages(single ? [input as ImageInput] : (input as readonly ImageInput[]));
+    const { imageElement } = (taskOptions as { preprocess?: { load?: LoadImageOptions } }).preprocess?.load ?? {};
+    const prepared = prepareImages(single ? [input as ImageInput] : (input as readonly ImageInput[]), imageElement);
     // The call joins the worker of this moment before its images are ready, so that a terminate()
     // meanwhile rejects it instead of leaving it to the next worker.
     const result = handle.call(async (api, id, abort) => {
@@ -24,12 +25,14 @@ export function remotePipeline<T extends PipelineTask>(task: T, model: string, h
     onTimings?.({ ...timings, transfer: total - timings.total, total });
     return revived;
   };
-  return Object.defineProperties(run, {
+  const close = () => handle.close();
+  const remote = Object.defineProperties(run, {
     task: { value: task, enumerable: true },
     model: { value: model, enumerable: true },
     architecture: { get: () => handle.info.architecture, enumerable: true },
     backend: { get: () => handle.info.backend, enumerable: true },
-    close: { value: () => handle.close() },
-    [Symbol.asyncDispose]: { value: () => handle.close() },
-  }) as unknown as RemotePipeline<T>;
+    loadTimings: { get: () => handle.info.loadTimings, enumerable: true },
+    close: { value: close },
+  });
+  return withAsyncDispose(remote, close) as unknown as RemotePipeline<T>;
 }

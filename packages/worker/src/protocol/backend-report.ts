@@ -24,7 +24,10 @@ export interface BackendReport {
     simd: boolean;
     /** True when the page is cross-origin isolated (COOP + COEP), which WebAssembly threads need. */
     crossOriginIsolated: boolean;
-    /** WebAssembly threads; 1 without cross-origin isolation, `auto` until onnxruntime-web picks its default. */
+    /**
+     * WebAssembly threads; 1 without cross-origin isolation or without SharedArrayBuffer, `auto` until
+     * onnxruntime-web picks its default as the first session starts.
+     */
     threads: number | 'auto';
   };
 }

@@ -12,6 +12,8 @@ export interface LoadedInfo {
   backend: InferenceSession.Backend;
   inputs: readonly InferenceSession.ValueMetadata[];
   outputs: readonly InferenceSession.ValueMetadata[];
+  /** Where the load's time went in the worker. */
+  loadTimings: InferenceSession.LoadTimings | undefined;
 }
 
 /** What one pipeline call gives the page: its results and how long the worker spent on each stage. */

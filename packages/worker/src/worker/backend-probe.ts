@@ -1,17 +1,7 @@
 /// <reference types="@webgpu/types" />
-import { isFallbackAdapter, whyAutoSkipsAdapter } from '@retina/core';
+import { findWebGpuAdapter, isFallbackAdapter, whyAutoSkipsAdapter } from '@retina/core';
 import type { BackendReport, GpuAdapterReport } from '../protocol/backend-report.js';
 import { ortWasmThreads } from './ort-files.js';
-
-async function findAdapter(): Promise<{ adapter: GPUAdapter } | { unavailable: string }> {
-  if (!('gpu' in navigator)) return { unavailable: 'this browser has no WebGPU (navigator.gpu is undefined)' };
-  try {
-    const adapter = await navigator.gpu.requestAdapter();
-    return adapter ? { adapter } : { unavailable: 'navigator.gpu.requestAdapter() found no adapter' };
-  } catch (error) {
-    return { unavailable: `navigator.gpu.requestAdapter() failed: ${error instanceof Error ? error.message : String(error)}` };
-  }
-}
 
 function describeAdapter(adapter: GPUAdapter): GpuAdapterReport {
   const { vendor, architecture, device, description } = adapter.info;
@@ -26,11 +16,11 @@ function describeAdapter(adapter: GPUAdapter): GpuAdapterReport {
 }
 
 /**
- * What `auto` picks here: WebGPU on a hardware adapter when the GPU was not lost, else WebAssembly
- * (the core's choice when it creates the session).
+ * What `auto` picks here now: WebGPU on a hardware adapter when the GPU was not lost, else WebAssembly
+ * (the core's choice when it creates the session, with the same reason).
  */
 export async function probeBackend(gpuLost: string | undefined): Promise<BackendReport> {
-  const found = await findAdapter();
+  const found = await findWebGpuAdapter();
   const adapter = 'adapter' in found ? describeAdapter(found.adapter) : undefined;
   const wasm = { simd: true, crossOriginIsolated: globalThis.crossOriginIsolated, threads: ortWasmThreads() };
   if (gpuLost !== undefined) return { device: 'wasm', reason: `the GPU device was lost (${gpuLost})`, adapter, wasm };

@@ -13,6 +13,6 @@ export interface LoadedEntry {
 }
 
 export function describeEntry(id: number, { model }: LoadedEntry): LoadedInfo {
-  const { backend, inputMetadata, outputMetadata } = model.session;
-  return { id, architecture: model.architecture, backend, inputs: inputMetadata, outputs: outputMetadata };
+  const { backend, inputMetadata, outputMetadata, loadTimings } = model.session;
+  return { id, architecture: model.architecture, backend, inputs: inputMetadata, outputs: outputMetadata, loadTimings };
 }

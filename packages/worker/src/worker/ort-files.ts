@@ -6,10 +6,18 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import glueUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import { keepRuntimeInCache } from './runtime-cache.js';
 
-/** Points onnxruntime-web at its files: `prefix` (a folder URL ending in `/`) or the bundled ones. */
+const WASM_FILE = 'ort-wasm-simd-threaded.asyncify.wasm';
+
+/**
+ * Points onnxruntime-web at its files: `prefix` (a folder URL ending in `/`) or the bundled ones, and keeps its
+ * WebAssembly in the Cache API.
+ */
 export function serveOrtFilesFrom(prefix: string | undefined): void {
-  ort.env.wasm.wasmPaths = prefix ?? { mjs: new URL(glueUrl, import.meta.url).href, wasm: new URL(wasmUrl, import.meta.url).href };
+  const wasm = prefix === undefined ? new URL(wasmUrl, import.meta.url).href : new URL(WASM_FILE, prefix).href;
+  ort.env.wasm.wasmPaths = prefix ?? { mjs: new URL(glueUrl, import.meta.url).href, wasm };
+  keepRuntimeInCache(wasm, String(ort.env.versions.web));
 }
 
 /** The GPU device onnxruntime-web created for its WebGPU sessions (only once one exists). */
@@ -18,8 +26,11 @@ export async function ortGpuDevice(): Promise<GPUDevice> {
   return await ort.env.webgpu.device;
 }
 
-/** WebAssembly threads: set by onnxruntime-web when its first session starts, `auto` until then. */
+/**
+ * WebAssembly threads: 1 without SharedArrayBuffer (cross-origin isolation is not enough: WebKitGTK has
+ * none even when isolated), else what onnxruntime-web set when its first session started, `auto` until then.
+ */
 export function ortWasmThreads(): number | 'auto' {
-  if (!globalThis.crossOriginIsolated) return 1;
+  if (!globalThis.crossOriginIsolated || typeof SharedArrayBuffer === 'undefined') return 1;
   return ort.env.wasm.numThreads ?? 'auto';
 }

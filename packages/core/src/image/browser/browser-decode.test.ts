@@ -4,6 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { countMismatches, imageIndex, readBin, readBytes } from '../../testing/fixtures.js';
 import { progressiveGrayJpeg } from '../../testing/jpeg-writer.js';
+import { buildIccProfile, DISPLAY_P3_LIKE } from '../icc-profile.js';
+import { ICC_SIGNATURE, insertIccProfile } from '../jpeg/jpeg-icc-segment.js';
 import { decodeWithLibjpegTurbo } from '../jpeg/libjpeg-turbo.js';
 import type * as LoadImageModule from '../load-image.js';
 import { JPEG_PROBES } from './jpeg-probes.js';
@@ -48,15 +50,34 @@ function rgbaPixels(width: number, height: number, alpha = 255): Uint8ClampedArr
 const colourJpeg = readBytes('jpeg', 'chelsea-odd-33x17.jpg');
 const probeFiles = Object.values(JPEG_PROBES).map((probe) => Buffer.from(probeBytes(probe)));
 
-/** The stand-in browser decodes the probes as libjpeg-turbo does, or (`platformExact` false) one level off. */
+/**
+ * The stand-in browser decodes the probes as libjpeg-turbo does, or (`platformExact` false) one level off;
+ * with `colourManaged` it also moves the colours of files that carry an ICC profile.
+ */
 let platformExact: boolean;
+let colourManaged: boolean;
+
+/** Where the APP2 ICC segment starts, or -1. */
+function iccSegment(bytes: Uint8Array): number {
+  for (let at = 2; at + 16 < bytes.length; at++) {
+    if (bytes[at] === 0xff && bytes[at + 1] === 0xe2 && ICC_SIGNATURE.every((b, i) => bytes[at + 4 + i] === b)) return at;
+  }
+  return -1;
+}
+
+/** A probe, with or without an ICC profile inserted. */
+function isProbe(bytes: Uint8Array): boolean {
+  const at = iccSegment(bytes);
+  const plain = at < 0 ? bytes : Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 2 + ((bytes[at + 2]! << 8) | bytes[at + 3]!))]);
+  return probeFiles.some((file) => file.equals(plain));
+}
 
 async function probeBitmap(bytes: Uint8Array): Promise<FakeBitmap> {
   const { data, width, height, channels } = await decodeWithLibjpegTurbo(bytes);
   if (channels === 4) throw new Error('the stand-in does not convert CMYK');
   const rgba = new Uint8ClampedArray(width * height * 4).fill(255);
   for (let p = 0; p < width * height; p++) for (let c = 0; c < 3; c++) rgba[p * 4 + c] = data[p * channels + (channels === 1 ? 0 : c)]!;
-  if (!platformExact) rgba[0] = rgba[0]! ^ 1;
+  if (!platformExact || (colourManaged && iccSegment(bytes) >= 0)) rgba[0] = rgba[0]! ^ 1;
   return new FakeBitmap(width, height, rgba);
 }
 
@@ -73,7 +94,7 @@ const fileDecodes = () => decodes.filter((call) => !call.probe);
 const probeDecodes = () => decodes.filter((call) => call.probe);
 const createImageBitmap = vi.fn(async (blob: Blob, options?: ImageBitmapOptions) => {
   const bytes = new Uint8Array(await blob.arrayBuffer());
-  const probe = probeFiles.some((file) => file.equals(bytes));
+  const probe = isProbe(bytes);
   decodes.push({ probe, blob, options });
   return probe ? probeBitmap(bytes) : decodeResult;
 });
@@ -83,6 +104,7 @@ let loadImageWithDecoder: typeof LoadImageModule.loadImageWithDecoder;
 
 beforeEach(async () => {
   platformExact = true;
+  colourManaged = false;
   decodes = [];
   createImageBitmap.mockClear();
   vi.stubGlobal('createImageBitmap', createImageBitmap);
@@ -140,6 +162,27 @@ describe('browser decoding path', () => {
     expect([probeDecodes().length, fileDecodes().length]).toEqual([1, 0]);
   });
 
+  it('probes ICC-tagged JPEGs with a tagged probe: where the platform converts tagged colours, libjpeg-turbo decodes them', async () => {
+    colourManaged = true;
+    decodeResult = new FakeBitmap(33, 17, rgbaPixels(33, 17));
+    const tagged = insertIccProfile(colourJpeg, buildIccProfile({ ...DISPLAY_P3_LIKE, gamma: 1.8 }));
+    expect((await loadImageWithDecoder(colourJpeg)).decoder).toBe('platform');
+    for (let i = 0; i < 2; i++) {
+      const { image, decoder } = await loadImageWithDecoder(tagged);
+      expect(decoder).toBe('wasm');
+      expect(countMismatches(image.data, readBytes('jpeg', 'chelsea-odd-33x17.bin'))).toBe(0);
+    }
+    expect(probeDecodes().map(({ blob }) => blob.size > probeDecodes()[0]!.blob.size)).toEqual([false, true]);
+    expect(fileDecodes()).toHaveLength(1);
+  });
+
+  it('hands ICC-tagged JPEGs to a platform whose decoder left the tagged probe alone', async () => {
+    decodeResult = new FakeBitmap(33, 17, rgbaPixels(33, 17));
+    const tagged = insertIccProfile(colourJpeg, buildIccProfile(DISPLAY_P3_LIKE));
+    expect((await loadImageWithDecoder(tagged)).decoder).toBe('platform');
+    expect([probeDecodes().length, fileDecodes().length]).toEqual([1, 1]);
+  });
+
   it("with jpegDecoder: 'wasm' neither probes nor calls the platform decoder", async () => {
     const { image, decoder } = await loadImageWithDecoder(colourJpeg, { jpegDecoder: 'wasm' });
     expect(decoder).toBe('wasm');
@@ -188,5 +231,60 @@ describe('browser decoding path', () => {
     const { image, decoder } = await loadImageWithDecoder(bitmap);
     expect(decoder).toBe('none');
     expect(image).toEqual({ data: bitmap.pixels, width: 2, height: 1, channels: 4 });
+  });
+
+  describe('<img> inputs', () => {
+    /** An <img> showing `src` on a page at http://site.test/, drawn by the browser as `drawn`. */
+    class FakeImage {
+      readonly complete = true;
+      readonly naturalWidth: number;
+      readonly naturalHeight: number;
+      constructor(
+        readonly currentSrc: string,
+        readonly drawn: FakeBitmap,
+      ) {
+        this.naturalWidth = drawn.width;
+        this.naturalHeight = drawn.height;
+      }
+      get pixels() {
+        return this.drawn.pixels;
+      }
+    }
+    const entry = () => imageIndex().find((e) => e.id === 'chelsea-small')!;
+    let fetched: string[];
+
+    beforeEach(() => {
+      fetched = [];
+      vi.stubGlobal('HTMLImageElement', FakeImage);
+      vi.stubGlobal('document', { baseURI: 'http://site.test/page/' });
+      vi.stubGlobal('location', { origin: 'http://site.test' });
+      vi.stubGlobal('fetch', async (url: string) => {
+        fetched.push(url);
+        return new Response(readBytes(entry().png) as BodyInit);
+      });
+    });
+
+    it('decodes the file of a same-origin <img> as its URL would be, not what the browser drew', async () => {
+      const image = new FakeImage('http://site.test/images/small.png', new FakeBitmap(100, 150, rgbaPixels(100, 150)));
+      const { image: decoded, decoder } = await loadImageWithDecoder(image as unknown as HTMLImageElement);
+      expect(fetched).toEqual(['http://site.test/images/small.png']);
+      expect(decoder).toBe('javascript');
+      expect(countMismatches(decoded.data, readBin(entry().raw))).toBe(0);
+    });
+
+    it("reads the drawn pixels of a cross-origin <img>, and of any <img> with imageElement: 'rendered'", async () => {
+      const drawn = new FakeBitmap(100, 150, rgbaPixels(100, 150));
+      const crossOrigin = new FakeImage('http://cdn.test/small.png', drawn);
+      const sameOrigin = new FakeImage('/images/small.png', drawn);
+      for (const [input, options] of [
+        [crossOrigin, {}],
+        [sameOrigin, { imageElement: 'rendered' }],
+      ] as const) {
+        const { image, decoder } = await loadImageWithDecoder(input as unknown as HTMLImageElement, options);
+        expect(decoder).toBe('none');
+        expect(image.channels).toBe(4);
+      }
+      expect(fetched).toEqual([]);
+    });
   });
 });

@@ -24,6 +24,18 @@ export function isCanvasImageInput(input: unknown): input is CanvasImageInput {
   );
 }
 
+/**
+ * The URL of the file an `<img>` shows where this page may read it again: same-origin, `data:` or `blob:`.
+ * Undefined for cross-origin images (their bytes may be unreadable) and in workers, which have no `<img>`.
+ */
+export function readableImageElementSource(input: unknown): string | undefined {
+  if (!isInstance(input, globalThis.HTMLImageElement)) return undefined;
+  const source = input.currentSrc || input.src;
+  if (!source) return undefined;
+  const url = new URL(source, document.baseURI);
+  return url.origin === location.origin || url.protocol === 'data:' || url.protocol === 'blob:' ? url.href : undefined;
+}
+
 function sizeOf(input: CanvasImageInput): Dimensions {
   if (isInstance(input, globalThis.HTMLImageElement)) return { width: input.naturalWidth, height: input.naturalHeight };
   if (isInstance(input, globalThis.VideoFrame)) return { width: input.displayWidth, height: input.displayHeight };
@@ -46,8 +58,9 @@ async function whenImageElementLoaded(image: HTMLImageElement): Promise<void> {
 
 /**
  * Reads an ImageBitmap, <img>, canvas, OffscreenCanvas or VideoFrame as RGBA (4 channels) through
- * a 2D canvas. The browser premultiplies alpha there, so the colour under fully transparent pixels
- * is lost; pass the file as a Blob to keep it. An <img> is already turned upright by the browser.
+ * a 2D canvas: the pixels as the browser drew them, colour-managed wherever it manages colours. The
+ * browser premultiplies alpha there, so the colour under fully transparent pixels is lost; pass the
+ * file as a Blob to keep it. An <img> is already turned upright by the browser.
  */
 export async function readCanvasImageInput(input: CanvasImageInput, maxPixels: number): Promise<RawImage> {
   if (isInstance(input, globalThis.HTMLImageElement)) await whenImageElementLoaded(input);

@@ -25,6 +25,7 @@ const ycc420: JpegStructure = {
   adobeTransform: undefined,
   scans: 1,
   exif: undefined,
+  iccProfile: false,
 };
 
 describe('JPEG kinds', () => {

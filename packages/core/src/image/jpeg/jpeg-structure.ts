@@ -1,4 +1,5 @@
 import { RetinaError } from '../../errors.js';
+import { ICC_SIGNATURE } from './jpeg-icc-segment.js';
 
 export interface JpegStructure {
   width: number;
@@ -17,12 +18,15 @@ export interface JpegStructure {
   exif: Uint8Array | undefined;
   /** Start-of-scan markers: 1 for a baseline JPEG, about 10 for a progressive one; each costs a pass over the image. */
   scans: number;
+  /** Whether an APP2 "ICC_PROFILE" segment tags the colours: a colour-managing decoder converts them. */
+  iccProfile: boolean;
 }
 
 const SOI = 0xd8;
 const EOI = 0xd9;
 const SOS = 0xda;
 const APP1 = 0xe1;
+const APP2 = 0xe2;
 const APP14 = 0xee;
 const EXIF_SIGNATURE = [0x45, 0x78, 0x69, 0x66, 0, 0]; // "Exif\0\0"
 const ADOBE_SIGNATURE = [0x41, 0x64, 0x6f, 0x62, 0x65]; // "Adobe"
@@ -76,13 +80,15 @@ function endOfEntropyData(bytes: Uint8Array, from: number): number {
 
 /**
  * Walks the JPEG's segments to the end-of-image marker: frame size and components (SOF), the EXIF
- * block (APP1), the Adobe colour transform (APP14), and a clear error for a file that stops early.
+ * block (APP1), an ICC profile (APP2), the Adobe colour transform (APP14), and a clear error for a
+ * file that stops early.
  */
 export function readJpegStructure(bytes: Uint8Array): JpegStructure {
   let frame: Frame | undefined;
   let exif: Uint8Array | undefined;
   let adobeTransform: number | undefined;
   let scans = 0;
+  let iccProfile = false;
   let at = 2; // after SOI
   const truncated = () => decodeFailed(`the file ends after ${bytes.length} bytes, before the end-of-image marker (truncated file)`);
   for (;;) {
@@ -104,6 +110,8 @@ export function readJpegStructure(bytes: Uint8Array): JpegStructure {
       frame = readFrame(marker, body);
     } else if (marker === APP1 && !exif && hasSignature(body, EXIF_SIGNATURE)) {
       exif = body;
+    } else if (marker === APP2 && hasSignature(body, ICC_SIGNATURE)) {
+      iccProfile = true;
     } else if (
       marker === APP14 &&
       adobeTransform === undefined &&
@@ -121,5 +129,5 @@ export function readJpegStructure(bytes: Uint8Array): JpegStructure {
     }
   }
   if (!frame) throw decodeFailed('it has no frame header (SOF marker)');
-  return { ...frame, exif, adobeTransform, scans };
+  return { ...frame, exif, adobeTransform, scans, iccProfile };
 }

@@ -1,6 +1,7 @@
 import { browserRgbaToImage } from '../browser/browser-rgba.js';
 import { takeEveryNth } from '../jpeg/jpeg-decode.js';
 import type { DecodeContext } from '../load-options.js';
+import { colourProbe, type ColourChunk } from './png-colour-probe.js';
 import type { PngChunks, PngHeader } from './png-structure.js';
 import type { RawImage } from '../raw-image.js';
 
@@ -8,11 +9,11 @@ const GRAY = 0;
 const RGB = 2;
 
 /**
- * Whether the platform's decoder gives exactly Pillow's pixels for this file: 8-bit gray or RGB,
+ * Whether the platform's decoder can give exactly Pillow's pixels for this file: 8-bit gray or RGB,
  * still, without tRNS. With colour management off both hand out the stored samples; the platform
  * premultiplies alpha, rounds 16-bit samples where Pillow truncates, and expands palettes.
  */
-function platformDecodesExactly(header: PngHeader, chunks: PngChunks): boolean {
+function platformCanDecode(header: PngHeader, chunks: PngChunks): boolean {
   return (
     typeof ImageDecoder === 'function' &&
     header.bitDepth === 8 &&
@@ -20,6 +21,27 @@ function platformDecodesExactly(header: PngHeader, chunks: PngChunks): boolean {
     chunks.transparencyChunks.length === 0 &&
     !chunks.animated
   );
+}
+
+const colourVerdicts = new Map<string, Promise<boolean>>();
+
+/**
+ * Whether the platform's decoder leaves samples as stored despite these colour chunks (Chromium's does
+ * with colour conversion off), proven once per page or worker on a probe carrying the same chunk types.
+ */
+function platformIgnoresColourChunks(gray: boolean, chunks: readonly ColourChunk[]): Promise<boolean> {
+  if (chunks.length === 0) return Promise.resolve(true);
+  const key = `${gray ? 'gray' : 'rgb'} ${[...chunks].sort().join(' ')}`;
+  let verdict = colourVerdicts.get(key);
+  if (!verdict) {
+    const { png, width, height, samples } = colourProbe(gray, chunks);
+    const channels = gray ? 1 : 3;
+    verdict = decodeToRgba(png, width, height)
+      .then((rgba) => samples.every((value, i) => rgba[Math.floor(i / channels) * 4 + (i % channels)] === value))
+      .catch(() => false);
+    colourVerdicts.set(key, verdict);
+  }
+  return verdict;
 }
 
 async function decodeToRgba(bytes: Uint8Array, width: number, height: number): Promise<Uint8Array> {
@@ -60,7 +82,8 @@ export async function decodePngNatively(
   chunks: PngChunks,
   context: DecodeContext,
 ): Promise<RawImage | undefined> {
-  if (!platformDecodesExactly(header, chunks)) return undefined;
+  if (!platformCanDecode(header, chunks)) return undefined;
+  if (!(await platformIgnoresColourChunks(header.colorType === GRAY, chunks.colourChunks))) return undefined;
   const { width, height } = header;
   let rgba: Uint8Array;
   try {

@@ -1,4 +1,5 @@
 import { RetinaError } from '../../errors.js';
+import { COLOUR_CHUNKS, type ColourChunk } from './png-colour-probe.js';
 import { crc32 } from './crc32.js';
 
 export interface PngHeader {
@@ -22,6 +23,8 @@ export interface PngChunks {
   transparencyChunks: Array<[start: number, end: number]>;
   /** Whether an acTL chunk makes it an animated PNG. */
   animated: boolean;
+  /** The colour-management chunks present (iCCP, gAMA, cHRM, sRGB), in file order; Pillow's pixels ignore them. */
+  colourChunks: ColourChunk[];
 }
 
 const SIGNATURE_LENGTH = 8;
@@ -75,7 +78,14 @@ function checkCrc(bytes: Uint8Array, at: number, length: number, type: string): 
  */
 export function readPngChunks(bytes: Uint8Array): PngChunks {
   const data = view(bytes);
-  const chunks: PngChunks = { palette: undefined, exif: undefined, imageData: [], transparencyChunks: [], animated: false };
+  const chunks: PngChunks = {
+    palette: undefined,
+    exif: undefined,
+    imageData: [],
+    transparencyChunks: [],
+    animated: false,
+    colourChunks: [],
+  };
   let at = SIGNATURE_LENGTH;
   for (;;) {
     if (at + CHUNK_OVERHEAD > bytes.length) {
@@ -98,6 +108,9 @@ export function readPngChunks(bytes: Uint8Array): PngChunks {
     else if (type === 'eXIf') chunks.exif ??= body;
     else if (type === 'tRNS') chunks.transparencyChunks.push([at, end]);
     else if (type === 'acTL') chunks.animated = true;
+    else if ((COLOUR_CHUNKS as readonly string[]).includes(type) && !chunks.colourChunks.includes(type as ColourChunk)) {
+      chunks.colourChunks.push(type as ColourChunk);
+    }
     at = end;
   }
 }
