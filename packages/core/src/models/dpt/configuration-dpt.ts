@@ -93,10 +93,10 @@ export class DPTConfig extends PretrainedConfig {
     const backbone = r.optionalObject('backbone_config');
     if (this.isHybrid) {
       if (backbone?.model_type !== undefined && backbone.model_type !== BitConfig.modelType) {
-        throw r.invalid(
-          'backbone_config',
-          'a BiT config (model_type "bit") when is_hybrid is true',
-          `model_type ${String(backbone.model_type)}`,
+        throw new RetinaError(
+          'INVALID_CONFIG',
+          `${where}: "backbone_config" must be a BiT config (model_type "bit") when is_hybrid is true; got model_type ` +
+            `${JSON.stringify(backbone.model_type)}. DPT-Hybrid checkpoints (e.g. Intel/dpt-hybrid-midas) have a BiT backbone.`,
         );
       }
       if (this.readoutType !== 'project') throw r.invalid('readout_type', '"project" when is_hybrid is true (DPT-Hybrid)');
