@@ -40,6 +40,21 @@ describe('built DPT graphs', () => {
   });
 });
 
+describe('DPTConfig', () => {
+  it("takes the input size from a BEiT backbone, whose DPT fields the file leaves null, and Transformers' BiT default", () => {
+    const beit = config('dpt-beit-depth');
+    expect([beit.vit, beit.imageSize, beit.numChannels, beit.backboneConfig?.modelType]).toEqual([undefined, 48, 3, 'beit']);
+    const hybrid = config('dpt-hybrid-depth', { backbone_config: null });
+    expect(hybrid.backboneConfig?.modelType).toBe('bit');
+    expect(hybrid.backboneConfig).toMatchObject({
+      depths: [3, 4, 9],
+      outFeatures: ['stage1', 'stage2', 'stage3'],
+      layerType: 'bottleneck',
+    });
+    expect(hybrid.useBiasInFusionResidual).toBe(true);
+  });
+});
+
 describe('refused configs name the option', () => {
   it.each([
     [{ readout_type: 'add' }, /"readout_type" must be "project" when is_hybrid/],
