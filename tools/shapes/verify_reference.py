@@ -14,16 +14,21 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from configs import BeitConfig, BitConfig  # noqa: E402
+from configs import BeitConfig, BitConfig, DPTConfig  # noqa: E402
 from modeling_beit import AdaptiveAvgPool, BeitForSemanticSegmentation  # noqa: E402
 from modeling_bit import BitForImageClassification  # noqa: E402
+from modeling_dpt import DPTForDepthEstimation  # noqa: E402
 from safetensors_io import load_safetensors  # noqa: E402
 
 MODELS = {
     "bit-preact-cls": (BitConfig, BitForImageClassification),
     "bit-bottleneck-same-cls": (BitConfig, BitForImageClassification),
     "beit-seg": (BeitConfig, BeitForSemanticSegmentation),
+    "dpt-hybrid-depth": (DPTConfig, DPTForDepthEstimation),
+    "dpt-beit-depth": (DPTConfig, DPTForDepthEstimation),
 }
+OUTPUT_NAMES = {BitForImageClassification: "logits", BeitForSemanticSegmentation: "logits",
+                DPTForDepthEstimation: "predicted_depth"}
 
 
 def read_bin(folder, desc):
@@ -74,10 +79,10 @@ def main():
         for case in golden["cases"]:
             inputs = {k: torch.from_numpy(read_bin(gdir, d).copy()) for k, d in case["inputs"].items()}
             with torch.no_grad():
-                logits = model(inputs["pixel_values"])
+                output = model(inputs["pixel_values"])
             for out_name, desc in case["outputs"].items():
                 expected = read_bin(gdir, desc)
-                actual = {"logits": logits}[out_name].numpy()
+                actual = {OUTPUT_NAMES[model_cls]: output}[out_name].numpy()
                 if actual.shape != expected.shape:
                     print(f"  {case['name']:<12} {out_name}: SHAPE MISMATCH {actual.shape} vs {expected.shape}")
                     ok = False
@@ -105,6 +110,19 @@ def main():
                     ok &= differ <= allowed
                     print(f"  post_process {m['file']}: {differ} pixels differ (allowed {allowed}) "
                           f"{'OK' if differ <= allowed else 'FAIL'}")
+        for pp in golden.get("post_process_depth_estimation", []):
+            case = next(c for c in golden["cases"] if c["name"] == pp["case"])
+            with torch.no_grad():
+                depth = model(torch.from_numpy(read_bin(gdir, case["inputs"]["pixel_values"]).copy()))
+            for i, m in enumerate(pp["maps"]):
+                # DepthEstimationPipeline.postprocess: bicubic (align_corners false) to the image's size
+                up = torch.nn.functional.interpolate(depth[i : i + 1, None], size=tuple(pp["target_sizes"][i]),
+                                                     mode="bicubic", align_corners=False)[0, 0].numpy()
+                exp = read_bin(gdir, m["depth"])
+                diff = np.abs(up - exp)
+                within = bool(np.all(diff <= atol + rtol * np.abs(exp)))
+                ok &= within
+                print(f"  post_process {m['depth']['file']}: max abs diff {diff.max():.3e} {'OK' if within else 'FAIL'}")
         print(f"  => {name}: max abs diff over all cases {model_worst:.3e} (tolerance atol {atol} + rtol {rtol})")
     print("\nALL OK" if ok else "\nSOME CHECKS FAILED")
     return 0 if ok else 1
