@@ -1,7 +1,8 @@
 """Prove the PyTorch modules in this folder against the Transformers v4.37 reference.
 
 Loads the fixtures' model.safetensors into our modules with strict key matching, runs every
-golden case's inputs and compares with the golden outputs (|a - e| <= atol + rtol * |e|).
+golden case's inputs and compares with the golden outputs (|a - e| <= atol + rtol * |e|); for DPT
+also processor.py's DPTImageProcessor path (exact) and the depth post-processing (bicubic).
 
     /usr/bin/python3 tools/shapes/verify_reference.py [--fixtures /work/shared/fixtures]
 """
@@ -12,12 +13,14 @@ import sys
 
 import numpy as np
 import torch
+from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from configs import BeitConfig, BitConfig, DPTConfig  # noqa: E402
 from modeling_beit import AdaptiveAvgPool, BeitForSemanticSegmentation  # noqa: E402
 from modeling_bit import BitForImageClassification  # noqa: E402
 from modeling_dpt import DPTForDepthEstimation  # noqa: E402
+from processor import load_processor, preprocess  # noqa: E402
 from safetensors_io import load_safetensors  # noqa: E402
 
 MODELS = {
@@ -110,6 +113,14 @@ def main():
                     ok &= differ <= allowed
                     print(f"  post_process {m['file']}: {differ} pixels differ (allowed {allowed}) "
                           f"{'OK' if differ <= allowed else 'FAIL'}")
+        if model_cls is DPTForDepthEstimation:  # processor.py's DPTImageProcessor path vs the pipeline case's inputs
+            case = next(c for c in golden["cases"] if c["name"] == "pipeline")
+            proc = load_processor(os.path.join(model_dir, "preprocessor_config.json"))
+            images = [Image.open(os.path.join(args.fixtures, "images", f"{n}.png")).convert("RGB") for n in case["images"]]
+            x = np.concatenate([preprocess(img, proc) for img in images])
+            diff = float(np.abs(x - read_bin(gdir, case["inputs"]["pixel_values"])).max())
+            ok &= diff == 0.0
+            print(f"  processor.py pixel_values of {case['images']}: max abs diff {diff:.3e} {'OK' if diff == 0 else 'FAIL'}")
         for pp in golden.get("post_process_depth_estimation", []):
             case = next(c for c in golden["cases"] if c["name"] == pp["case"])
             with torch.no_grad():
