@@ -203,7 +203,7 @@ def main():
     ap.add_argument("--train-images", type=int, default=12000)
     ap.add_argument("--test-images", type=int, default=300)
     ap.add_argument("--val-images", type=int, default=80)
-    ap.add_argument("--steps", type=int, default=3000)
+    ap.add_argument("--steps", type=int, default=2400)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--out", default=os.path.join(WORK_DIR, "depth"))
