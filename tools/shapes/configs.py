@@ -180,7 +180,7 @@ class DPTConfig(_Config):
         is_hybrid=False,
         qkv_bias=True,
         backbone_out_indices=[2, 5, 8, 11],
-        readout_type="ignore",
+        readout_type="project",
         reassemble_factors=[4, 2, 1, 0.5],
         neck_hidden_sizes=[96, 192, 384, 768],
         fusion_hidden_size=256,
