@@ -165,8 +165,9 @@ Held-out ({metrics['test_images']} fresh images, generator split `test`, seed {m
 - `config.json`: Transformers-style `DPTConfig` (`model_type` `dpt`, `is_hybrid`, nested BiT `backbone_config`),
   as `save_pretrained` writes it in Transformers 4.37.
 - `preprocessor_config.json`: `DPTImageProcessor`, {side}x{side}, bicubic, mean/std 0.5, `keep_aspect_ratio` false.
-- `model.safetensors`: the weights, Hugging Face parameter names (loadable by `transformers`'
-  `DPTForDepthEstimation` 4.37). No ONNX file: Retina builds the graph from the weights.
+- `model.safetensors`: the weights under Hugging Face's parameter names (`tools/shapes/modeling_dpt.py` mirrors
+  Transformers 4.37's module tree, checked key for key and output for output against the golden DPT
+  checkpoints; `transformers` itself was not run here). No ONNX file: Retina builds the graph from the weights.
 
 | config | value |
 | --- | --- |
