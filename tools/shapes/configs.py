@@ -150,3 +150,90 @@ class BeitConfig(_Config):
         self.out_features, self.out_indices = _align_out(self.out_features, self.out_indices, self.stage_names)
         if any(i >= len(self.stage_names) for i in self.out_indices):
             raise ValueError(f"out_indices {self.out_indices} outside stage_names {self.stage_names}")
+
+
+def _own_keys(cls, d):
+    """A nested config as saved by Transformers carries every PretrainedConfig attribute: keep the model's own."""
+    keep = set(cls.defaults) | {"id2label", "label2id", "architectures", "model_type", "stage_names", "transformers_version"}
+    return {k: v for k, v in d.items() if k in keep}
+
+
+class DPTConfig(_Config):
+    """DPTConfig (v4.37): `is_hybrid` with a BiT backbone_config (DPT-Hybrid), or a BEiT backbone_config (MiDaS 3.1),
+    whose ViT fields the reference then sets to None. to_dict writes what the reference's DPTConfig.to_dict does
+    (the fixtures' key set: `transformers_version` and `_commit_hash` null at the top, the nested config's own)."""
+
+    model_type = "dpt"
+    defaults = dict(
+        hidden_size=768,
+        num_hidden_layers=12,
+        num_attention_heads=12,
+        intermediate_size=3072,
+        hidden_act="gelu",
+        hidden_dropout_prob=0.0,
+        attention_probs_dropout_prob=0.0,
+        initializer_range=0.02,
+        layer_norm_eps=1e-12,
+        image_size=384,
+        patch_size=16,
+        num_channels=3,
+        is_hybrid=False,
+        qkv_bias=True,
+        backbone_out_indices=[2, 5, 8, 11],
+        readout_type="project",
+        reassemble_factors=[4, 2, 1, 0.5],
+        neck_hidden_sizes=[96, 192, 384, 768],
+        fusion_hidden_size=256,
+        head_in_index=-1,
+        use_batch_norm_in_fusion_residual=False,
+        use_bias_in_fusion_residual=None,
+        add_projection=False,
+        use_auxiliary_head=True,
+        auxiliary_loss_weight=0.4,
+        semantic_loss_ignore_index=255,
+        semantic_classifier_dropout=0.1,
+        backbone_featmap_shape=[1, 1024, 24, 24],
+        neck_ignore_stages=[0, 1],
+        backbone_config=None,
+    )
+    _VIT_FIELDS = ("num_hidden_layers", "num_attention_heads", "intermediate_size", "hidden_dropout_prob",
+                   "attention_probs_dropout_prob", "layer_norm_eps", "image_size", "patch_size", "num_channels",
+                   "qkv_bias", "backbone_out_indices")
+
+    def __init__(self, **kwargs):
+        kwargs.pop("_commit_hash", None)
+        super().__init__(**kwargs)
+
+    def _post_init(self):
+        backbone = self.backbone_config
+        if self.is_hybrid:
+            if backbone is None:
+                backbone = dict(global_padding="same", layer_type="bottleneck", depths=[3, 4, 9],
+                                out_features=["stage1", "stage2", "stage3"], embedding_dynamic_padding=True)
+            self.backbone_config = backbone if isinstance(backbone, _Config) else BitConfig(**_own_keys(BitConfig, backbone))
+            if self.readout_type != "project":
+                raise ValueError("Readout type must be 'project' when using `DPT-hybrid` mode.")
+        elif backbone is not None:
+            if isinstance(backbone, dict):
+                if backbone.get("model_type") != "beit":
+                    raise ValueError(f"backbone model_type {backbone.get('model_type')!r} (only beit here)")
+                backbone = BeitConfig(**_own_keys(BeitConfig, backbone))
+            self.backbone_config = backbone
+            self.backbone_featmap_shape = None
+            self.neck_ignore_stages = []
+            for k in self._VIT_FIELDS:
+                setattr(self, k, None)
+        else:
+            self.backbone_featmap_shape = None
+            self.neck_ignore_stages = []
+        if self.readout_type not in ("ignore", "add", "project"):
+            raise ValueError(f"readout_type {self.readout_type!r}")
+
+    def to_dict(self):
+        d = {k: copy.deepcopy(getattr(self, k)) for k in self.defaults}
+        d["backbone_config"] = self.backbone_config.to_dict() if self.backbone_config is not None else None
+        d["model_type"] = self.model_type
+        d["architectures"] = self.architectures
+        d["transformers_version"] = None
+        d["_commit_hash"] = None
+        return d

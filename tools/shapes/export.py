@@ -5,6 +5,7 @@ an ONNX-vs-PyTorch check set (a few generated images, their pixel_values and PyT
 tools/shapes/.work/export-check/<name>/ for check_onnx.mjs.
 
     /usr/bin/python3 tools/shapes/export.py classifier|segmenter
+    /usr/bin/python3 tools/shapes/export.py depth      # checkpoint only: see export_depth.py
 """
 import json
 import os
@@ -251,12 +252,19 @@ if __name__ == "__main__":
     import argparse
 
     ap = argparse.ArgumentParser()
-    ap.add_argument("kind", choices=sorted(KINDS))
+    ap.add_argument("kind", choices=sorted(KINDS) + ["depth"], help="depth: export_depth.py (checkpoint only, no ONNX)")
     ap.add_argument("--src", default=None, help="training output folder (default tools/shapes/.work/<kind>)")
     ap.add_argument("--models-dir", default=MODELS_DIR)
     ap.add_argument("--check-root", default=os.path.join(WORK_DIR, "export-check"))
     ap.add_argument("--readme-only", action="store_true", help="only (re)write README.md")
     a = ap.parse_args()
-    if not a.readme_only:
-        main(a.kind, a.src, a.models_dir, a.check_root)
-    write_readme(a.kind, a.src, a.models_dir)
+    if a.kind == "depth":
+        import export_depth
+
+        if not a.readme_only:
+            export_depth.export(a.src, a.models_dir, a.check_root)
+        export_depth.write_readme(a.src, a.models_dir)
+    else:
+        if not a.readme_only:
+            main(a.kind, a.src, a.models_dir, a.check_root)
+        write_readme(a.kind, a.src, a.models_dir)

@@ -1,8 +1,11 @@
-"""Python-side equivalents of Transformers' BitImageProcessor / BeitImageProcessor (v4.37) for
-RGB PIL images, following the arithmetic the fixtures document: Pillow resize on uint8 with the
-configured filter, centre crop (top = (H - h) // 2, left = (W - w) // 2, zero-padding when the
-image is smaller), x = float32(u8 * (1/255)), then (x - mean) / std in float32."""
+"""Python-side equivalents of Transformers' BitImageProcessor / BeitImageProcessor / DPTImageProcessor
+(v4.37) for RGB PIL images, following the arithmetic the fixtures document: Pillow resize on uint8 with
+the configured filter, centre crop (top = (H - h) // 2, left = (W - w) // 2, zero-padding when the
+image is smaller), x = float32(u8 * (1/255)), then (x - mean) / std in float32. DPT: the target size
+as get_resize_output_image_size computes it (keep_aspect_ratio, ensure_multiple_of); do_pad is not
+supported here."""
 import json
+import math
 
 import numpy as np
 from PIL import Image
@@ -13,10 +16,31 @@ def load_processor(path):
         return json.load(f)
 
 
+def _constrain_to_multiple_of(value, multiple):
+    x = round(value / multiple) * multiple  # Python's round, as the reference
+    return math.ceil(value / multiple) * multiple if x < 0 else x
+
+
+def _dpt_size(w, h, cfg):
+    size = cfg["size"]
+    scale_h, scale_w = size["height"] / h, size["width"] / w
+    if cfg.get("keep_aspect_ratio", False):
+        if abs(1 - scale_w) < abs(1 - scale_h):
+            scale_h = scale_w
+        else:
+            scale_w = scale_h
+    multiple = cfg.get("ensure_multiple_of", 1) or 1
+    return _constrain_to_multiple_of(scale_w * w, multiple), _constrain_to_multiple_of(scale_h * h, multiple)
+
+
 def _resize(img, cfg):
     size = cfg["size"]
     w, h = img.size
-    if "shortest_edge" in size:
+    if cfg.get("image_processor_type") == "DPTImageProcessor":
+        if cfg.get("do_pad", False):
+            raise NotImplementedError("DPTImageProcessor do_pad")
+        nw, nh = _dpt_size(w, h, cfg)
+    elif "shortest_edge" in size:
         s = size["shortest_edge"]
         short, long = (w, h) if w <= h else (h, w)
         new_short, new_long = s, int(s * long / short)

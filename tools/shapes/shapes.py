@@ -183,11 +183,13 @@ def segmentation_scene(rng):
     return _finish_scene(rng, shapes, clutter=rng.uniform() < 0.3)
 
 
-def _finish_scene(rng, shapes, clutter):
+def _finish_scene(rng, shapes, clutter, depth_params=None):
     scene = {"shapes": shapes, "bg": _background_params(rng)}
+    if depth_params is not None:  # depth scenes: horizon, sky and fog, drawn after the floor's texture
+        scene.update(depth_params(rng))
     # colour per shape, chosen against the background at a reference resolution
     ref = 64
-    bg = background(rng, ref, scene["bg"])
+    bg = scene_background(rng, ref, scene)
     for s in shapes:
         a = shape_alpha(s, ref)
         pix = bg[a > 0.5]
@@ -230,7 +232,7 @@ def _clutter_layer(scene, size):
 def render(scene, size, with_mask=False, classes=SEG_CLASSES):
     """Render a scene at size x size: uint8 RGB image (and uint8 label mask if asked)."""
     rng = np.random.default_rng(scene["noise_seed"])
-    img = background(rng, size, scene["bg"])
+    img = scene_background(rng, size, scene)
     if scene["clutter"]:  # clutter lies on the background, under the shapes
         rgb, a = _clutter_layer(scene, size)
         # premultiplied after box filtering: un-premultiply where alpha > 0
@@ -274,3 +276,175 @@ def segmentation_sample(seed, split, index, size, mask_size=None):
     if mask_size is not None and mask_size != size:
         _, mask = render(scene, mask_size, with_mask=True)
     return img, mask
+
+
+# ----------------------------------------------------------------------------- depth scenes
+# A depth scene is a floor seen by a pinhole camera, with shapes standing upright on it like cardboard
+# cut-outs that bulge a little toward the camera. The ground truth is relative inverse depth (disparity),
+# as MiDaS-style models (DPT) predict it, in units where the floor's disparity at the image's bottom
+# edge is 1:
+# - floor: for a camera looking parallel to the floor with the horizon at image row `horizon` (0 = top,
+#   1 = bottom; negative = above the image, i.e. looking down), the floor's disparity at row y is
+#   (y - horizon) / (1 - horizon): linear in the row, 0 at the horizon; the sky above it is 0 (infinitely far).
+# - shapes: each stands on the floor at its lowest point (row `base`), so its outline has the floor's
+#   disparity there, d_b; its apparent size follows perspective (circumradius = physical size x d_b).
+#   Relief: the shape bulges toward the camera by DEPTH_RELIEF x its physical size at the point farthest
+#   from its outline (a dome over the outline's distance transform: a hemisphere for a circle, a half
+#   torus for a ring): disparity d_b / (1 - DEPTH_RELIEF x size x dome), dome in [0, 1].
+# - occlusion is consistent with depth: shapes are drawn far to near (higher base first).
+# Floors use the flat textures, except checkerboards and stripes, which lie on the floor in perspective;
+# fog (optional) fades the floor to a haze colour with distance; the sky is a vertical gradient to the haze.
+# Clutter (lines, dots) is painted on the background and has its depth.
+DEPTH_RELIEF = 0.5
+
+
+def _vertical_extent(shape):
+    """(above, below): how far a shape reaches above and below its centre, in units of its circumradius."""
+    if shape["kind"] in ("circle", "ring"):
+        return 1.0, 1.0
+    ys = [y for _, y in _polygon(shape["kind"], 0.0, 0.0, 1.0, shape["rot"], shape["aux"])]
+    return -min(ys), max(ys)
+
+
+def _depth_params(rng):
+    if rng.uniform() < 0.5:
+        horizon = float(rng.uniform(0.1, 0.4))  # the horizon is in view, sky above it
+    else:
+        horizon = float(rng.uniform(-0.9, -0.1))  # looking down: floor only
+    haze = _rand_color(rng)
+    sky = np.clip(haze + rng.uniform(-0.5, 0.5, 3), 0, 1).astype(np.float32)
+    fog = float(rng.uniform(0.05, 0.6)) if rng.uniform() < 0.6 else 0.0
+    return {"horizon": horizon, "haze": haze, "sky": sky, "fog": fog}
+
+
+def floor_disparity(base, horizon):
+    return (base - horizon) / (1 - horizon)
+
+
+def depth_scene(rng):
+    """1-4 shapes of any of the 7 kinds standing on a floor (see above), drawn far to near."""
+    params = _depth_params(rng)
+    h = params["horizon"]
+    top = max(h, 0.0) + 0.12  # shapes stand at least this far below the horizon (or the image top)
+    n = int(rng.integers(1, 5))
+    shapes = []
+    tries = 0
+    while len(shapes) < n and tries < 300:
+        tries += 1
+        kind = CLS_CLASSES[int(rng.integers(len(CLS_CLASSES)))]
+        s = _shape_params(rng, kind, 0.0, 0.0, 1.0)
+        size = float(rng.uniform(0.18, 0.34))  # physical size: the circumradius where the floor's disparity is 1
+        base = float(rng.uniform(top, 1.0))
+        cx_frac = float(rng.uniform(0, 1))
+        r = size * floor_disparity(base, h)
+        above, below = _vertical_extent(s)
+        cy = base - r * below
+        if r < 0.09 or cy - r * above < -0.15:
+            continue
+        cx = r * 0.5 + cx_frac * (1 - r)  # may be cut by the side edges by up to half its radius
+        if all(math.hypot(cx - o["cx"], cy - o["cy"]) > 0.6 * (r + o["r"]) for o in shapes):
+            s.update(cx=float(cx), cy=float(cy), r=float(r), base=base, size=size)
+            shapes.append(s)
+    shapes.sort(key=lambda s: s["base"])  # far to near: nearer shapes are drawn over farther ones
+    return _finish_scene(rng, shapes, clutter=rng.uniform() < 0.3, depth_params=lambda _: params)
+
+
+def _pixel_centres(size):
+    c = (np.arange(size, dtype=np.float64) + 0.5) / size
+    yy, xx = np.meshgrid(c, c, indexing="ij")
+    return yy, xx
+
+
+def _perspective_texture(size, scene):
+    """Checkerboard or stripes lying on the floor, seen in perspective (4x4 supersampled), in [0, 1]."""
+    p, h = scene["bg"], scene["horizon"]
+    n = size * SS
+    c = (np.arange(n, dtype=np.float64) + 0.5) / n
+    yy, xx = np.meshgrid(c, c, indexing="ij")
+    z = 1.0 / np.maximum((yy - h) / (1 - h), 1e-3)  # distance along the floor, 1 at the bottom edge
+    x = (xx - 0.5) * z
+    f = p["freq"] / 2
+    if p["kind"] == "checker":
+        t = ((np.floor(x * f) + np.floor(z * f)) % 2).astype(np.float32)
+    else:
+        u = x * math.cos(p["angle"]) + z * math.sin(p["angle"])
+        t = 0.5 + 0.5 * np.sin(2 * math.pi * f * u + p["phase"])
+        if p["hard"]:
+            t = (t > 0.5).astype(np.float32)
+    return t.reshape(size, SS, size, SS).mean(axis=(1, 3)).astype(np.float32)
+
+
+def scene_background(rng, size, scene):
+    """The background of any scene, float32 HxWx3: the flat texture, or a depth scene's floor, fog and sky."""
+    if "horizon" not in scene:
+        return background(rng, size, scene["bg"])
+    p, h = scene["bg"], scene["horizon"]
+    if p["kind"] in ("checker", "stripes"):
+        t = _perspective_texture(size, scene)[..., None]
+        floor = p["c1"][None, None, :] * (1 - t) + p["c2"][None, None, :] * t
+    else:
+        floor = background(rng, size, p)
+    yy, _ = _pixel_centres(size)
+    d = np.maximum((yy - h) / (1 - h), 1e-6)
+    fog = (1 - np.exp(-scene["fog"] * (1 / d - 1)))[..., None] if scene["fog"] > 0 else 0.0
+    floor = floor * (1 - fog) + scene["haze"][None, None, :] * fog
+    t_sky = np.clip(yy / max(h, 1e-6), 0, 1)[..., None]
+    sky = scene["sky"][None, None, :] * (1 - t_sky) + scene["haze"][None, None, :] * t_sky
+    return np.where((yy < h)[..., None], sky, floor).astype(np.float32)
+
+
+def _segment_distance(px, py, ax, ay, bx, by):
+    dx, dy = bx - ax, by - ay
+    t = np.clip(((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy), 0, 1)
+    return np.hypot(px - (ax + t * dx), py - (ay + t * dy))
+
+
+def _edge_distance(shape, yy, xx):
+    """Distance of each point (normalised coordinates) to the shape's outline, and the largest such distance inside."""
+    cx, cy, r = shape["cx"], shape["cy"], shape["r"]
+    rho = np.hypot(xx - cx, yy - cy)
+    if shape["kind"] == "circle":
+        return r - rho, r
+    if shape["kind"] == "ring":
+        inner = r * shape["aux"]["hole"]
+        return np.minimum(r - rho, rho - inner), (r - inner) / 2
+    pts = _polygon(shape["kind"], cx, cy, r, shape["rot"], shape["aux"])
+    edges = list(zip(pts, pts[1:] + pts[:1]))
+    dist = np.min([_segment_distance(xx, yy, ax, ay, bx, by) for (ax, ay), (bx, by) in edges], axis=0)
+    centre = min(float(_segment_distance(np.float64(cx), np.float64(cy), ax, ay, bx, by)) for (ax, ay), (bx, by) in edges)
+    return dist, centre  # the centre is the deepest inside point of these centred, symmetric shapes
+
+
+def shape_disparity(shape, horizon, yy, xx):
+    d_base = floor_disparity(shape["base"], horizon)
+    dist, deepest = _edge_distance(shape, yy, xx)
+    p = np.clip(dist / deepest, 0, 1)
+    dome = np.sqrt(1 - (1 - p) ** 2)
+    return d_base / (1 - DEPTH_RELIEF * shape["size"] * dome)
+
+
+def floor_map(scene, size):
+    """The disparity of the floor alone (no shapes), 0 in the sky: float64 [size, size]."""
+    yy, _ = _pixel_centres(size)
+    return np.maximum((yy - scene["horizon"]) / (1 - scene["horizon"]), 0.0)
+
+
+def disparity_map(scene, size):
+    """Ground-truth disparity at the pixel centres, float32 [size, size] (0 in the sky), and the shape
+    mask (True where shapes cover at least half of the pixel). Shape edges blend by coverage."""
+    h = scene["horizon"]
+    yy, xx = _pixel_centres(size)
+    d = floor_map(scene, size)
+    covered = np.zeros((size, size), bool)
+    for s in scene["shapes"]:
+        a = shape_alpha(s, size).astype(np.float64)
+        d = d * (1 - a) + shape_disparity(s, h, yy, xx) * a
+        covered |= a >= 0.5
+    return d.astype(np.float32), covered
+
+
+def depth_sample(seed, split, index, size, depth_size=None):
+    """(image, disparity, shape mask): the image at `size`, the ground truth at `depth_size` (default `size`)."""
+    scene = depth_scene(rng_for(seed, split, index))
+    disparity, covered = disparity_map(scene, depth_size or size)
+    return render(scene, size), disparity, covered

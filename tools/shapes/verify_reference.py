@@ -1,7 +1,8 @@
 """Prove the PyTorch modules in this folder against the Transformers v4.37 reference.
 
 Loads the fixtures' model.safetensors into our modules with strict key matching, runs every
-golden case's inputs and compares with the golden outputs (|a - e| <= atol + rtol * |e|).
+golden case's inputs and compares with the golden outputs (|a - e| <= atol + rtol * |e|); for DPT
+also processor.py's DPTImageProcessor path (exact) and the depth post-processing (bicubic).
 
     /usr/bin/python3 tools/shapes/verify_reference.py [--fixtures /work/shared/fixtures]
 """
@@ -12,18 +13,25 @@ import sys
 
 import numpy as np
 import torch
+from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from configs import BeitConfig, BitConfig  # noqa: E402
+from configs import BeitConfig, BitConfig, DPTConfig  # noqa: E402
 from modeling_beit import AdaptiveAvgPool, BeitForSemanticSegmentation  # noqa: E402
 from modeling_bit import BitForImageClassification  # noqa: E402
+from modeling_dpt import DPTForDepthEstimation  # noqa: E402
+from processor import load_processor, preprocess  # noqa: E402
 from safetensors_io import load_safetensors  # noqa: E402
 
 MODELS = {
     "bit-preact-cls": (BitConfig, BitForImageClassification),
     "bit-bottleneck-same-cls": (BitConfig, BitForImageClassification),
     "beit-seg": (BeitConfig, BeitForSemanticSegmentation),
+    "dpt-hybrid-depth": (DPTConfig, DPTForDepthEstimation),
+    "dpt-beit-depth": (DPTConfig, DPTForDepthEstimation),
 }
+OUTPUT_NAMES = {BitForImageClassification: "logits", BeitForSemanticSegmentation: "logits",
+                DPTForDepthEstimation: "predicted_depth"}
 
 
 def read_bin(folder, desc):
@@ -74,10 +82,10 @@ def main():
         for case in golden["cases"]:
             inputs = {k: torch.from_numpy(read_bin(gdir, d).copy()) for k, d in case["inputs"].items()}
             with torch.no_grad():
-                logits = model(inputs["pixel_values"])
+                output = model(inputs["pixel_values"])
             for out_name, desc in case["outputs"].items():
                 expected = read_bin(gdir, desc)
-                actual = {"logits": logits}[out_name].numpy()
+                actual = {OUTPUT_NAMES[model_cls]: output}[out_name].numpy()
                 if actual.shape != expected.shape:
                     print(f"  {case['name']:<12} {out_name}: SHAPE MISMATCH {actual.shape} vs {expected.shape}")
                     ok = False
@@ -105,6 +113,27 @@ def main():
                     ok &= differ <= allowed
                     print(f"  post_process {m['file']}: {differ} pixels differ (allowed {allowed}) "
                           f"{'OK' if differ <= allowed else 'FAIL'}")
+        if model_cls is DPTForDepthEstimation:  # processor.py's DPTImageProcessor path vs the pipeline case's inputs
+            case = next(c for c in golden["cases"] if c["name"] == "pipeline")
+            proc = load_processor(os.path.join(model_dir, "preprocessor_config.json"))
+            images = [Image.open(os.path.join(args.fixtures, "images", f"{n}.png")).convert("RGB") for n in case["images"]]
+            x = np.concatenate([preprocess(img, proc) for img in images])
+            diff = float(np.abs(x - read_bin(gdir, case["inputs"]["pixel_values"])).max())
+            ok &= diff == 0.0
+            print(f"  processor.py pixel_values of {case['images']}: max abs diff {diff:.3e} {'OK' if diff == 0 else 'FAIL'}")
+        for pp in golden.get("post_process_depth_estimation", []):
+            case = next(c for c in golden["cases"] if c["name"] == pp["case"])
+            with torch.no_grad():
+                depth = model(torch.from_numpy(read_bin(gdir, case["inputs"]["pixel_values"]).copy()))
+            for i, m in enumerate(pp["maps"]):
+                # DepthEstimationPipeline.postprocess: bicubic (align_corners false) to the image's size
+                up = torch.nn.functional.interpolate(depth[i : i + 1, None], size=tuple(pp["target_sizes"][i]),
+                                                     mode="bicubic", align_corners=False)[0, 0].numpy()
+                exp = read_bin(gdir, m["depth"])
+                diff = np.abs(up - exp)
+                within = bool(np.all(diff <= atol + rtol * np.abs(exp)))
+                ok &= within
+                print(f"  post_process {m['depth']['file']}: max abs diff {diff.max():.3e} {'OK' if within else 'FAIL'}")
         print(f"  => {name}: max abs diff over all cases {model_worst:.3e} (tolerance atol {atol} + rtol {rtol})")
     print("\nALL OK" if ok else "\nSOME CHECKS FAILED")
     return 0 if ok else 1

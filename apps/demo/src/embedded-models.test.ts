@@ -4,20 +4,93 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadLabelMap, pipeline } from '@retina/core';
+import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
+// DPT is not in the registry yet (issue 25): the depth model runs through the DPT folder's processor, model and
+// post-processing. Once the depth-estimation pipeline lands, this becomes pipeline('depth-estimation', …).
+import { DPTImageProcessor } from '../../../packages/core/src/models/dpt/image-processing-dpt.js';
+import { DPTForDepthEstimation } from '../../../packages/core/src/models/dpt/modeling-dpt.js';
+import { postProcessDepthEstimation } from '../../../packages/core/src/processors/depth-estimation.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const modelsRoot = resolve(here, '..', 'public', 'models');
 const evalRoot = resolve(here, '..', '..', '..', 'tools', 'shapes', 'eval-set');
 
+interface DepthScores {
+  absrel: number;
+  delta1: number;
+  absrel_shapes: number;
+  delta1_shapes: number;
+}
+
 interface EvalSet {
   thresholds: { classification_top1_min: number; segmentation_miou_min: number };
   classification: { model: string; labels: string[]; items: { file: string; label: number }[] };
   segmentation: { model: string; labels: string[]; items: { file: string; mask: string }[] };
+  depth: {
+    model: string;
+    disparity_scale: number;
+    depth_cap: number;
+    items: { file: string; disparity: string; shapes: string }[];
+    reference_results: { pytorch: DepthScores; baseline_floor_only: DepthScores };
+  };
 }
 
 const evalSet = JSON.parse(readFileSync(join(evalRoot, 'index.json'), 'utf8')) as EvalSet;
 const bytes = (file: string) => readFileSync(join(evalRoot, file));
+
+/**
+ * |Retina − PyTorch| allowed on the recorded depth scores. Measured (onnxruntime-node 1.30, x86-64): AbsRel 8.5e-9 and
+ * 4.8e-9 (shapes), δ1 equal (no pixel on the other side of 1.25), from predicted_depth within 1.8e-6 of PyTorch's. δ1 is
+ * a pixel count: on another CPU's kernels a pixel within ~1e-6 of the threshold may flip, moving a 64x64 image's δ1,
+ * and so the set's, by up to 2.4e-6; 1e-5 allows four such pixels.
+ */
+const DEPTH_TOLERANCE = { absrel: 1e-7, absrel_shapes: 1e-7, delta1: 1e-5, delta1_shapes: 1e-5 };
+
+/**
+ * MiDaS-style scores of one relative inverse depth map against the ground-truth disparity, in float64, as
+ * tools/shapes/depth_metrics.py computes them: least-squares scale and shift over the valid pixels (disparity at
+ * least 1 / depthCap), clamped at 1 / depthCap, turned into depth; AbsRel and δ < 1.25 over the valid pixels, and
+ * over those that shapes cover.
+ */
+function depthScores(prediction: Float32Array, truth: Float64Array, covered: ArrayLike<number>, depthCap: number): Partial<DepthScores> {
+  const valid: number[] = [];
+  for (let i = 0; i < truth.length; i++) if (truth[i]! >= 1 / depthCap) valid.push(i);
+  let pp = 0;
+  let p = 0;
+  let pg = 0;
+  let g = 0;
+  for (const i of valid) {
+    pp += prediction[i]! * prediction[i]!;
+    p += prediction[i]!;
+    pg += prediction[i]! * truth[i]!;
+    g += truth[i]!;
+  }
+  const n = valid.length;
+  const det = pp * n - p * p;
+  const [scale, shift] = det > 0 ? [(n * pg - p * g) / det, (pp * g - p * pg) / det] : [1, 0];
+  const sums = { rel: 0, good: 0, count: 0, relShapes: 0, goodShapes: 0, countShapes: 0 };
+  for (const i of valid) {
+    const depth = 1 / Math.max(scale * prediction[i]! + shift, 1 / depthCap);
+    const expected = 1 / truth[i]!;
+    const rel = Math.abs(depth - expected) / expected;
+    const good = Math.max(depth / expected, expected / depth) < 1.25 ? 1 : 0;
+    sums.rel += rel;
+    sums.good += good;
+    sums.count++;
+    if (covered[i]! > 127) {
+      sums.relShapes += rel;
+      sums.goodShapes += good;
+      sums.countShapes++;
+    }
+  }
+  const scores: Partial<DepthScores> = { absrel: sums.rel / sums.count, delta1: sums.good / sums.count };
+  if (sums.countShapes > 0) {
+    scores.absrel_shapes = sums.relShapes / sums.countShapes;
+    scores.delta1_shapes = sums.goodShapes / sums.countShapes;
+  }
+  return scores;
+}
 
 describe('the demo models, on the fixed evaluation set', () => {
   it(`classifier: top-1 accuracy ≥ ${evalSet.thresholds.classification_top1_min}`, async () => {
@@ -66,5 +139,38 @@ describe('the demo models, on the fixed evaluation set', () => {
     const meanIou = ious.reduce((sum, iou) => sum + iou, 0) / classes;
     console.log(`${model}: mIoU ${meanIou.toFixed(4)} (${labels.map((label, c) => `${label} ${ious[c]!.toFixed(3)}`).join(', ')})`);
     expect(meanIou).toBeGreaterThanOrEqual(evalSet.thresholds.segmentation_miou_min);
+  });
+
+  it('depth model: AbsRel and δ1 as recorded from PyTorch, well ahead of the floor-only baseline on the shapes', async () => {
+    const { model, items, disparity_scale: disparityScale, depth_cap: depthCap, reference_results: recorded } = evalSet.depth;
+    const folder = join(modelsRoot, model);
+    const processor = new DPTImageProcessor(JSON.parse(readFileSync(join(folder, 'preprocessor_config.json'), 'utf8')));
+    await using depthModel = await DPTForDepthEstimation.fromPretrained(folder, { device: 'cpu', source: 'weights' });
+    const perImage: Partial<DepthScores>[] = [];
+    for (const item of items) {
+      const { pixelValues, originalSizes } = await processor.preprocess(bytes(item.file));
+      const { predictedDepth } = await depthModel.forward({ pixelValues });
+      const [estimate] = postProcessDepthEstimation(predictedDepth, originalSizes);
+      const truth = decode(bytes(item.disparity));
+      const covered = decode(bytes(item.shapes));
+      expect([truth.depth, truth.channels, covered.channels]).toEqual([16, 1, 1]);
+      expect([estimate!.predictedDepth.width, estimate!.predictedDepth.height]).toEqual([truth.width, truth.height]);
+      const disparity = Float64Array.from(truth.data, (value) => value / disparityScale);
+      perImage.push(depthScores(estimate!.predictedDepth.data, disparity, covered.data, depthCap));
+    }
+    const keys = ['absrel', 'delta1', 'absrel_shapes', 'delta1_shapes'] as const;
+    const scores = Object.fromEntries(
+      keys.map((key) => {
+        const values = perImage.flatMap((image) => (image[key] === undefined ? [] : [image[key]]));
+        return [key, values.reduce((sum, value) => sum + value, 0) / values.length];
+      }),
+    ) as unknown as DepthScores;
+    const baseline = recorded.baseline_floor_only;
+    console.log(
+      `${model}: ${keys.map((key) => `${key} ${scores[key].toFixed(4)} (PyTorch ${recorded.pytorch[key].toFixed(4)}, floor only ${baseline[key].toFixed(4)})`).join(', ')}`,
+    );
+    for (const key of keys) expect(Math.abs(scores[key] - recorded.pytorch[key]), key).toBeLessThanOrEqual(DEPTH_TOLERANCE[key]);
+    expect(scores.absrel_shapes).toBeLessThan(baseline.absrel_shapes / 2);
+    expect(scores.delta1_shapes).toBeGreaterThan(baseline.delta1_shapes);
   });
 });

@@ -75,7 +75,7 @@ const SNAKE_CASE_KEYS: Record<string, string> = {
 };
 
 /** Resized and decoded pixels of one input, plus the window the output reads from it. */
-interface PreparedImage {
+export interface PreparedImage {
   image: RawImage;
   window: PixelWindow;
   bands: 1 | 3;
@@ -106,6 +106,15 @@ export abstract class ImageProcessor {
 
   /** Preprocesses one image or a batch into `pixelValues`; options override the config for this call. */
   async preprocess(images: ImageInput | readonly ImageInput[], options: ImageProcessorOptions = {}): Promise<ImageProcessorOutput> {
+    return this.preprocessWith(images, options, (image, settings) => this.prepare(image, settings));
+  }
+
+  /** {@link preprocess} with another way to resize and window each image (a processor with options of its own). */
+  protected async preprocessWith(
+    images: ImageInput | readonly ImageInput[],
+    options: ImageProcessorOptions,
+    prepare: (image: RawImage, settings: ImageProcessorSettings) => PreparedImage,
+  ): Promise<ImageProcessorOutput> {
     const settings = this.resolve(options);
     const inputs = asList(images);
     if (inputs.length === 0) {
@@ -117,7 +126,7 @@ export abstract class ImageProcessor {
       // Converting to RGB drops alpha, so an opaque image's padding byte can stay.
       const image = await loadImage(input, { ...options.load, keepOpaqueAlpha: settings.doConvertRgb });
       originalSizes.push([image.height, image.width]);
-      prepared.push(this.prepare(image, settings));
+      prepared.push(prepare(image, settings));
     }
     return { pixelValues: this.batch(prepared, settings), originalSizes };
   }
@@ -153,7 +162,7 @@ export abstract class ImageProcessor {
    * How many colour channels feed RGB: 1 for L and LA (replicated), 3 for RGB and RGBA (alpha
    * dropped, not composited), as Pillow's convert("RGB").
    */
-  private colourBands(image: RawImage, settings: ImageProcessorSettings): 1 | 3 {
+  protected colourBands(image: RawImage, settings: ImageProcessorSettings): 1 | 3 {
     if (!settings.doConvertRgb && image.channels !== 3) {
       throw new RetinaError(
         'INVALID_IMAGE',

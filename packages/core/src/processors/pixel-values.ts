@@ -15,6 +15,11 @@ export interface PixelWindow {
   left: number;
   height: number;
   width: number;
+  /**
+   * The output value outside the image. By default a zero pixel's, rescaled and normalised (the center
+   * crop pads the uint8 image); DPT pads after normalising, with 0.
+   */
+  outside?: number;
 }
 
 /**
@@ -71,7 +76,7 @@ export function writePixelValues(
   const xEnd = Math.min(window.width, width - window.left);
   for (let c = 0; c < 3; c++) {
     const table = tables[c]!;
-    const zero = table[0]!;
+    const zero = window.outside ?? table[0]!;
     const band = bands === 1 ? 0 : c;
     const planeStart = offset + c * plane;
     out.fill(zero, planeStart, planeStart + plane);

@@ -82,9 +82,14 @@ function embeddings(ctx: Context, pixelValues: string): { value: string; tokens:
   return { value: graph.op('Add', [joined, positions]), tokens };
 }
 
-/** ViTHybridLayer: x + attention(layernorm_before(x)), then + output(act(intermediate(layernorm_after(x)))). */
-function layer(ctx: Context, x: string, index: number): string {
-  const { graph, weights, config } = ctx;
+/** What a pre-norm ViT layer reads of its config (ViT-Hybrid's, and DPT's own encoder). */
+export type ViTLayerConfig = Pick<
+  ViTHybridConfig,
+  'hiddenSize' | 'numAttentionHeads' | 'intermediateSize' | 'hiddenAct' | 'layerNormEps' | 'qkvBias'
+>;
+
+/** ViTHybridLayer (and DPTViTLayer): x + attention(layernorm_before(x)), then + output(act(intermediate(layernorm_after(x)))). */
+export function vitLayer(graph: OnnxGraph, weights: ModelWeights, config: ViTLayerConfig, x: string, index: number): string {
   const name = `encoder.layer.${index}`;
   const hidden = config.hiddenSize;
   const eps = config.layerNormEps;
@@ -136,7 +141,7 @@ export const buildViTHybridGraph: GraphBuilder<ViTHybridConfig> = (config, archi
 
   const { value: embedded, tokens } = embeddings(ctx, pixelValues);
   let x = embedded;
-  for (let index = 0; index < config.numHiddenLayers; index++) x = layer(ctx, x, index);
+  for (let index = 0; index < config.numHiddenLayers; index++) x = vitLayer(graph, weights, config, x, index);
   const sequence = layerNorm(graph, weights, x, 'layernorm', config.hiddenSize, config.layerNormEps, 'hidden_size');
   const cls = graph.op('Gather', [sequence, graph.constant('int64', [], [0])], { axis: 1 });
   const hidden = config.hiddenSize;

@@ -1,0 +1,13 @@
+import type { ModelFamily } from '../model-family.js';
+import { DPTConfig } from './configuration-dpt.js';
+import { DPTImageProcessor } from './image-processing-dpt.js';
+import { DPTForDepthEstimation, DPTModel } from './modeling-dpt.js';
+
+/** DPT (depth estimation). Not yet in MODEL_FAMILIES: it joins when the registry of heads lands (issue 25). */
+export const dptFamily = {
+  modelType: DPTConfig.modelType,
+  configClass: DPTConfig,
+  processorName: 'DPTImageProcessor',
+  processorClass: DPTImageProcessor,
+  modelClasses: [DPTModel, DPTForDepthEstimation],
+} as const satisfies ModelFamily<DPTConfig>;
