@@ -36,7 +36,7 @@ async function measureBuild(folder: string): Promise<void> {
   const repo = openModelRepo(folder, {});
   const config = await readAutoConfig(repo, {});
   const { architecture, buildGraph } = AutoModel.modelClassFor(config);
-  const files = await modelFilesFromWeights(repo, config, architecture, buildGraph!, 'fp32', {});
+  const files = await modelFilesFromWeights(repo, config, architecture, buildGraph!, { dtype: 'fp32' }, {});
   const peak = statusBytes('VmHWM') - before;
   const handed = files.externalData.reduce((sum, { data }) => sum + data.byteLength, 0);
   console.log(

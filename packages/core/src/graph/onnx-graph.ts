@@ -83,7 +83,7 @@ export interface BuiltGraph {
 }
 
 function elementSize(type: ElementType): number {
-  return { float32: 4, int32: 4, int64: 8, float16: 2, uint8: 1, bool: 1 }[type];
+  return { float32: 4, int32: 4, int64: 8, float16: 2, uint8: 1, int8: 1, bool: 1 }[type];
 }
 
 /** Little-endian bytes of `values` as `type`. */
@@ -95,10 +95,26 @@ export function tensorBytes(type: ElementType, values: ArrayLike<number>): Uint8
     if (type === 'float32') view.setFloat32(i * 4, value, true);
     else if (type === 'int64') view.setBigInt64(i * 8, BigInt(value), true);
     else if (type === 'int32') view.setInt32(i * 4, value, true);
-    else if (type === 'uint8' || type === 'bool') bytes[i] = value;
+    else if (type === 'uint8' || type === 'int8' || type === 'bool') bytes[i] = value;
     else throw new RangeError(`tensorBytes cannot write ${type}; pass float16 data as bytes`);
   }
   return bytes;
+}
+
+/** Bytes of one chunk of a compact graph's own external data (a larger tensor gets a chunk of its size). */
+const CHUNK_BYTES = 16 * 2 ** 20;
+
+/** External data offsets are multiples of this, so runtimes can read weights in place. */
+const ALIGNMENT = 64;
+
+export interface OnnxGraphOptions {
+  /**
+   * Copy every external weight into the graph's own chunks of external data (`weights/<n>.bin`, filled in turn,
+   * the last one cut to its size) instead of pointing into the buffers it came from: the graph then holds no
+   * reference to a checkpoint, whose buffer can go as soon as the build is done. For quantized builds, which
+   * keep a fraction of the checkpoint.
+   */
+  readonly compact?: boolean;
 }
 
 /**
@@ -111,11 +127,19 @@ export class OnnxGraph {
   readonly #initializers: Initializer[] = [];
   readonly #inputs: Uint8Array[] = [];
   readonly #outputs: Uint8Array[] = [];
-  /** External buffers by file name (checkpoint files, or `computed/<n>` for weights Retina computed). */
+  /** External buffers by file name (checkpoint files, `computed/<n>` for weights Retina computed, `weights/<n>.bin` chunks). */
   readonly #buffers = new Map<string, Uint8Array>();
   readonly #names = new Set<string>();
   readonly #domains = new Set<string>(['']);
+  readonly #opTypes = new Set<string>();
+  readonly #compact: boolean;
+  /** The compact graph's chunks, with how many bytes of each are taken. */
+  readonly #chunks: { file: string; used: number }[] = [];
   #counter = 0;
+
+  constructor(options: OnnxGraphOptions = {}) {
+    this.#compact = options.compact ?? false;
+  }
 
   /** A fresh value name, e.g. `/Conv_12`. */
   uniqueName(hint: string): string {
@@ -147,6 +171,7 @@ export class OnnxGraph {
     const { outputs = 1, domain = '' } = options;
     const names = typeof outputs === 'number' ? Array.from({ length: outputs }, () => this.uniqueName(opType)) : [...outputs];
     this.#domains.add(domain);
+    this.#opTypes.add(opType);
     const fields = [
       ...inputs.map((input) => stringField(NODE.input, input)),
       ...names.map((output) => stringField(NODE.output, output)),
@@ -158,6 +183,11 @@ export class OnnxGraph {
     ];
     this.#nodes.push(concatBytes(fields));
     return names;
+  }
+
+  /** Whether the graph has a node of `opType`. */
+  uses(opType: string): boolean {
+    return this.#opTypes.has(opType);
   }
 
   /** A node with one output: its name. */
@@ -186,13 +216,17 @@ export class OnnxGraph {
       this.#initializers.push({ name, type, dims, data: bytes });
       return name;
     }
+    if (this.#compact) {
+      this.#initializers.push({ name, type, dims, data: this.#copyIntoChunk(bytes) });
+      return name;
+    }
     const file = `computed/${this.#buffers.size}.bin`;
     this.#buffers.set(file, bytes);
     this.#initializers.push({ name, type, dims, data: { file, offset: 0, length: bytes.length } });
     return name;
   }
 
-  /** An initializer whose bytes lie in `fileBytes` (a checkpoint file) at `offset`: external data, not copied. */
+  /** An initializer whose bytes lie in `fileBytes` (a checkpoint file) at `offset`: external data, not copied (unless compact). */
   externalInitializer(
     name: string,
     type: ElementType,
@@ -205,6 +239,10 @@ export class OnnxGraph {
     const length = dims.reduce((a, b) => a * b, 1) * elementSize(type);
     if (offset < 0 || offset + length > fileBytes.length)
       throw new RangeError(`${name}: bytes ${offset}..${offset + length} lie outside ${file}`);
+    if (this.#compact) {
+      this.#initializers.push({ name, type, dims, data: this.#copyIntoChunk(fileBytes.subarray(offset, offset + length)) });
+      return name;
+    }
     const known = this.#buffers.get(file);
     if (known && known !== fileBytes) throw new Error(`Two different buffers are both named ${file}`);
     this.#buffers.set(file, fileBytes);
@@ -212,8 +250,28 @@ export class OnnxGraph {
     return name;
   }
 
+  /** A copy of `bytes` in the first chunk with room for it (a new chunk when none has). */
+  #copyIntoChunk(bytes: Uint8Array): ExternalLocation {
+    const aligned = (used: number) => Math.ceil(used / ALIGNMENT) * ALIGNMENT;
+    let chunk = this.#chunks.find(({ file, used }) => aligned(used) + bytes.length <= this.#buffers.get(file)!.length);
+    if (!chunk) {
+      chunk = { file: `weights/${this.#chunks.length}.bin`, used: 0 };
+      this.#chunks.push(chunk);
+      this.#buffers.set(chunk.file, new Uint8Array(Math.max(CHUNK_BYTES, bytes.length)));
+    }
+    const offset = aligned(chunk.used);
+    this.#buffers.get(chunk.file)!.set(bytes, offset);
+    chunk.used = offset + bytes.length;
+    return { file: chunk.file, offset, length: bytes.length };
+  }
+
   /** The ModelProto (IR 8; opset 17, plus com.microsoft 1 where used) and its external data. */
   serialize(options: SerializeOptions = {}): BuiltGraph {
+    // Each chunk cut to what it holds (a copy of the chunk's part, not a view that keeps it all).
+    for (const { file, used } of this.#chunks) {
+      const chunk = this.#buffers.get(file)!;
+      if (used < chunk.length) this.#buffers.set(file, chunk.slice(0, used));
+    }
     const { externalData, locate } = this.#externalLayout(options.externalDataFile);
     const graph = concatBytes([
       ...this.#nodes.map((node) => lengthDelimitedField(GRAPH.node, node)),
@@ -254,8 +312,7 @@ export class OnnxGraph {
     for (const { data } of this.#initializers) {
       if (data instanceof Uint8Array) continue;
       const bytes = this.#buffers.get(data.file)!.subarray(data.offset, data.offset + data.length);
-      // 64-byte alignment lets runtimes map the file and read weights in place.
-      const padding = (64 - (offset % 64)) % 64;
+      const padding = (ALIGNMENT - (offset % ALIGNMENT)) % ALIGNMENT;
       parts.push(new Uint8Array(padding), bytes);
       packed.set(`${data.file}:${data.offset}`, { file: packInto, offset: offset + padding, length: data.length });
       offset += padding + data.length;

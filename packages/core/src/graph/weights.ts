@@ -5,6 +5,7 @@ import { RetinaError } from '../errors.js';
 import { fromFloat16Bits, toFloat16Bits } from '../session/float16.js';
 import type { Checkpoint, WeightTensor } from '../weights/weight-tensor.js';
 import type { OnnxGraph } from './onnx-graph.js';
+import type { LinearQuantization } from './quantize.js';
 
 export type ComputeType = 'float32' | 'float16';
 
@@ -73,6 +74,17 @@ function scratchCopy(checkpoint: Checkpoint, bytes: Uint8Array): Float32Array {
   return new Float32Array(scratch, 0, bytes.byteLength / 4);
 }
 
+export interface ModelWeightsOptions {
+  /** The base model's attribute in the checkpoint's names ("bit", "vit", "beit"; '' for none). */
+  readonly basePrefix: string;
+  readonly type: ComputeType;
+  /** Names the checkpoint in messages (e.g. the repo location). */
+  readonly where: string;
+  /** Names under this prefix (ending in "."). */
+  readonly scope?: string;
+  readonly quantization?: LinearQuantization;
+}
+
 /**
  * The weights of one model in a checkpoint. `basePrefix` is the base model's attribute ("bit", "vit",
  * "beit"): heads' checkpoints have it, a bare model saved on its own has not; both are accepted.
@@ -84,21 +96,26 @@ export class ModelWeights {
   readonly #where: string;
   readonly #files: ReadonlyMap<string, Uint8Array>;
   readonly type: ComputeType;
+  /** How Linear layers quantize these weights (dtype q8, q4); undefined: they stay of the compute type. */
+  readonly quantization: LinearQuantization | undefined;
 
-  /** `where` names the checkpoint in messages (e.g. the repo location). */
-  constructor(checkpoint: Checkpoint, options: { basePrefix: string; type: ComputeType; where: string; scope?: string }) {
+  constructor(checkpoint: Checkpoint, options: ModelWeightsOptions) {
     this.#checkpoint = checkpoint;
     this.#basePrefix = options.basePrefix;
     this.#scope = options.scope ?? '';
     this.#where = options.where;
     this.type = options.type;
+    this.quantization = options.quantization;
     this.#files = new Map(checkpoint.files.map(({ name, bytes }) => [name, bytes]));
+  }
+
+  #options(): ModelWeightsOptions {
+    return { basePrefix: this.#basePrefix, type: this.type, where: this.#where, scope: this.#scope, quantization: this.quantization };
   }
 
   /** The weights under `prefix` (e.g. "embeddings.patch_embeddings.backbone.bit" for ViT-Hybrid's BiT backbone). */
   at(prefix: string): ModelWeights {
-    const scope = `${this.#scope}${prefix}.`;
-    return new ModelWeights(this.#checkpoint, { basePrefix: this.#basePrefix, type: this.type, where: this.#where, scope });
+    return new ModelWeights(this.#checkpoint, { ...this.#options(), scope: `${this.#scope}${prefix}.` });
   }
 
   /**
@@ -118,7 +135,7 @@ export class ModelWeights {
 
   /** The heads' weights (a head's "layernorm", "classifier", ...): names as they are, never under the base prefix. */
   head(): ModelWeights {
-    return new ModelWeights(this.#checkpoint, { basePrefix: '', type: this.type, where: this.#where, scope: this.#scope });
+    return new ModelWeights(this.#checkpoint, { ...this.#options(), basePrefix: '' });
   }
 
   has(name: string): boolean {

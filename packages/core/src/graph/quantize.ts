@@ -1,0 +1,158 @@
+// Weight quantization at build time, deterministic and fully specified here, so that a test can recompute
+// every code and scale on its own:
+//
+// - Values are the checkpoint's float32 values (float16/bfloat16 widened exactly), times the output's factor
+//   where a factor is folded in (BEiT's layer scale: w = fround(w · factor[n])). Arithmetic is JavaScript's
+//   float64; a scale is rounded once to float32 (`Math.fround`) and every code is computed from that stored
+//   float32 scale, so dequantizing with what the graph holds gives back each weight within half a step.
+// - Rounding is to nearest, ties to even (as onnxruntime's QuantizeLinear), then clamped to the code range.
+//
+// Per output channel, symmetric int8 (`quantizePerChannelInt8`, for DynamicQuantizeMatMul): one scale per
+// output n, scale = fround(max_k |w[n, k]| / 127) (1 when that is 0: the channel is all zeros), code =
+// clamp(round(w / scale), -127, 127), zero point 0. -128 is never used, so the range is symmetric.
+//
+// Per block, asymmetric n-bit (`quantizeBlocks`, for MatMulNBits): each output n's K inputs are cut into
+// blocks of `blockSize` (the last one zero-padded); per block, lo = min(0, min w) and hi = max(0, max w),
+// scale = fround((hi - lo) / (2^bits - 1)) (1 when hi = lo = 0), zero point z = clamp(round(-lo / scale), 0,
+// 2^bits - 1), code = clamp(round(w / scale) + z, 0, 2^bits - 1); the weight is (code - z) · scale. The
+// range holds 0, so padding is exact (code z).
+
+/**
+ * How a build quantizes its Linear layers: `dynamic-int8` (q8 on the CPU provider: int8 weights per output
+ * channel, activations quantized per tensor at run time by DynamicQuantizeMatMul), or `blocks` (MatMulNBits:
+ * weight-only, n-bit blocks along K, dequantized inside the kernel; q4, and q8 on WebGPU).
+ */
+export type LinearQuantization =
+  { readonly kind: 'dynamic-int8' } | { readonly kind: 'blocks'; readonly bits: 4 | 8; readonly blockSize: number };
+
+/** 1.5 · 2^52: adding and subtracting it rounds a float64 of magnitude below 2^51 to an integer, ties to even. */
+const ROUNDER = 2 ** 52 + 2 ** 51;
+
+/** Round half to even (banker's rounding), as onnxruntime rounds when it quantizes; exact for |x| < 2^51. */
+export function roundHalfToEven(x: number): number {
+  return x + ROUNDER - ROUNDER;
+}
+
+/** int8 codes of a weight with one scale per output channel. */
+export interface PerChannelInt8 {
+  /** [K, N] row-major, as MatMul's B: codes[k * N + n]. */
+  readonly codes: Int8Array;
+  /** [N]. */
+  readonly scales: Float32Array;
+}
+
+/** Side of the square tiles in which codes are written transposed (as transpose2d, weights.ts). */
+const TILE = 32;
+
+/**
+ * Quantizes a PyTorch Linear weight `weight` ([N = out, K = in], row-major) per output channel to symmetric
+ * int8, laid out transposed ([K, N]) for MatMul-style operators. `factors` ([N]) multiply the outputs first.
+ */
+export function quantizePerChannelInt8(
+  weight: Float32Array,
+  outFeatures: number,
+  inFeatures: number,
+  factors?: Float32Array,
+): PerChannelInt8 {
+  const values = factors ? scaleRows(weight, outFeatures, inFeatures, factors) : weight;
+  const scales = new Float32Array(outFeatures);
+  for (let n = 0; n < outFeatures; n++) {
+    let max = 0;
+    for (let i = n * inFeatures, end = i + inFeatures; i < end; i++) max = Math.max(max, Math.abs(values[i]!));
+    scales[n] = Math.fround(max / 127) || 1;
+  }
+  const codes = new Int8Array(values.length);
+  for (let n0 = 0; n0 < outFeatures; n0 += TILE) {
+    const n1 = Math.min(n0 + TILE, outFeatures);
+    for (let k0 = 0; k0 < inFeatures; k0 += TILE) {
+      const k1 = Math.min(k0 + TILE, inFeatures);
+      for (let k = k0; k < k1; k++) {
+        for (let n = n0; n < n1; n++) {
+          const code = values[n * inFeatures + k]! / scales[n]! + ROUNDER - ROUNDER;
+          codes[k * outFeatures + n] = code < -127 ? -127 : code > 127 ? 127 : code;
+        }
+      }
+    }
+  }
+  return { codes, scales };
+}
+
+/** `weight` ([N, K]) with row n times `factors[n]`, in float32 as a float32 graph would hold it. */
+function scaleRows(weight: Float32Array, outFeatures: number, inFeatures: number, factors: Float32Array): Float32Array {
+  const scaled = new Float32Array(weight.length);
+  for (let n = 0; n < outFeatures; n++) {
+    const factor = factors[n]!;
+    for (let i = n * inFeatures, end = i + inFeatures; i < end; i++) scaled[i] = weight[i]! * factor;
+  }
+  return scaled;
+}
+
+/** n-bit block codes as MatMulNBits takes them. */
+export interface BlockQuantized {
+  readonly bits: 4 | 8;
+  readonly blockSize: number;
+  /** ceil(K / blockSize). */
+  readonly blocksPerRow: number;
+  /** [N, blocksPerRow, blockSize · bits / 8]: codes packed along K, the first of each byte in its low bits. */
+  readonly codes: Uint8Array;
+  /** [N, blocksPerRow]. */
+  readonly scales: Float32Array;
+  /** [N, ceil(blocksPerRow · bits / 8)], packed like the codes. */
+  readonly zeroPoints: Uint8Array;
+}
+
+/**
+ * Quantizes a PyTorch Linear weight `weight` ([N = out, K = in], row-major: MatMulNBits' own layout) in
+ * blocks of `blockSize` (even) along K to asymmetric `bits`-bit codes (see the top of this file). `factors`
+ * ([N]) multiply the outputs first.
+ */
+export function quantizeBlocks(
+  weight: Float32Array,
+  outFeatures: number,
+  inFeatures: number,
+  bits: 4 | 8,
+  blockSize: number,
+  factors?: Float32Array,
+): BlockQuantized {
+  const values = factors ? scaleRows(weight, outFeatures, inFeatures, factors) : weight;
+  const levels = 2 ** bits - 1;
+  const blocksPerRow = Math.ceil(inFeatures / blockSize);
+  const zeroPointBytesPerRow = Math.ceil((blocksPerRow * bits) / 8);
+  // One code per byte, packed in pairs below for 4 bits.
+  const unpacked = new Uint8Array(outFeatures * blocksPerRow * blockSize);
+  const scales = new Float32Array(outFeatures * blocksPerRow);
+  const zeroPoints = new Uint8Array(outFeatures * zeroPointBytesPerRow);
+  for (let n = 0; n < outFeatures; n++) {
+    for (let block = 0; block < blocksPerRow; block++) {
+      const start = n * inFeatures + block * blockSize;
+      const end = n * inFeatures + Math.min((block + 1) * blockSize, inFeatures);
+      let lo = 0;
+      let hi = 0;
+      for (let i = start; i < end; i++) {
+        lo = Math.min(lo, values[i]!);
+        hi = Math.max(hi, values[i]!);
+      }
+      const scale = Math.fround((hi - lo) / levels) || 1;
+      const rounded = -lo / scale + ROUNDER - ROUNDER;
+      const zeroPoint = rounded < 0 ? 0 : rounded > levels ? levels : rounded;
+      scales[n * blocksPerRow + block] = scale;
+      const out = (n * blocksPerRow + block) * blockSize;
+      for (let i = start; i < end; i++) {
+        const code = values[i]! / scale + ROUNDER - ROUNDER + zeroPoint;
+        unpacked[out + i - start] = code < 0 ? 0 : code > levels ? levels : code;
+      }
+      // Padding past K: the code of 0.
+      unpacked.fill(zeroPoint, out + end - start, out + blockSize);
+      if (bits === 8) zeroPoints[n * zeroPointBytesPerRow + block] = zeroPoint;
+      else zeroPoints[n * zeroPointBytesPerRow + (block >> 1)]! |= zeroPoint << ((block & 1) * 4);
+    }
+  }
+  return { bits, blockSize, blocksPerRow, codes: bits === 8 ? unpacked : packNibbles(unpacked), scales, zeroPoints };
+}
+
+/** 4-bit values, one a byte, packed two a byte: the first in the low bits. */
+function packNibbles(values: Uint8Array): Uint8Array {
+  const packed = new Uint8Array(values.length / 2);
+  for (let i = 0; i < packed.length; i++) packed[i] = values[2 * i]! | (values[2 * i + 1]! << 4);
+  return packed;
+}
