@@ -78,17 +78,26 @@ export function quantizedLinear(
   // Bias is the last optional input, after '' for those skipped.
   const withBias = bias === undefined ? [] : ['', bias];
   if (quantization.kind === 'dynamic-int8') {
-    const { codes, scales } = quantizePerChannelInt8(weight, outFeatures, inFeatures, factors);
-    const b = graph.bytesInitializer(`${prefix}.weight.int8`, 'int8', [inFeatures, outFeatures], new Uint8Array(codes.buffer));
+    const b = `${prefix}.weight.int8`;
+    const codes = graph.reservedInitializer(b, 'int8', [inFeatures, outFeatures]);
+    const { scales } = quantizePerChannelInt8(
+      weight,
+      outFeatures,
+      inFeatures,
+      factors,
+      new Int8Array(codes.buffer, codes.byteOffset, codes.length),
+    );
     const bScale = weights.computed(graph, `${prefix}.weight.scale`, [outFeatures], scales);
     return graph.op('DynamicQuantizeMatMul', [x, b, bScale, ...withBias], {}, MICROSOFT_DOMAIN);
   }
   const { bits, blockSize } = quantization;
-  const q = quantizeBlocks(weight, outFeatures, inFeatures, bits, blockSize, factors);
-  const blocks = [outFeatures, q.blocksPerRow];
+  const blocks = [outFeatures, Math.ceil(inFeatures / blockSize)];
+  const b = `${prefix}.weight.q${bits}`;
+  const codes = graph.reservedInitializer(b, 'uint8', [...blocks, (blockSize * bits) / 8]);
+  const q = quantizeBlocks(weight, outFeatures, inFeatures, bits, blockSize, factors, codes);
   const inputs = [
     x,
-    graph.bytesInitializer(`${prefix}.weight.q${bits}`, 'uint8', [...blocks, (blockSize * bits) / 8], q.codes),
+    b,
     weights.computed(graph, `${prefix}.weight.scales`, blocks, q.scales),
     graph.bytesInitializer(`${prefix}.weight.zero_points`, 'uint8', [outFeatures, q.zeroPoints.length / outFeatures], q.zeroPoints),
     ...withBias,

@@ -109,8 +109,8 @@ const ALIGNMENT = 64;
 
 export interface OnnxGraphOptions {
   /**
-   * Copy every external weight into the graph's own chunks of external data (`weights/<n>.bin`, filled in turn,
-   * the last one cut to its size) instead of pointing into the buffers it came from: the graph then holds no
+   * Copy every external weight into the graph's own chunks of external data (`weights/<n>.bin`, each filled
+   * first-fit) instead of pointing into the buffers it came from: the graph then holds no
    * reference to a checkpoint, whose buffer can go as soon as the build is done. For quantized builds, which
    * keep a fraction of the checkpoint.
    */
@@ -217,7 +217,9 @@ export class OnnxGraph {
       return name;
     }
     if (this.#compact) {
-      this.#initializers.push({ name, type, dims, data: this.#copyIntoChunk(bytes) });
+      const { location, bytes: target } = this.#reserve(bytes.length);
+      target.set(bytes);
+      this.#initializers.push({ name, type, dims, data: location });
       return name;
     }
     const file = `computed/${this.#buffers.size}.bin`;
@@ -240,7 +242,9 @@ export class OnnxGraph {
     if (offset < 0 || offset + length > fileBytes.length)
       throw new RangeError(`${name}: bytes ${offset}..${offset + length} lie outside ${file}`);
     if (this.#compact) {
-      this.#initializers.push({ name, type, dims, data: this.#copyIntoChunk(fileBytes.subarray(offset, offset + length)) });
+      const { location, bytes } = this.#reserve(length);
+      bytes.set(fileBytes.subarray(offset, offset + length));
+      this.#initializers.push({ name, type, dims, data: location });
       return name;
     }
     const known = this.#buffers.get(file);
@@ -250,28 +254,43 @@ export class OnnxGraph {
     return name;
   }
 
-  /** A copy of `bytes` in the first chunk with room for it (a new chunk when none has). */
-  #copyIntoChunk(bytes: Uint8Array): ExternalLocation {
+  /**
+   * An initializer of `dims` whose bytes the caller writes into the returned zeroed array before serialising
+   * (quantized weights are written straight into place): part of a chunk in a compact graph, else a buffer of
+   * its own.
+   */
+  reservedInitializer(name: string, type: ElementType, dims: readonly number[]): Uint8Array {
+    const length = dims.reduce((a, b) => a * b, 1) * elementSize(type);
+    if (!this.#compact) {
+      const bytes = new Uint8Array(length);
+      this.bytesInitializer(name, type, dims, bytes);
+      return bytes;
+    }
+    this.#claim(name);
+    const { location, bytes } = this.#reserve(length);
+    this.#initializers.push({ name, type, dims, data: location });
+    return bytes;
+  }
+
+  /** `length` bytes in the first chunk with room for them (a new chunk when none has). */
+  #reserve(length: number): { location: ExternalLocation; bytes: Uint8Array } {
     const aligned = (used: number) => Math.ceil(used / ALIGNMENT) * ALIGNMENT;
-    let chunk = this.#chunks.find(({ file, used }) => aligned(used) + bytes.length <= this.#buffers.get(file)!.length);
+    let chunk = this.#chunks.find(({ file, used }) => aligned(used) + length <= this.#buffers.get(file)!.length);
     if (!chunk) {
       chunk = { file: `weights/${this.#chunks.length}.bin`, used: 0 };
       this.#chunks.push(chunk);
-      this.#buffers.set(chunk.file, new Uint8Array(Math.max(CHUNK_BYTES, bytes.length)));
+      this.#buffers.set(chunk.file, new Uint8Array(Math.max(CHUNK_BYTES, length)));
     }
     const offset = aligned(chunk.used);
-    this.#buffers.get(chunk.file)!.set(bytes, offset);
-    chunk.used = offset + bytes.length;
-    return { file: chunk.file, offset, length: bytes.length };
+    chunk.used = offset + length;
+    return { location: { file: chunk.file, offset, length }, bytes: this.#buffers.get(chunk.file)!.subarray(offset, offset + length) };
   }
 
   /** The ModelProto (IR 8; opset 17, plus com.microsoft 1 where used) and its external data. */
   serialize(options: SerializeOptions = {}): BuiltGraph {
-    // Each chunk cut to what it holds (a copy of the chunk's part, not a view that keeps it all).
-    for (const { file, used } of this.#chunks) {
-      const chunk = this.#buffers.get(file)!;
-      if (used < chunk.length) this.#buffers.set(file, chunk.slice(0, used));
-    }
+    // Each chunk handed over as far as it is filled: a view, not a copy (the last chunk's free tail, under
+    // CHUNK_BYTES, stays allocated as long as the buffers handed over do).
+    for (const { file, used } of this.#chunks) this.#buffers.set(file, this.#buffers.get(file)!.subarray(0, used));
     const { externalData, locate } = this.#externalLayout(options.externalDataFile);
     const graph = concatBytes([
       ...this.#nodes.map((node) => lengthDelimitedField(GRAPH.node, node)),

@@ -46,13 +46,15 @@ const TILE = 32;
 
 /**
  * Quantizes a PyTorch Linear weight `weight` ([N = out, K = in], row-major) per output channel to symmetric
- * int8, laid out transposed ([K, N]) for MatMul-style operators. `factors` ([N]) multiply the outputs first.
+ * int8, laid out transposed ([K, N]) for MatMul-style operators, into `codes`. `factors` ([N]) multiply the
+ * outputs first.
  */
 export function quantizePerChannelInt8(
   weight: Float32Array,
   outFeatures: number,
   inFeatures: number,
   factors?: Float32Array,
+  codes: Int8Array = new Int8Array(weight.length),
 ): PerChannelInt8 {
   const values = factors ? scaleRows(weight, outFeatures, inFeatures, factors) : weight;
   const scales = new Float32Array(outFeatures);
@@ -61,7 +63,6 @@ export function quantizePerChannelInt8(
     for (let i = n * inFeatures, end = i + inFeatures; i < end; i++) max = Math.max(max, Math.abs(values[i]!));
     scales[n] = Math.fround(max / 127) || 1;
   }
-  const codes = new Int8Array(values.length);
   for (let n0 = 0; n0 < outFeatures; n0 += TILE) {
     const n1 = Math.min(n0 + TILE, outFeatures);
     for (let k0 = 0; k0 < inFeatures; k0 += TILE) {
@@ -89,8 +90,6 @@ function scaleRows(weight: Float32Array, outFeatures: number, inFeatures: number
 
 /** n-bit block codes as MatMulNBits takes them. */
 export interface BlockQuantized {
-  readonly bits: 4 | 8;
-  readonly blockSize: number;
   /** ceil(K / blockSize). */
   readonly blocksPerRow: number;
   /** [N, blocksPerRow, blockSize · bits / 8]: codes packed along K, the first of each byte in its low bits. */
@@ -101,10 +100,15 @@ export interface BlockQuantized {
   readonly zeroPoints: Uint8Array;
 }
 
+/** Bytes of the codes `quantizeBlocks` makes of an [N, K] weight. */
+function blockCodeBytes(outFeatures: number, inFeatures: number, bits: 4 | 8, blockSize: number): number {
+  return (outFeatures * Math.ceil(inFeatures / blockSize) * blockSize * bits) / 8;
+}
+
 /**
  * Quantizes a PyTorch Linear weight `weight` ([N = out, K = in], row-major: MatMulNBits' own layout) in
- * blocks of `blockSize` (even) along K to asymmetric `bits`-bit codes (see the top of this file). `factors`
- * ([N]) multiply the outputs first.
+ * blocks of `blockSize` (even) along K to asymmetric `bits`-bit codes (see the top of this file), into `codes`
+ * ([N, blocks, blockSize · bits / 8] bytes). `factors` ([N]) multiply the outputs first.
  */
 export function quantizeBlocks(
   weight: Float32Array,
@@ -113,13 +117,12 @@ export function quantizeBlocks(
   bits: 4 | 8,
   blockSize: number,
   factors?: Float32Array,
+  codes: Uint8Array = new Uint8Array(blockCodeBytes(outFeatures, inFeatures, bits, blockSize)),
 ): BlockQuantized {
   const values = factors ? scaleRows(weight, outFeatures, inFeatures, factors) : weight;
   const levels = 2 ** bits - 1;
   const blocksPerRow = Math.ceil(inFeatures / blockSize);
   const zeroPointBytesPerRow = Math.ceil((blocksPerRow * bits) / 8);
-  // One code per byte, packed in pairs below for 4 bits.
-  const unpacked = new Uint8Array(outFeatures * blocksPerRow * blockSize);
   const scales = new Float32Array(outFeatures * blocksPerRow);
   const zeroPoints = new Uint8Array(outFeatures * zeroPointBytesPerRow);
   for (let n = 0; n < outFeatures; n++) {
@@ -136,23 +139,27 @@ export function quantizeBlocks(
       const rounded = -lo / scale + ROUNDER - ROUNDER;
       const zeroPoint = rounded < 0 ? 0 : rounded > levels ? levels : rounded;
       scales[n * blocksPerRow + block] = scale;
-      const out = (n * blocksPerRow + block) * blockSize;
-      for (let i = start; i < end; i++) {
-        const code = values[i]! / scale + ROUNDER - ROUNDER + zeroPoint;
-        unpacked[out + i - start] = code < 0 ? 0 : code > levels ? levels : code;
+      // Past K the block is padded with the code of 0.
+      const first = (n * blocksPerRow + block) * blockSize;
+      if (bits === 8) {
+        let j = first;
+        for (let i = start; i < end; i++) {
+          const c = values[i]! / scale + ROUNDER - ROUNDER + zeroPoint;
+          codes[j++] = c < 0 ? 0 : c > levels ? levels : c;
+        }
+        codes.fill(zeroPoint, j, first + blockSize);
+      } else {
+        // Two codes a byte, the first in the low bits.
+        let j = first >> 1;
+        for (let i = start; i < start + blockSize; i += 2) {
+          const c0 = i < end ? values[i]! / scale + ROUNDER - ROUNDER + zeroPoint : zeroPoint;
+          const c1 = i + 1 < end ? values[i + 1]! / scale + ROUNDER - ROUNDER + zeroPoint : zeroPoint;
+          codes[j++] = (c0 < 0 ? 0 : c0 > levels ? levels : c0) | ((c1 < 0 ? 0 : c1 > levels ? levels : c1) << 4);
+        }
       }
-      // Padding past K: the code of 0.
-      unpacked.fill(zeroPoint, out + end - start, out + blockSize);
       if (bits === 8) zeroPoints[n * zeroPointBytesPerRow + block] = zeroPoint;
       else zeroPoints[n * zeroPointBytesPerRow + (block >> 1)]! |= zeroPoint << ((block & 1) * 4);
     }
   }
-  return { bits, blockSize, blocksPerRow, codes: bits === 8 ? unpacked : packNibbles(unpacked), scales, zeroPoints };
-}
-
-/** 4-bit values, one a byte, packed two a byte: the first in the low bits. */
-function packNibbles(values: Uint8Array): Uint8Array {
-  const packed = new Uint8Array(values.length / 2);
-  for (let i = 0; i < packed.length; i++) packed[i] = values[2 * i]! | (values[2 * i + 1]! << 4);
-  return packed;
+  return { blocksPerRow, codes, scales, zeroPoints };
 }
