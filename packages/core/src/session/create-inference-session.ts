@@ -8,7 +8,7 @@ import type { InferenceSession } from './inference-session.js';
 import { createOnnxruntimeNodeSession, importOnnxruntimeNode } from './onnxruntime-node-session.js';
 import { LOG_LEVELS, type ModelFiles } from './onnxruntime-session.js';
 import { createOnnxruntimeWebSession } from './onnxruntime-web-session.js';
-import { findWebGpuAdapter, whyAutoSkipsAdapter } from './webgpu-adapter.js';
+import { findWebGpuAdapter, whyAdapterRefusesDtype, whyAutoSkipsAdapter } from './webgpu-adapter.js';
 
 const MODEL_FILES: Readonly<Record<InferenceSession.ModelDtype, string>> = {
   fp32: 'onnx/model.onnx',
@@ -22,6 +22,8 @@ export type CreateSessionOptions = InferenceSession.CreateOptions & ReadFileOpti
 interface SessionFactory {
   /** The onnxruntime provider the sessions run on, which a graph built for them may depend on (q8). */
   readonly provider: 'cpu' | 'webgpu';
+  /** The WebGPU adapter, for the WebGPU provider. */
+  readonly adapter?: GPUAdapter;
   create(model: ModelFiles): Promise<InferenceSession>;
 }
 
@@ -39,6 +41,7 @@ async function chooseBackend(options: CreateSessionOptions, gpuOutputs: readonly
   const { numThreads } = options;
   const web = (reason: string, adapter?: GPUAdapter): SessionFactory => ({
     provider: adapter ? 'webgpu' : 'cpu',
+    adapter,
     create: (model) => createOnnxruntimeWebSession(model, { adapter, numThreads, logLevel, reason, gpuOutputs }),
   });
 
@@ -171,6 +174,8 @@ export async function createInferenceSession(
   };
   throwIfAborted();
   const factory = await chooseBackend(options, gpuOutputs);
+  const refused = factory.adapter && whyAdapterRefusesDtype(factory.adapter, dtype);
+  if (refused) throw new RetinaError('INVALID_ARGUMENT', `${refused} (loading ${repo.location})`);
   throwIfAborted();
   // A named modelFile means that file; "auto" falls back to the weights only for the default graph.
   const optional = source === 'auto' && options.modelFile === undefined && sources.fromWeights !== undefined;
