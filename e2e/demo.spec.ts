@@ -143,7 +143,7 @@ test('switches precision, says what it trades, and keeps the switches inside the
   const before = await shownClassification(page);
   // The built-in models come with their checkpoint, from which the q8 graph is built.
   await page.getByLabel('Precision').selectOption('q8');
-  await expect(page.locator('#precision-note')).toContainText('Linear weights in 8 bits');
+  await expect(page.locator('#precision-note')).toContainText('8-bit Linear weights');
   await expect(page.locator('#backend-status')).toContainText(`${DEVICE_LABEL[device]}`);
   await expect(page.locator('#backend-status')).toContainText(', q8.', { timeout: 60_000 });
   await expect(page.locator('#result-summary')).toContainText(`Most likely: ${before[0]!.label}`, { timeout: 60_000 });

@@ -12,12 +12,12 @@ function describeAdapter(report: BackendReport): string {
   return `WebGPU adapter: ${name || 'unnamed'}${adapter.isFallbackAdapter ? ' (a software fallback)' : ''}.`;
 }
 
-/** What each precision trades, in one line (figures: README, "Quantized models"). */
+/** What each precision trades, in one line (measured: README, "Quantized models"). */
 const PRECISION_NOTES: Record<Dtype, string> = {
-  fp32: "The reference's numbers: full-size float32 weights.",
-  fp16: 'Half-size weights and float16 compute; outputs stay within about 2 % of fp32.',
-  q8: 'Linear weights in 8 bits: about a third of the size and 2.5x faster on WebAssembly; outputs within about 1 %.',
-  q4: 'Linear weights in 4 bits: about a quarter of the size, no faster on WebAssembly; outputs within about 10 %.',
+  fp32: "The reference's numbers: float32 weights.",
+  fp16: 'Float16 weights and compute: half the size, scores off by about 1 %; WebGPU needs shader-f16.',
+  q8: '8-bit Linear weights: BEiT a third of the size and 2.6x faster on WebAssembly; scores off by 1-3 %.',
+  q4: '4-bit Linear weights: BEiT a quarter of the size, for WebGPU (no faster on WebAssembly); scores off by up to 20 %.',
 };
 
 /** The backend (auto / WebGPU / WebAssembly) and precision switches, and what the model runs on. */

@@ -31,7 +31,10 @@ export function computeType(options: GraphBuildOptions): ComputeType {
   return options.dtype === 'fp16' ? 'float16' : 'float32';
 }
 
-/** Block size of 4-bit weights: the smallest MatMulNBits takes on every provider, and the most accurate (measured on BEiT-base). */
+/**
+ * Block size of q4 (and of q8 on WebGPU): of 32, 64 and 128, the most exact (on a 768→3072 Linear layer, RMS error
+ * 8.3e-2 against 9.2e-2 and 1.0e-1) and no slower on onnxruntime-node or WebAssembly (BEiT-base).
+ */
 const Q4_BLOCK_SIZE = 32;
 
 /** How the Linear layers of a build for `options` are quantized; undefined when they are not. */
