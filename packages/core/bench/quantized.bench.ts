@@ -66,8 +66,18 @@ async function benchModel(name: string): Promise<void> {
       pixel_values: new Tensor('float32', pixelValues.data, pixelValues.dims),
     });
     sessions.push(
-      { key: `node ${dtype}`, dtype, runtime: 'onnxruntime-node', run: async () => (await node.run(feed(ortNode.Tensor))).logits!.data as Float32Array },
-      { key: `wasm ${dtype}`, dtype, runtime: 'onnxruntime-web wasm', run: async () => (await web.run(feed(ortWeb.Tensor))).logits!.data as Float32Array },
+      {
+        key: `node ${dtype}`,
+        dtype,
+        runtime: 'onnxruntime-node',
+        run: async () => (await node.run(feed(ortNode.Tensor))).logits!.data as Float32Array,
+      },
+      {
+        key: `wasm ${dtype}`,
+        dtype,
+        runtime: 'onnxruntime-web wasm',
+        run: async () => (await web.run(feed(ortWeb.Tensor))).logits!.data as Float32Array,
+      },
     );
   }
 
