@@ -56,11 +56,13 @@ export function quantizePerChannelInt8(
   factors?: Float32Array,
   codes: Int8Array = new Int8Array(weight.length),
 ): PerChannelInt8 {
-  const values = factors ? scaleRows(weight, outFeatures, inFeatures, factors) : weight;
+  // The weights times their factors, without a scaled copy: fround(w · 1) is w.
+  const factor = (n: number) => factors?.[n] ?? 1;
   const scales = new Float32Array(outFeatures);
   for (let n = 0; n < outFeatures; n++) {
+    const f = factor(n);
     let max = 0;
-    for (let i = n * inFeatures, end = i + inFeatures; i < end; i++) max = Math.max(max, Math.abs(values[i]!));
+    for (let i = n * inFeatures, end = i + inFeatures; i < end; i++) max = Math.max(max, Math.abs(Math.fround(weight[i]! * f)));
     scales[n] = Math.fround(max / 127) || 1;
   }
   for (let n0 = 0; n0 < outFeatures; n0 += TILE) {
@@ -69,23 +71,13 @@ export function quantizePerChannelInt8(
       const k1 = Math.min(k0 + TILE, inFeatures);
       for (let k = k0; k < k1; k++) {
         for (let n = n0; n < n1; n++) {
-          const code = values[n * inFeatures + k]! / scales[n]! + ROUNDER - ROUNDER;
+          const code = Math.fround(weight[n * inFeatures + k]! * factor(n)) / scales[n]! + ROUNDER - ROUNDER;
           codes[k * outFeatures + n] = code < -127 ? -127 : code > 127 ? 127 : code;
         }
       }
     }
   }
   return { codes, scales };
-}
-
-/** `weight` ([N, K]) with row n times `factors[n]`, in float32 as a float32 graph would hold it. */
-function scaleRows(weight: Float32Array, outFeatures: number, inFeatures: number, factors: Float32Array): Float32Array {
-  const scaled = new Float32Array(weight.length);
-  for (let n = 0; n < outFeatures; n++) {
-    const factor = factors[n]!;
-    for (let i = n * inFeatures, end = i + inFeatures; i < end; i++) scaled[i] = weight[i]! * factor;
-  }
-  return scaled;
 }
 
 /** n-bit block codes as MatMulNBits takes them. */
@@ -119,21 +111,25 @@ export function quantizeBlocks(
   factors?: Float32Array,
   codes: Uint8Array = new Uint8Array(blockCodeBytes(outFeatures, inFeatures, bits, blockSize)),
 ): BlockQuantized {
-  const values = factors ? scaleRows(weight, outFeatures, inFeatures, factors) : weight;
   const levels = 2 ** bits - 1;
   const blocksPerRow = Math.ceil(inFeatures / blockSize);
   const zeroPointBytesPerRow = Math.ceil((blocksPerRow * bits) / 8);
   const scales = new Float32Array(outFeatures * blocksPerRow);
   const zeroPoints = new Uint8Array(outFeatures * zeroPointBytesPerRow);
+  // One block's weights times their factor (fround(w · 1) is w); past K, zeros.
+  const values = new Float32Array(blockSize);
   for (let n = 0; n < outFeatures; n++) {
+    const factor = factors?.[n] ?? 1;
     for (let block = 0; block < blocksPerRow; block++) {
       const start = n * inFeatures + block * blockSize;
-      const end = n * inFeatures + Math.min((block + 1) * blockSize, inFeatures);
+      const count = Math.min(blockSize, inFeatures - block * blockSize);
       let lo = 0;
       let hi = 0;
-      for (let i = start; i < end; i++) {
-        lo = Math.min(lo, values[i]!);
-        hi = Math.max(hi, values[i]!);
+      for (let i = 0; i < count; i++) {
+        values[i] = weight[start + i]! * factor;
+        const w = values[i]!;
+        lo = Math.min(lo, w);
+        hi = Math.max(hi, w);
       }
       const scale = Math.fround((hi - lo) / levels) || 1;
       const rounded = -lo / scale + ROUNDER - ROUNDER;
@@ -142,19 +138,17 @@ export function quantizeBlocks(
       // Past K the block is padded with the code of 0.
       const first = (n * blocksPerRow + block) * blockSize;
       if (bits === 8) {
-        let j = first;
-        for (let i = start; i < end; i++) {
+        for (let i = 0; i < count; i++) {
           const c = values[i]! / scale + ROUNDER - ROUNDER + zeroPoint;
-          codes[j++] = c < 0 ? 0 : c > levels ? levels : c;
+          codes[first + i] = c < 0 ? 0 : c > levels ? levels : c;
         }
-        codes.fill(zeroPoint, j, first + blockSize);
+        codes.fill(zeroPoint, first + count, first + blockSize);
       } else {
         // Two codes a byte, the first in the low bits.
-        let j = first >> 1;
-        for (let i = start; i < start + blockSize; i += 2) {
-          const c0 = i < end ? values[i]! / scale + ROUNDER - ROUNDER + zeroPoint : zeroPoint;
-          const c1 = i + 1 < end ? values[i + 1]! / scale + ROUNDER - ROUNDER + zeroPoint : zeroPoint;
-          codes[j++] = (c0 < 0 ? 0 : c0 > levels ? levels : c0) | ((c1 < 0 ? 0 : c1 > levels ? levels : c1) << 4);
+        for (let i = 0; i < blockSize; i += 2) {
+          const c0 = i < count ? values[i]! / scale + ROUNDER - ROUNDER + zeroPoint : zeroPoint;
+          const c1 = i + 1 < count ? values[i + 1]! / scale + ROUNDER - ROUNDER + zeroPoint : zeroPoint;
+          codes[(first + i) >> 1] = (c0 < 0 ? 0 : c0 > levels ? levels : c0) | ((c1 < 0 ? 0 : c1 > levels ? levels : c1) << 4);
         }
       }
       if (bits === 8) zeroPoints[n * zeroPointBytesPerRow + block] = zeroPoint;
