@@ -136,6 +136,25 @@ test('switches backend and shows what runs', async ({ page, device }, testInfo) 
   await screenshot(page, testInfo, 'switch-backend');
 });
 
+test('switches precision, says what it trades, and keeps the switches inside their panel', async ({ page, device }, testInfo) => {
+  await openDemo(page, device);
+  await expect(page.locator('#precision-note')).toContainText("The reference's numbers");
+  await page.locator('[data-sample="shape-ring.png"]').click();
+  const before = await shownClassification(page);
+  // The built-in models come with their checkpoint, from which the q8 graph is built.
+  await page.getByLabel('Precision').selectOption('q8');
+  await expect(page.locator('#precision-note')).toContainText('8-bit Linear weights');
+  await expect(page.locator('#backend-status')).toContainText(`${DEVICE_LABEL[device]}`);
+  await expect(page.locator('#backend-status')).toContainText(', q8.', { timeout: 60_000 });
+  await expect(page.locator('#result-summary')).toContainText(`Most likely: ${before[0]!.label}`, { timeout: 60_000 });
+  const panel = (await page.locator('#backend').locator('xpath=ancestor::section[1]').boundingBox())!;
+  for (const select of ['#backend', '#precision']) {
+    const box = (await page.locator(select).boundingBox())!;
+    expect(box.x + box.width, `${select} ends inside its panel`).toBeLessThanOrEqual(panel.x + panel.width);
+  }
+  await screenshot(page, testInfo, 'switch-precision');
+});
+
 test('classifies a local image file', async ({ page, device }, testInfo) => {
   await openDemo(page, device);
   const file = join(demoPublic, 'samples', 'shape-hexagon.png');

@@ -22,6 +22,8 @@ export interface GoldenRunRequest {
   tolerance: { atol: number; rtol: number };
   /** Outputs (`<case> <output>`) whose values come back, e.g. for post-processing in Node. */
   keep?: string[];
+  /** How the worker loads the model (e.g. a dtype); default its defaults. */
+  loadOptions?: { dtype?: 'fp32' | 'fp16' | 'q8' | 'q4'; source?: 'auto' | 'onnx' | 'weights' };
 }
 
 export interface GoldenRow {
@@ -42,13 +44,13 @@ export interface GoldenRun {
 
 /** Loads `model` with `AutoModel` in a fresh worker, runs every golden case and compares each output in the page. */
 export function runGoldenCases(page: Page, request: GoldenRunRequest): Promise<GoldenRun> {
-  return page.evaluate(async ({ model, fixtureUrl, device, golden, tolerance, keep = [] }) => {
+  return page.evaluate(async ({ model, fixtureUrl, device, golden, tolerance, keep = [], loadOptions = {} }) => {
     const typed = { float32: Float32Array, int32: Int32Array, uint8: Uint8Array, bool: Uint8Array };
     const read = async ({ file, dtype }: Golden['cases'][number]['inputs'][string]) =>
       new typed[dtype](await (await fetch(`${fixtureUrl}/golden/${file}`)).arrayBuffer());
     const retina = Retina.createRetinaWorker({ device });
     try {
-      const loaded = await retina.loadModel('AutoModel', model);
+      const loaded = await retina.loadModel('AutoModel', model, loadOptions);
       const rows = [];
       const calls: GoldenRun['calls'] = [];
       const kept: Record<string, number[]> = {};

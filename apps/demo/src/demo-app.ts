@@ -2,7 +2,7 @@ import { byId } from './lib/dom.js';
 import { DemoError, isAbort } from './lib/explain-error.js';
 import { serveFolder, type PickedFolder } from './lib/local-folder.js';
 import { EMBEDDED_MODELS, type ModelChoice } from './lib/model-choice.js';
-import { ModelRunner, type Device, type RunResult } from './lib/model-runner.js';
+import { ModelRunner, type Device, type Dtype, type RunResult } from './lib/model-runner.js';
 import { BackendPanel } from './panels/backend-panel.js';
 import { CameraPanel } from './panels/camera-panel.js';
 import { ClassificationPanel } from './panels/classification-panel.js';
@@ -32,10 +32,10 @@ export class DemoApp {
     (error) => this.#errors.show(error),
   );
   #models: ModelPanel | undefined;
-  /** The device the loaded model runs on, to put the switch back when another fails to load. */
-  #activeDevice: Device = 'auto';
+  /** The device and precision of the loaded model, to put the switches back when another load fails. */
+  #active: { device: Device; dtype: Dtype } = { device: 'auto', dtype: 'fp32' };
   #loadController: AbortController | undefined;
-  /** The model being loaded, so that switching the backend before the first load ends reloads it there. */
+  /** The model being loaded, so that switching the backend or precision before the first load ends reloads it so. */
   #loadingChoice: ModelChoice | undefined;
   #loading: Promise<boolean> = Promise.resolve(false);
   #lastImage: ImageFile | undefined;
@@ -52,20 +52,20 @@ export class DemoApp {
     await this.#load(this.#models.embeddedFor('image-classification'));
   }
 
-  /** Loads `choice` on the selected backend; resolves false when it failed or another load replaced it. */
+  /** Loads `choice` on the selected backend and precision; resolves false when it failed or another load replaced it. */
   #load(choice: ModelChoice): Promise<boolean> {
     this.#loadController?.abort();
     const controller = new AbortController();
     this.#loadController = controller;
     this.#loadingChoice = choice;
-    const device = this.#backend.device;
+    const requested = { device: this.#backend.device, dtype: this.#backend.dtype };
     this.#errors.clear();
     this.#progress.start(choice.title);
     this.#models!.showLoading(choice);
     this.#loading = (async () => {
       try {
-        const loaded = await this.#runner.load(choice, device, (progress) => this.#progress.update(progress), controller.signal);
-        this.#activeDevice = device;
+        const loaded = await this.#runner.load(choice, requested, (progress) => this.#progress.update(progress), controller.signal);
+        this.#active = requested;
         this.#timings.reset();
         const report = await this.#runner.retina.backend();
         if (!controller.signal.aborted) this.#backend.show(loaded.pipeline.backend, report);
@@ -73,7 +73,8 @@ export class DemoApp {
       } catch (error) {
         if (controller.signal.aborted) return false;
         this.#errors.show(error);
-        this.#backend.device = this.#activeDevice;
+        this.#backend.device = this.#active.device;
+        this.#backend.dtype = this.#active.dtype;
         return false;
       } finally {
         if (this.#loadController === controller) {

@@ -39,7 +39,9 @@ export const MODEL_OPTIONS = {
 
 export const MODEL_USAGE = [
   '      --device <device>      auto (default), cpu (onnxruntime-node) or wasm (onnxruntime-web)',
-  '      --dtype <dtype>        Weights: fp32 (default, onnx/model.onnx), fp16 or q8',
+  '      --dtype <dtype>        fp32 (default, onnx/model.onnx), fp16, q8 (int8 Linear weights, activations',
+  '                             quantized at run time) or q4 (4-bit Linear weights); from an ONNX repo the file',
+  '                             transformers.js reads for it (model_fp16, model_quantized, model_q4.onnx)',
   '      --source <source>      auto (default: onnx/model.onnx when present, else built from the checkpoint),',
   '                             onnx or weights (config.json + model.safetensors or pytorch_model.bin)',
   "      --threads <n>          CPU threads per operator (default: onnxruntime's choice)",
@@ -49,10 +51,10 @@ export const MODEL_USAGE = [
 ].join('\n');
 
 const DEVICES = ['auto', 'cpu', 'wasm'] as const;
-const DTYPES = ['fp32', 'fp16', 'q8'] as const;
+const DTYPES = ['fp32', 'fp16', 'q8', 'q4'] as const;
 const SOURCES = ['auto', 'onnx', 'weights'] as const;
 
-/** How `--device`, `--dtype` and `--threads` ask the model to be loaded. */
+/** How `--device`, `--dtype`, `--source` and `--threads` ask the model to be loaded. */
 export function modelLoadOptions(args: CommandArgs): FromPretrainedOptions {
   return {
     device: args.choice('device', DEVICES),

@@ -19,6 +19,8 @@ import { taskOfConfig, type DemoTask } from './model-task.js';
 
 export type Device = Exclude<InferenceSession.Device, 'cpu'>;
 
+export type Dtype = InferenceSession.ModelDtype;
+
 interface Loaded<T extends DemoTask> {
   task: T;
   choice: ModelChoice;
@@ -53,7 +55,12 @@ export class ModelRunner {
   }
 
   /** Loads `choice` for the task its head does; the previous model stays until the new one is ready. */
-  async load(choice: ModelChoice, device: Device, onProgress: (progress: FileProgress) => void, signal: AbortSignal): Promise<LoadedModel> {
+  async load(
+    choice: ModelChoice,
+    { device, dtype }: { device: Device; dtype: Dtype },
+    onProgress: (progress: FileProgress) => void,
+    signal: AbortSignal,
+  ): Promise<LoadedModel> {
     const config = await openModelRepo(choice.source).json('config.json', { signal });
     const head = taskOfConfig(config);
     if (!head) {
@@ -62,7 +69,7 @@ export class ModelRunner {
         'Pick a model whose config.json lists a …ForImageClassification or …ForSemanticSegmentation architecture.',
       );
     }
-    const options = { device, onProgress, signal };
+    const options = { device, dtype, onProgress, signal };
     const loaded: LoadedModel =
       head.task === 'image-classification'
         ? {

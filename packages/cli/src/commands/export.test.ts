@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AutoModelForImageClassification, Tensor } from '@retina/core';
@@ -50,20 +50,37 @@ describe('retina export', () => {
     expect(readdirSync(join(out, 'onnx')).sort()).toEqual(['model_fp16.onnx', 'model_fp16.onnx.data']);
   });
 
+  it.each([
+    ['q8', 'model_quantized.onnx'],
+    ['q4', 'model_q4.onnx'],
+  ])(
+    'writes the file transformers.js reads for --dtype %s (onnx/%s), smaller than the checkpoint, which loads for that dtype',
+    async (dtype, file) => {
+      const out = join(dir, `exported-${dtype}`);
+      const run = await runCli('export', '--model', checkpointOnly(), '--out', out, '--dtype', dtype);
+      expect(run.code, run.stderr).toBe(0);
+      expect(readdirSync(join(out, 'onnx')).sort()).toEqual([file, `${file}.data`]);
+      expect(statSync(join(out, 'onnx', `${file}.data`)).size).toBeLessThan(statSync(join(checkpointOnly(), 'model.safetensors')).size);
+      const model = await AutoModelForImageClassification.fromPretrained(out, { device: 'cpu', dtype: dtype as 'q8', numThreads: 1 });
+      await model.dispose();
+    },
+  );
+
   it('refuses a dtype it cannot build', async () => {
-    const run = await runCli('export', '--model', checkpointOnly(), '--out', join(dir, 'q8'), '--dtype', 'q8');
+    const run = await runCli('export', '--model', checkpointOnly(), '--out', join(dir, 'int4'), '--dtype', 'int4');
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--dtype must be one of fp32, fp16');
+    expect(run.stderr).toContain('--dtype must be one of fp32, fp16, q8, q4');
   });
 });
 
 describe('commands on a checkpoint-only folder', () => {
-  it('classify builds the graph from the weights and gives the reference label', async () => {
+  it.each(['fp32', 'q8', 'q4'])('classify --dtype %s builds the graph from the weights and gives the reference label', async (dtype) => {
     const golden = readGolden(MODEL);
     const logits = golden.cases.find((c) => c.name === 'pipeline')!.outputs.logits!;
     const row = Array.from(readBin(logits, 'models', MODEL, 'golden').subarray(0, logits.shape[1]));
     const best = row.indexOf(Math.max(...row));
-    const run = await runCli('classify', '--model', checkpointOnly(), fixturePath('images', 'chelsea.png'), '--json', ...ONE_THREAD);
+    const image = fixturePath('images', 'chelsea.png');
+    const run = await runCli('classify', '--model', checkpointOnly(), image, '--json', '--dtype', dtype, ...ONE_THREAD);
     expect(run.code, run.stderr).toBe(0);
     const [{ predictions }] = JSON.parse(run.stdout);
     expect(predictions[0].label).toBe(['sunflower', 'lighthouse', 'red fox'][best]);

@@ -5,16 +5,19 @@ import { GLOBAL_USAGE, modelSource, REPO_OPTIONS, REPO_USAGE, repoOptions } from
 import { checkOutputFolder, localModelFolder } from '../output-paths.js';
 import type { Command } from './command.js';
 
-const usage = `Usage: retina export --model <folder | id> --out <dir> [--dtype fp16]
+const usage = `Usage: retina export --model <folder | id> --out <dir> [--dtype fp16|q8|q4]
 
 Builds the ONNX graph of a checkpoint (config.json + model.safetensors or pytorch_model.bin) and writes
-<dir>/onnx/model.onnx (fp16: onnx/model_fp16.onnx) with its weights in one external data file beside it,
-plus copies of config.json and preprocessor_config.json: a folder any ONNX runtime, and Retina, can load.
+<dir>/onnx/model.onnx with its weights in one external data file beside it, plus copies of config.json and
+preprocessor_config.json: a folder any ONNX runtime, and Retina, can load. Other dtypes write the file
+transformers.js reads for them: onnx/model_fp16.onnx, onnx/model_quantized.onnx (q8), onnx/model_q4.onnx.
 
 Options:
   -m, --model <folder | id>  Checkpoint folder or hub id
   -o, --out <dir>            Folder to write (created when missing)
-      --dtype <dtype>        fp32 (default) or fp16 weights and compute
+      --dtype <dtype>        fp32 (default), fp16 weights and compute, q8 (int8 Linear weights, activations
+                             quantized at run time: onnxruntime's CPU and WebAssembly providers) or q4
+                             (4-bit Linear weights in blocks of 32, MatMulNBits: any provider)
       --max-build-bytes <n>  Most bytes the build may compute from config.json (default: 4 x the
                              checkpoint's parameters as float32, plus 64 MiB)
 ${REPO_USAGE}
@@ -38,7 +41,7 @@ export const exportCommand: Command = {
   async run(args, io) {
     const source = modelSource(args);
     const out = args.required('out');
-    const dtype = args.choice('dtype', ['fp32', 'fp16'] as const);
+    const dtype = args.choice('dtype', ['fp32', 'fp16', 'q8', 'q4'] as const);
     checkOutputFolder('--out', out, localModelFolder(source));
     const repo = openModelRepo(source, repoOptions(args));
     const maxBuildBytes = args.positiveInteger('max-build-bytes');

@@ -3,12 +3,14 @@
 import { RetinaError } from '../errors.js';
 import { DATA_TYPE } from '../hub/onnx-fields.js';
 import { float, MICROSOFT_DOMAIN, type Dim, type OnnxGraph } from './onnx-graph.js';
+import { quantizeBlocks, quantizePerChannelInt8 } from './quantize.js';
 import { transpose2d, type ComputeType, type ModelWeights } from './weights.js';
 
 /**
  * `x @ W^T + b` for a PyTorch Linear at `prefix` (`weight` [out, in], `bias` [out]); the weight is
  * transposed once here, so the graph has a plain MatMul and no Transpose of a constant. `scale` (one
- * factor, or one per output) multiplies the result, folded into the weight and bias.
+ * factor, or one per output) multiplies the result, folded into the weight and bias. When the weights are
+ * quantized (`weights.quantization`: dtype q8, q4) the layer is one {@link quantizedLinear} instead.
  */
 export function linear(
   graph: OnnxGraph,
@@ -20,6 +22,8 @@ export function linear(
   options: { bias?: boolean; scale?: number | Float32Array } = {},
 ): string {
   const factors = typeof options.scale === 'number' ? new Float32Array(outFeatures).fill(options.scale) : options.scale;
+  const bias = () => (options.bias === false ? undefined : linearBias(graph, weights, prefix, outFeatures, configField, factors));
+  if (weights.quantization) return quantizedLinear(graph, weights, x, prefix, [inFeatures, outFeatures], configField, bias(), factors);
   const target = { name: `${prefix}.weight.T`, dims: [inFeatures, outFeatures] };
   const w = weights.precomputed(graph, `${prefix}.weight`, [outFeatures, inFeatures], configField, target, (original, values) => {
     transpose2d(original, outFeatures, inFeatures, values);
@@ -29,10 +33,76 @@ export function linear(
     }
   });
   const product = graph.op('MatMul', [x, w]);
-  if (options.bias === false) return product;
-  if (!factors) return graph.op('Add', [product, weights.initializer(graph, `${prefix}.bias`, [outFeatures], configField)]);
+  const b = bias();
+  return b === undefined ? product : graph.op('Add', [product, b]);
+}
+
+/** A Linear's bias [out], times `factors` when given. */
+function linearBias(
+  graph: OnnxGraph,
+  weights: ModelWeights,
+  prefix: string,
+  outFeatures: number,
+  configField: string,
+  factors: Float32Array | undefined,
+): string {
+  if (!factors) return weights.initializer(graph, `${prefix}.bias`, [outFeatures], configField);
   const bias = Float32Array.from(weights.floats(`${prefix}.bias`, [outFeatures], configField), (value, o) => value * factors[o]!);
-  return graph.op('Add', [product, weights.computed(graph, `${prefix}.bias.scaled`, [outFeatures], bias)]);
+  return weights.computed(graph, `${prefix}.bias.scaled`, [outFeatures], bias);
+}
+
+/**
+ * A Linear whose weight (times `factors`, per output, when given) is quantized at build time as
+ * `weights.quantization` says (graph/quantize.ts), with the float32 bias added by the same operator:
+ * - `dynamic-int8`: onnxruntime's DynamicQuantizeMatMul, int8 weights [in, out] with one scale per output; the
+ *   input is quantized to uint8 per tensor at run time and multiplied in integers (2.3x faster than float32
+ *   MatMul for BEiT-base's MLP on WebAssembly, 2.6x on onnxruntime-node). Its kernel is the CPU provider's
+ *   only: the WebGPU provider has no integer MatMul.
+ * - `blocks`: MatMulNBits, weight-only: n-bit codes in blocks along K with a scale and zero point each,
+ *   dequantized inside the kernel (on the CPU and WebAssembly no faster than float32; on WebGPU, where it runs
+ *   on the GPU, a quarter of the memory traffic at 4 bits).
+ */
+export function quantizedLinear(
+  graph: OnnxGraph,
+  weights: ModelWeights,
+  x: string,
+  prefix: string,
+  [inFeatures, outFeatures]: readonly [number, number],
+  configField: string,
+  bias: string | undefined,
+  factors?: Float32Array,
+): string {
+  const quantization = weights.quantization;
+  if (!quantization) throw new Error(`${prefix}: quantizedLinear needs quantized weights`);
+  const weight = weights.floats(`${prefix}.weight`, [outFeatures, inFeatures], configField);
+  // Bias is the last optional input, after '' for those skipped.
+  const withBias = bias === undefined ? [] : ['', bias];
+  if (quantization.kind === 'dynamic-int8') {
+    const b = `${prefix}.weight.int8`;
+    const codes = graph.reservedInitializer(b, 'int8', [inFeatures, outFeatures]);
+    const { scales } = quantizePerChannelInt8(
+      weight,
+      outFeatures,
+      inFeatures,
+      factors,
+      new Int8Array(codes.buffer, codes.byteOffset, codes.length),
+    );
+    const bScale = weights.computed(graph, `${prefix}.weight.scale`, [outFeatures], scales);
+    return graph.op('DynamicQuantizeMatMul', [x, b, bScale, ...withBias], {}, MICROSOFT_DOMAIN);
+  }
+  const { bits, blockSize } = quantization;
+  const blocks = [outFeatures, Math.ceil(inFeatures / blockSize)];
+  const b = `${prefix}.weight.q${bits}`;
+  const codes = graph.reservedInitializer(b, 'uint8', [...blocks, (blockSize * bits) / 8]);
+  const q = quantizeBlocks(weight, outFeatures, inFeatures, bits, blockSize, factors, codes);
+  const inputs = [
+    x,
+    b,
+    weights.computed(graph, `${prefix}.weight.scales`, blocks, q.scales),
+    graph.bytesInitializer(`${prefix}.weight.zero_points`, 'uint8', [outFeatures, q.zeroPoints.length / outFeatures], q.zeroPoints),
+    ...withBias,
+  ];
+  return graph.op('MatMulNBits', inputs, { K: inFeatures, N: outFeatures, bits, block_size: blockSize }, MICROSOFT_DOMAIN);
 }
 
 /**
@@ -51,7 +121,10 @@ export function classifierLogits(
   floatOutput(graph, logits, 'logits', ['batch_size', numLabels > 0 ? numLabels : features], type);
 }
 
-/** A PyTorch Linear on a 2-D input [rows, in] as Gemm with transB: the checkpoint's [out, in] weight is used as it is. */
+/**
+ * A PyTorch Linear on a 2-D input [rows, in] as Gemm with transB: the checkpoint's [out, in] weight is used as it
+ * is. Quantized weights make it a {@link quantizedLinear}.
+ */
 export function gemm(
   graph: OnnxGraph,
   weights: ModelWeights,
@@ -60,8 +133,10 @@ export function gemm(
   [inFeatures, outFeatures]: readonly [number, number],
   configField: string,
 ): string {
+  const bias = () => weights.initializer(graph, `${prefix}.bias`, [outFeatures], configField);
+  if (weights.quantization) return quantizedLinear(graph, weights, x, prefix, [inFeatures, outFeatures], configField, bias());
   const weight = weights.initializer(graph, `${prefix}.weight`, [outFeatures, inFeatures], configField);
-  return graph.op('Gemm', [x, weight, weights.initializer(graph, `${prefix}.bias`, [outFeatures], configField)], { transB: 1 });
+  return graph.op('Gemm', [x, weight, bias()], { transB: 1 });
 }
 
 /** PyTorch LayerNorm over the last axis (`weight`, `bias` [size] at `prefix`) as one LayerNormalization. */

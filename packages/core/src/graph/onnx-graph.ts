@@ -83,7 +83,7 @@ export interface BuiltGraph {
 }
 
 function elementSize(type: ElementType): number {
-  return { float32: 4, int32: 4, int64: 8, float16: 2, uint8: 1, bool: 1 }[type];
+  return { float32: 4, int32: 4, int64: 8, float16: 2, uint8: 1, int8: 1, bool: 1 }[type];
 }
 
 /** Little-endian bytes of `values` as `type`. */
@@ -95,10 +95,26 @@ export function tensorBytes(type: ElementType, values: ArrayLike<number>): Uint8
     if (type === 'float32') view.setFloat32(i * 4, value, true);
     else if (type === 'int64') view.setBigInt64(i * 8, BigInt(value), true);
     else if (type === 'int32') view.setInt32(i * 4, value, true);
-    else if (type === 'uint8' || type === 'bool') bytes[i] = value;
+    else if (type === 'uint8' || type === 'int8' || type === 'bool') bytes[i] = value;
     else throw new RangeError(`tensorBytes cannot write ${type}; pass float16 data as bytes`);
   }
   return bytes;
+}
+
+/** Bytes of one chunk of a compact graph's own external data (a larger tensor gets a chunk of its size). */
+const CHUNK_BYTES = 16 * 2 ** 20;
+
+/** External data offsets are multiples of this, so runtimes can read weights in place. */
+const ALIGNMENT = 64;
+
+export interface OnnxGraphOptions {
+  /**
+   * Copy every external weight into the graph's own chunks of external data (`weights/<n>.bin`, each filled
+   * first-fit) instead of pointing into the buffers it came from: the graph then holds no
+   * reference to a checkpoint, whose buffer can go as soon as the build is done. For quantized builds, which
+   * keep a fraction of the checkpoint.
+   */
+  readonly compact?: boolean;
 }
 
 /**
@@ -111,11 +127,19 @@ export class OnnxGraph {
   readonly #initializers: Initializer[] = [];
   readonly #inputs: Uint8Array[] = [];
   readonly #outputs: Uint8Array[] = [];
-  /** External buffers by file name (checkpoint files, or `computed/<n>` for weights Retina computed). */
+  /** External buffers by file name (checkpoint files, `computed/<n>` for weights Retina computed, `weights/<n>.bin` chunks). */
   readonly #buffers = new Map<string, Uint8Array>();
   readonly #names = new Set<string>();
   readonly #domains = new Set<string>(['']);
+  readonly #opTypes = new Set<string>();
+  readonly #compact: boolean;
+  /** The compact graph's chunks, with how many bytes of each are taken. */
+  readonly #chunks: { file: string; used: number }[] = [];
   #counter = 0;
+
+  constructor(options: OnnxGraphOptions = {}) {
+    this.#compact = options.compact ?? false;
+  }
 
   /** A fresh value name, e.g. `/Conv_12`. */
   uniqueName(hint: string): string {
@@ -147,6 +171,7 @@ export class OnnxGraph {
     const { outputs = 1, domain = '' } = options;
     const names = typeof outputs === 'number' ? Array.from({ length: outputs }, () => this.uniqueName(opType)) : [...outputs];
     this.#domains.add(domain);
+    this.#opTypes.add(opType);
     const fields = [
       ...inputs.map((input) => stringField(NODE.input, input)),
       ...names.map((output) => stringField(NODE.output, output)),
@@ -158,6 +183,11 @@ export class OnnxGraph {
     ];
     this.#nodes.push(concatBytes(fields));
     return names;
+  }
+
+  /** Whether the graph has a node of `opType`. */
+  uses(opType: string): boolean {
+    return this.#opTypes.has(opType);
   }
 
   /** A node with one output: its name. */
@@ -186,13 +216,19 @@ export class OnnxGraph {
       this.#initializers.push({ name, type, dims, data: bytes });
       return name;
     }
+    if (this.#compact) {
+      const { location, bytes: target } = this.#reserve(bytes.length);
+      target.set(bytes);
+      this.#initializers.push({ name, type, dims, data: location });
+      return name;
+    }
     const file = `computed/${this.#buffers.size}.bin`;
     this.#buffers.set(file, bytes);
     this.#initializers.push({ name, type, dims, data: { file, offset: 0, length: bytes.length } });
     return name;
   }
 
-  /** An initializer whose bytes lie in `fileBytes` (a checkpoint file) at `offset`: external data, not copied. */
+  /** An initializer whose bytes lie in `fileBytes` (a checkpoint file) at `offset`: external data, not copied (unless compact). */
   externalInitializer(
     name: string,
     type: ElementType,
@@ -205,6 +241,12 @@ export class OnnxGraph {
     const length = dims.reduce((a, b) => a * b, 1) * elementSize(type);
     if (offset < 0 || offset + length > fileBytes.length)
       throw new RangeError(`${name}: bytes ${offset}..${offset + length} lie outside ${file}`);
+    if (this.#compact) {
+      const { location, bytes } = this.#reserve(length);
+      bytes.set(fileBytes.subarray(offset, offset + length));
+      this.#initializers.push({ name, type, dims, data: location });
+      return name;
+    }
     const known = this.#buffers.get(file);
     if (known && known !== fileBytes) throw new Error(`Two different buffers are both named ${file}`);
     this.#buffers.set(file, fileBytes);
@@ -212,8 +254,43 @@ export class OnnxGraph {
     return name;
   }
 
+  /**
+   * An initializer of `dims` whose bytes the caller writes into the returned zeroed array before serialising
+   * (quantized weights are written straight into place): part of a chunk in a compact graph, else a buffer of
+   * its own.
+   */
+  reservedInitializer(name: string, type: ElementType, dims: readonly number[]): Uint8Array {
+    const length = dims.reduce((a, b) => a * b, 1) * elementSize(type);
+    if (!this.#compact) {
+      const bytes = new Uint8Array(length);
+      this.bytesInitializer(name, type, dims, bytes);
+      return bytes;
+    }
+    this.#claim(name);
+    const { location, bytes } = this.#reserve(length);
+    this.#initializers.push({ name, type, dims, data: location });
+    return bytes;
+  }
+
+  /** `length` bytes in the first chunk with room for them (a new chunk when none has). */
+  #reserve(length: number): { location: ExternalLocation; bytes: Uint8Array } {
+    const aligned = (used: number) => Math.ceil(used / ALIGNMENT) * ALIGNMENT;
+    let chunk = this.#chunks.find(({ file, used }) => aligned(used) + length <= this.#buffers.get(file)!.length);
+    if (!chunk) {
+      chunk = { file: `weights/${this.#chunks.length}.bin`, used: 0 };
+      this.#chunks.push(chunk);
+      this.#buffers.set(chunk.file, new Uint8Array(Math.max(CHUNK_BYTES, length)));
+    }
+    const offset = aligned(chunk.used);
+    chunk.used = offset + length;
+    return { location: { file: chunk.file, offset, length }, bytes: this.#buffers.get(chunk.file)!.subarray(offset, offset + length) };
+  }
+
   /** The ModelProto (IR 8; opset 17, plus com.microsoft 1 where used) and its external data. */
   serialize(options: SerializeOptions = {}): BuiltGraph {
+    // Each chunk handed over as far as it is filled: a view, not a copy (the last chunk's free tail, under
+    // CHUNK_BYTES, stays allocated as long as the buffers handed over do).
+    for (const { file, used } of this.#chunks) this.#buffers.set(file, this.#buffers.get(file)!.subarray(0, used));
     const { externalData, locate } = this.#externalLayout(options.externalDataFile);
     const graph = concatBytes([
       ...this.#nodes.map((node) => lengthDelimitedField(GRAPH.node, node)),
@@ -254,8 +331,7 @@ export class OnnxGraph {
     for (const { data } of this.#initializers) {
       if (data instanceof Uint8Array) continue;
       const bytes = this.#buffers.get(data.file)!.subarray(data.offset, data.offset + data.length);
-      // 64-byte alignment lets runtimes map the file and read weights in place.
-      const padding = (64 - (offset % 64)) % 64;
+      const padding = (ALIGNMENT - (offset % ALIGNMENT)) % ALIGNMENT;
       parts.push(new Uint8Array(padding), bytes);
       packed.set(`${data.file}:${data.offset}`, { file: packInto, offset: offset + padding, length: data.length });
       offset += padding + data.length;

@@ -6,6 +6,7 @@ import { fromFloat16Bits, toFloat16Bits } from '../session/float16.js';
 import type { Checkpoint, WeightTensor } from '../weights/weight-tensor.js';
 import { BuildBudget, defaultMaxBuildBytes } from './build-budget.js';
 import type { OnnxGraph } from './onnx-graph.js';
+import type { LinearQuantization } from './quantize.js';
 
 export type ComputeType = 'float32' | 'float16';
 
@@ -74,6 +75,21 @@ function scratchCopy(checkpoint: Checkpoint, bytes: Uint8Array): Float32Array {
   return new Float32Array(scratch, 0, bytes.byteLength / 4);
 }
 
+export interface ModelWeightsOptions {
+  /** The base model's attribute in the checkpoint's names ("bit", "vit", "beit"; '' for none). */
+  readonly basePrefix: string;
+  readonly type: ComputeType;
+  /** Names the checkpoint in messages (e.g. the repo location). */
+  readonly where: string;
+  /** Names under this prefix (ending in "."). */
+  readonly scope?: string;
+  readonly quantization?: LinearQuantization;
+  /** Overrides the build budget derived from the checkpoint ({@link defaultMaxBuildBytes}). */
+  readonly maxBuildBytes?: number;
+  /** The budget to share (scoped weights share their model's). */
+  readonly budget?: BuildBudget;
+}
+
 /**
  * The weights of one model in a checkpoint. `basePrefix` is the base model's attribute ("bit", "vit",
  * "beit"): heads' checkpoints have it, a bare model saved on its own has not; both are accepted.
@@ -85,25 +101,21 @@ export class ModelWeights {
   readonly #where: string;
   readonly #files: ReadonlyMap<string, Uint8Array>;
   readonly type: ComputeType;
+  /** How Linear layers quantize these weights (dtype q8, q4); undefined: they stay of the compute type. */
+  readonly quantization: LinearQuantization | undefined;
   /**
    * What the build may allocate for tensors it computes from config numbers (position tables, indexes,
    * biases): builders allocate those through it, so that a config asking for too much is refused first.
    */
   readonly budget: BuildBudget;
 
-  /**
-   * `where` names the checkpoint in messages (e.g. the repo location); `maxBuildBytes` overrides the budget
-   * derived from the checkpoint ({@link defaultMaxBuildBytes}).
-   */
-  constructor(
-    checkpoint: Checkpoint,
-    options: { basePrefix: string; type: ComputeType; where: string; scope?: string; maxBuildBytes?: number; budget?: BuildBudget },
-  ) {
+  constructor(checkpoint: Checkpoint, options: ModelWeightsOptions) {
     this.#checkpoint = checkpoint;
     this.#basePrefix = options.basePrefix;
     this.#scope = options.scope ?? '';
     this.#where = options.where;
     this.type = options.type;
+    this.quantization = options.quantization;
     this.#files = new Map(checkpoint.files.map(({ name, bytes }) => [name, bytes]));
     const { maxBuildBytes } = options;
     if (maxBuildBytes !== undefined && !(maxBuildBytes > 0)) {
@@ -115,16 +127,20 @@ export class ModelWeights {
     this.budget = options.budget ?? new BuildBudget(maxBuildBytes ?? defaultMaxBuildBytes(checkpoint), maxBuildBytes !== undefined);
   }
 
-  /** The weights under `prefix` (e.g. "embeddings.patch_embeddings.backbone.bit" for ViT-Hybrid's BiT backbone). */
-  at(prefix: string): ModelWeights {
-    const scope = `${this.#scope}${prefix}.`;
-    return new ModelWeights(this.#checkpoint, {
+  #options(): ModelWeightsOptions {
+    return {
       basePrefix: this.#basePrefix,
       type: this.type,
       where: this.#where,
-      scope,
+      scope: this.#scope,
+      quantization: this.quantization,
       budget: this.budget,
-    });
+    };
+  }
+
+  /** The weights under `prefix` (e.g. "embeddings.patch_embeddings.backbone.bit" for ViT-Hybrid's BiT backbone). */
+  at(prefix: string): ModelWeights {
+    return new ModelWeights(this.#checkpoint, { ...this.#options(), scope: `${this.#scope}${prefix}.` });
   }
 
   /**
@@ -144,13 +160,7 @@ export class ModelWeights {
 
   /** The heads' weights (a head's "layernorm", "classifier", ...): names as they are, never under the base prefix. */
   head(): ModelWeights {
-    return new ModelWeights(this.#checkpoint, {
-      basePrefix: '',
-      type: this.type,
-      where: this.#where,
-      scope: this.#scope,
-      budget: this.budget,
-    });
+    return new ModelWeights(this.#checkpoint, { ...this.#options(), basePrefix: '' });
   }
 
   has(name: string): boolean {

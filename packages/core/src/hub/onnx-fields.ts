@@ -44,4 +44,4 @@ export const DATA_LOCATION_EXTERNAL = 1;
 /** StringStringEntryProto, the entries of a tensor's external_data and of a model's metadata_props. */
 export const ENTRY = { key: 1, value: 2 } as const;
 /** TensorProto.DataType of the element types Retina's graphs use. */
-export const DATA_TYPE = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9, float16: 10 } as const;
+export const DATA_TYPE = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 } as const;

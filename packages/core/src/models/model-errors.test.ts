@@ -145,7 +145,7 @@ describe('load errors', () => {
       retinaError('INVALID_ARGUMENT', 'device must be one of auto, webgpu, wasm, cpu; got tpu.'),
     );
     await expect(AutoModel.fromPretrained(fixtureRepo('beit-cls'), { dtype: 'int4' as InferenceSession.ModelDtype })).rejects.toThrow(
-      retinaError('INVALID_ARGUMENT', /dtype must be one of fp32, fp16, q8; got int4/),
+      retinaError('INVALID_ARGUMENT', /dtype must be one of fp32, fp16, q8, q4; got int4/),
     );
   });
 });

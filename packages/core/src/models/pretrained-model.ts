@@ -58,7 +58,8 @@ export async function loadModel<M, C extends VisionConfig>(
   const { buildGraph } = modelClass;
   const session = await createInferenceSession(repo, options, modelClass.gpuOutputs, {
     ...(buildGraph && {
-      fromWeights: (dtype) => modelFilesFromWeights(repo, config, architecture, buildGraph, dtype, options),
+      fromWeights: (dtype, provider) =>
+        modelFilesFromWeights(repo, config, architecture, buildGraph, { dtype, provider, maxBuildBytes: options.maxBuildBytes }, options),
       weightsCached: () => hasCachedCheckpoint(repo),
     }),
     checkGraph: (graph, file) => checkGraphMetadata(readGraphMetadata(graph), file, config.modelType, architecture),

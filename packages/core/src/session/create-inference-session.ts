@@ -8,17 +8,22 @@ import type { InferenceSession } from './inference-session.js';
 import { createOnnxruntimeNodeSession, importOnnxruntimeNode } from './onnxruntime-node-session.js';
 import { LOG_LEVELS, type ModelFiles } from './onnxruntime-session.js';
 import { createOnnxruntimeWebSession, startOnnxruntimeWeb } from './onnxruntime-web-session.js';
-import { findWebGpuAdapter, whyAutoSkipsAdapter } from './webgpu-adapter.js';
+import { findWebGpuAdapter, whyAdapterRefusesDtype, whyAutoSkipsAdapter } from './webgpu-adapter.js';
 
 const MODEL_FILES: Readonly<Record<InferenceSession.ModelDtype, string>> = {
   fp32: 'onnx/model.onnx',
   fp16: 'onnx/model_fp16.onnx',
   q8: 'onnx/model_quantized.onnx',
+  q4: 'onnx/model_q4.onnx',
 };
 
 export type CreateSessionOptions = InferenceSession.CreateOptions & ReadFileOptions;
 
 interface SessionFactory {
+  /** The onnxruntime provider the sessions run on, which a graph built for them may depend on (q8). */
+  readonly provider: 'cpu' | 'webgpu';
+  /** The WebGPU adapter, for the WebGPU provider. */
+  readonly adapter?: GPUAdapter;
   create(model: ModelFiles): Promise<InferenceSession>;
   /** Starts the runtime ahead of `create` (onnxruntime-web's WebAssembly), while the files are read. */
   start?(): Promise<void>;
@@ -37,6 +42,8 @@ async function chooseBackend(options: CreateSessionOptions, gpuOutputs: readonly
   }
   const { numThreads } = options;
   const web = (reason: string, adapter?: GPUAdapter): SessionFactory => ({
+    provider: adapter ? 'webgpu' : 'cpu',
+    adapter,
     create: (model) => createOnnxruntimeWebSession(model, { adapter, numThreads, logLevel, reason, gpuOutputs }),
     start: () => startOnnxruntimeWeb(numThreads),
   });
@@ -51,7 +58,7 @@ async function chooseBackend(options: CreateSessionOptions, gpuOutputs: readonly
     const node = await importOnnxruntimeNode();
     if ('runtime' in node) {
       const reason = device === 'cpu' ? 'device "cpu" requested' : 'Node.js with onnxruntime-node installed';
-      return { create: (model) => createOnnxruntimeNodeSession(node.runtime, model, { numThreads, logLevel, reason }) };
+      return { provider: 'cpu', create: (model) => createOnnxruntimeNodeSession(node.runtime, model, { numThreads, logLevel, reason }) };
     }
     if (device === 'cpu') throw deviceUnavailable('cpu', `${node.unavailable}; install onnxruntime-node or use device "wasm"`);
     return web(`Node.js without onnxruntime-node: ${node.unavailable}`);
@@ -69,8 +76,8 @@ function deviceUnavailable(device: InferenceSession.Device, why: string): Retina
 
 /** How a model's graph can be had besides an ONNX file, and what an ONNX file must satisfy. */
 export interface GraphSources {
-  /** Builds the graph from the repo's checkpoint (source "weights", or "auto" without an ONNX file). */
-  fromWeights?(dtype: 'fp32' | 'fp16'): Promise<ModelFiles>;
+  /** Builds the graph from the repo's checkpoint (source "weights", or "auto" without an ONNX file) for `provider`. */
+  fromWeights?(dtype: InferenceSession.ModelDtype, provider: 'cpu' | 'webgpu'): Promise<ModelFiles>;
   /** Whether the repo keeps a copy of the checkpoint `fromWeights` reads (see ModelRepo.cached). */
   weightsCached?(): Promise<boolean>;
   /** Sees every ONNX graph read as bytes before a runtime does; throws to refuse it. */
@@ -109,6 +116,7 @@ async function readModelFiles(
 async function builtModelFiles(
   sources: GraphSources,
   dtype: InferenceSession.ModelDtype,
+  provider: 'cpu' | 'webgpu',
   location: string,
   missingFile?: string,
 ): Promise<ModelFiles> {
@@ -118,16 +126,19 @@ async function builtModelFiles(
       `Retina cannot build this model's graph from weights yet; ${location} needs its ONNX file (source "onnx").`,
     );
   }
-  if (dtype === 'q8') {
-    throw new RetinaError(
-      'INVALID_ARGUMENT',
-      `dtype "q8" needs onnx/model_quantized.onnx in ${location}; a graph built from the weights is fp32 or fp16.`,
-    );
-  }
   try {
-    return await sources.fromWeights(dtype);
+    return await sources.fromWeights(dtype, provider);
   } catch (error) {
     if (missingFile === undefined || !isFileNotFound(error)) throw error;
+    // The fp32 graph may well be there: another dtype of an ONNX-only repo is a choice the repo cannot serve.
+    if (dtype !== 'fp32') {
+      throw new RetinaError(
+        'INVALID_ARGUMENT',
+        `dtype "${dtype}" needs ${missingFile} in ${location}, or a checkpoint to build it from, and ${location} has neither. ` +
+          `Load it with dtype "fp32" (onnx/model.onnx), or add ${missingFile}. ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
     throw new RetinaError(
       'FILE_NOT_FOUND',
       `${location} has no ${missingFile}, nor weights to build the graph from. ${(error as Error).message}`,
@@ -167,6 +178,8 @@ export async function createInferenceSession(
   throwIfAborted();
   const started = performance.now();
   const factory = await chooseBackend(options, gpuOutputs);
+  const refused = factory.adapter && whyAdapterRefusesDtype(factory.adapter, dtype);
+  if (refused) throw new RetinaError('INVALID_ARGUMENT', `${refused} (loading ${repo.location})`);
   throwIfAborted();
   // In browsers the runtime starts while the files download (its failure is the load's, once they are read).
   // In Node it starts after them, as it always did there: its start competes with the downloads for the
@@ -180,7 +193,7 @@ export async function createInferenceSession(
   const fromKeptWeights = optional && (await keepsWeightsNotGraph(repo, file, sources));
   const read = source === 'weights' || fromKeptWeights ? undefined : await readModelFiles(repo, file, options, optional, sources);
   const missingFile = source === 'auto' && !fromKeptWeights ? file : undefined;
-  const model = read ?? (await builtModelFiles(sources, dtype, repo.location, missingFile));
+  const model = read ?? (await builtModelFiles(sources, dtype, factory.provider, repo.location, missingFile));
   const filesDone = performance.now();
   throwIfAborted();
   runtimeReady ??= startRuntime();

@@ -26,8 +26,13 @@ export namespace InferenceSession {
    */
   export type Device = 'auto' | 'webgpu' | 'wasm' | 'cpu';
 
-  /** Weights to load: onnx/model.onnx, onnx/model_fp16.onnx or onnx/model_quantized.onnx. */
-  export type ModelDtype = 'fp32' | 'fp16' | 'q8';
+  /**
+   * The precision of the weights (and compute): from an ONNX repo, the file transformers.js reads for it
+   * (onnx/model.onnx, onnx/model_fp16.onnx, onnx/model_quantized.onnx, onnx/model_q4.onnx); from a checkpoint,
+   * what the graph is built as. `q8`: int8 Linear weights, activations quantized at run time (WebGPU:
+   * weight-only int8); `q4`: 4-bit Linear weights in blocks of 32. Convolutions stay float32.
+   */
+  export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4';
 
   /** Where the graph comes from: `onnx` the repo's ONNX file, `weights` built from its checkpoint, `auto` the file when present. */
   export type ModelSource = 'auto' | 'onnx' | 'weights';

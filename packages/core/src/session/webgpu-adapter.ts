@@ -29,3 +29,17 @@ export function whyAutoSkipsAdapter(adapter: GPUAdapter): string | undefined {
   const name = [vendor, architecture].filter(Boolean).join(' ');
   return `the only WebGPU adapter is a software fallback${name ? ` (${name})` : ''}, slower than WebAssembly; device "webgpu" uses it anyway`;
 }
+
+/**
+ * Why `dtype` cannot run on this adapter, or undefined when it can: float16 graphs need the adapter's
+ * `shader-f16` feature (SwiftShader and some older GPUs lack it; onnxruntime then fails to create the session).
+ */
+export function whyAdapterRefusesDtype(adapter: GPUAdapter, dtype: string): string | undefined {
+  if (dtype !== 'fp16' || adapter.features.has('shader-f16')) return undefined;
+  const { vendor, architecture, description } = adapter.info;
+  const name = [vendor, architecture, description].filter(Boolean).join(' ');
+  return (
+    `dtype "fp16" needs a WebGPU adapter with the shader-f16 feature, and this one${name ? ` (${name})` : ''} has none. ` +
+    'Use dtype "fp32" or "q4" on it, or device "wasm" for fp16.'
+  );
+}

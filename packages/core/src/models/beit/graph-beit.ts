@@ -1,9 +1,8 @@
 // The ONNX graph of a BEiT checkpoint, built from config.json and the weights (no export step).
 import { RetinaError } from '../../errors.js';
-import { computeType, graphMetadata, type GraphBuilder } from '../../graph/graph-builder.js';
+import { finishGraph, startGraph, type GraphBuilder } from '../../graph/graph-builder.js';
 import { checkActivation, floatInput, floatOutput, gemm, linear, unsupportedOption } from '../../graph/layers.js';
-import { OnnxGraph, type Dim } from '../../graph/onnx-graph.js';
-import { ModelWeights } from '../../graph/weights.js';
+import type { Dim } from '../../graph/onnx-graph.js';
 import type { BeitConfig } from './configuration-beit.js';
 import { beitEncoder, beitLayerNorm, patchTokens, type BeitBuildContext } from './graph-beit-encoder.js';
 import { beitSegmentationHead } from './graph-beit-segmentation.js';
@@ -56,10 +55,8 @@ function pool(context: BeitBuildContext, hidden: string, lastHiddenState: string
 /** Builds BeitModel, BeitForImageClassification, BeitForSemanticSegmentation or BeitForMaskedImageModeling. */
 export const buildBeitGraph: GraphBuilder<BeitConfig> = (config, architecture, checkpoint, options) => {
   checkConfig(config, architecture);
-  const type = computeType(options);
-  const graph = new OnnxGraph();
   const where = options.source ?? checkpoint.files.map((file) => file.name).join(', ');
-  const weights = new ModelWeights(checkpoint, { basePrefix: 'beit', type, where, maxBuildBytes: options.maxBuildBytes });
+  const { graph, weights, type } = startGraph(checkpoint, options, { basePrefix: 'beit', where });
   weights.requireBaseModel('beit', 'embeddings.patch_embeddings.projection.weight');
   const heads = weights.head();
   const context: BeitBuildContext = { graph, weights, config };
@@ -96,5 +93,5 @@ export const buildBeitGraph: GraphBuilder<BeitConfig> = (config, architecture, c
   if (config.json.output_hidden_states === true) {
     hiddenStates.forEach((state, i) => output(state, `hidden_states.${i}`, sequence));
   }
-  return graph.serialize({ metadata: graphMetadata('beit', architecture, options), externalDataFile: options.externalDataFile });
+  return finishGraph(graph, 'beit', architecture, options);
 };

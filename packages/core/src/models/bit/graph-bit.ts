@@ -1,8 +1,6 @@
 // BitModel, BitForImageClassification and BitBackbone as ONNX graphs built from config.json and the weights.
-import { computeType, graphMetadata, type GraphBuilder } from '../../graph/graph-builder.js';
+import { finishGraph, startGraph, type GraphBuilder } from '../../graph/graph-builder.js';
 import { classifierLogits, floatInput, floatOutput, unsupportedOption } from '../../graph/layers.js';
-import { OnnxGraph } from '../../graph/onnx-graph.js';
-import { ModelWeights } from '../../graph/weights.js';
 import { bitHiddenStates, groupNorm, type BitGraphContext } from './bit-encoder-graph.js';
 import { BitConfig } from './configuration-bit.js';
 
@@ -22,14 +20,7 @@ export const buildBitGraph: GraphBuilder<BitConfig> = (config, architecture, che
   if (!(ARCHITECTURES as readonly string[]).includes(architecture)) {
     throw unsupportedOption('architectures', [architecture], `BiT graphs are built for ${ARCHITECTURES.join(', ')}`);
   }
-  const type = computeType(options);
-  const graph = new OnnxGraph();
-  const weights = new ModelWeights(checkpoint, {
-    basePrefix: 'bit',
-    type,
-    where: options.source ?? 'the checkpoint',
-    maxBuildBytes: options.maxBuildBytes,
-  });
+  const { graph, weights, type } = startGraph(checkpoint, options, { basePrefix: 'bit', where: options.source ?? 'the checkpoint' });
   weights.requireBaseModel('bit', 'embedder.convolution.weight');
   const ctx: BitGraphContext = { graph, weights, config, field: (name) => name };
   const pixelValues = floatInput(graph, 'pixel_values', ['batch_size', config.numChannels, 'height', 'width'], type);
@@ -61,8 +52,5 @@ export const buildBitGraph: GraphBuilder<BitConfig> = (config, architecture, che
       classifierLogits(graph, weights, flat, 'classifier.1', [channels, config.numLabels], type);
     }
   }
-  return graph.serialize({
-    metadata: graphMetadata(BitConfig.modelType, architecture, options),
-    externalDataFile: options.externalDataFile,
-  });
+  return finishGraph(graph, BitConfig.modelType, architecture, options);
 };

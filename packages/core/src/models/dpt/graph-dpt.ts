@@ -1,9 +1,7 @@
 // DPTForDepthEstimation and DPTModel as ONNX graphs built from config.json and the weights: DPT-Hybrid (BiT
 // stages + DPT's ViT encoder) or a BEiT backbone, then the neck (reassemble, fusion) and the depth head.
-import { computeType, graphMetadata, type GraphBuilder } from '../../graph/graph-builder.js';
+import { finishGraph, startGraph, type GraphBuilder } from '../../graph/graph-builder.js';
 import { checkActivation, floatInput, floatOutput, gemm, layerNorm, unsupportedOption } from '../../graph/layers.js';
-import { OnnxGraph } from '../../graph/onnx-graph.js';
-import { ModelWeights } from '../../graph/weights.js';
 import { BeitConfig } from '../beit/configuration-beit.js';
 import { DPTConfig, type DPTViTSettings } from './configuration-dpt.js';
 import { beitBackbone, hybridEncoder, type DPTEncoderOutput, type NeckInput } from './graph-dpt-encoder.js';
@@ -81,21 +79,18 @@ function checkNeckInputs(config: DPTConfig, inputs: readonly NeckInput[]): void 
 
 export const buildDPTGraph: GraphBuilder<DPTConfig> = (config, architecture, checkpoint, options) => {
   checkConfig(config, architecture);
-  const type = computeType(options);
-  const graph = new OnnxGraph();
+  if (config.vit) checkVit(config, config.vit);
   const where = options.source ?? checkpoint.files.map((file) => file.name).join(', ');
+  const basePrefix = config.vit ? 'dpt' : 'backbone';
+  const { graph, weights, type } = startGraph(checkpoint, options, { basePrefix, where });
   const { imageSize: size, numChannels } = config;
   const pixelValues = floatInput(graph, 'pixel_values', ['batch_size', numChannels, size, size], type);
 
   let encoder: DPTEncoderOutput;
-  let weights: ModelWeights;
   if (config.vit) {
-    checkVit(config, config.vit);
-    weights = new ModelWeights(checkpoint, { basePrefix: 'dpt', type, where });
     weights.requireBaseModel('dpt', 'embeddings.cls_token');
     encoder = hybridEncoder(graph, weights, config, config.vit, pixelValues);
   } else {
-    weights = new ModelWeights(checkpoint, { basePrefix: 'backbone', type, where });
     weights.requireBaseModel('dpt', 'embeddings.patch_embeddings.projection.weight');
     encoder = beitBackbone(graph, weights, config, pixelValues);
   }
@@ -123,8 +118,5 @@ export const buildDPTGraph: GraphBuilder<DPTConfig> = (config, architecture, che
     const depth = depthHead(context, dptNeck(context, encoder.neckInputs));
     floatOutput(graph, depth.value, 'predicted_depth', ['batch_size', depth.side, depth.side], type);
   }
-  return graph.serialize({
-    metadata: graphMetadata(DPTConfig.modelType, architecture, options),
-    externalDataFile: options.externalDataFile,
-  });
+  return finishGraph(graph, DPTConfig.modelType, architecture, options);
 };

@@ -1,7 +1,7 @@
 // ViTHybridModel and ViTHybridForImageClassification as ONNX graphs built from config.json and the
 // weights: BiT backbone (bit-encoder-graph.ts), patch projection, [CLS] token and position embeddings,
 // pre-norm transformer layers on LayerNormalization and MultiHeadAttention.
-import { computeType, graphMetadata, type GraphBuilder } from '../../graph/graph-builder.js';
+import { finishGraph, startGraph, type GraphBuilder } from '../../graph/graph-builder.js';
 import {
   activation,
   checkActivation,
@@ -14,8 +14,8 @@ import {
   multiHeadAttention,
   unsupportedOption,
 } from '../../graph/layers.js';
-import { OnnxGraph } from '../../graph/onnx-graph.js';
-import { ModelWeights } from '../../graph/weights.js';
+import type { OnnxGraph } from '../../graph/onnx-graph.js';
+import type { ModelWeights } from '../../graph/weights.js';
 import { bitHiddenStates, bitOutputSize } from '../bit/bit-encoder-graph.js';
 import { ViTHybridConfig } from './configuration-vit-hybrid.js';
 
@@ -126,14 +126,7 @@ export const buildViTHybridGraph: GraphBuilder<ViTHybridConfig> = (config, archi
     throw unsupportedOption('architectures', [architecture], `ViT-Hybrid graphs are built for ${ARCHITECTURES.join(', ')}`);
   }
   checkConfig(config);
-  const type = computeType(options);
-  const graph = new OnnxGraph();
-  const weights = new ModelWeights(checkpoint, {
-    basePrefix: 'vit',
-    type,
-    where: options.source ?? 'the checkpoint',
-    maxBuildBytes: options.maxBuildBytes,
-  });
+  const { graph, weights, type } = startGraph(checkpoint, options, { basePrefix: 'vit', where: options.source ?? 'the checkpoint' });
   weights.requireBaseModel('vit-hybrid', 'embeddings.cls_token');
   const ctx: Context = { graph, weights, config };
   const size = config.imageSize;
@@ -153,8 +146,5 @@ export const buildViTHybridGraph: GraphBuilder<ViTHybridConfig> = (config, archi
   } else {
     classifierLogits(graph, weights, cls, 'classifier', [hidden, config.numLabels], type);
   }
-  return graph.serialize({
-    metadata: graphMetadata(ViTHybridConfig.modelType, architecture, options),
-    externalDataFile: options.externalDataFile,
-  });
+  return finishGraph(graph, ViTHybridConfig.modelType, architecture, options);
 };
