@@ -7,6 +7,8 @@ export interface BenchOptions {
   policy: SeriesPolicy;
   /** Skip building @retina/worker (use its dist as it is). */
   build: boolean;
+  /** Only each Retina load alone (its memory and cold start), no timed rounds. */
+  memoryOnly: boolean;
 }
 
 const USAGE = `pnpm bench [-- options]
@@ -15,7 +17,8 @@ const USAGE = `pnpm bench [-- options]
   --runs N            timed runs per series (default 20)
   --budget-s S        a series of runs slower than 5 s stops after S seconds and 3 runs (default 60)
   --warm-up-s S       warm-up per series after loading: runs until S seconds have passed (default 5)
-  --no-build          use packages/worker/dist as it is`;
+  --no-build          use packages/worker/dist as it is
+  --memory-only       only each Retina load alone (peak memory of load and one run, cold start): no rounds`;
 
 function list<T extends string>(value: string | undefined, known: readonly T[], what: string): T[] {
   if (value === undefined) throw new Error(`--${what} needs a value\n${USAGE}`);
@@ -37,6 +40,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     backends: [...BACKENDS],
     policy: { runs: 20, slowRunMs: 5000, warmUpMs: 5000, minRuns: 3, budgetMs: 60_000 },
     build: true,
+    memoryOnly: false,
   };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
@@ -53,6 +57,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     else if (flag === '--budget-s') options.policy.budgetMs = positive(args[++i], flag) * 1000;
     else if (flag === '--warm-up-s') options.policy.warmUpMs = positive(args[++i], flag) * 1000;
     else if (flag === '--no-build') options.build = false;
+    else if (flag === '--memory-only') options.memoryOnly = true;
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   return options;

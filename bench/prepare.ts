@@ -1,7 +1,7 @@
 // What the bench serves: the built @retina/worker, the bench page, and the cached test photo.
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -42,12 +42,24 @@ export async function snapshotRetinaWorker(): Promise<string> {
   return snapshot;
 }
 
-/** Recreates the weights (model.onnx.data) of the bench models that lack them: the shared folder ships graphs only. */
-export function materializeWeights(modelsDir: string, names: readonly string[]): void {
-  const missing = names.filter((name) => !existsSync(join(modelsDir, name, 'model.onnx.data')));
-  if (missing.length === 0) return;
-  console.log(`Recreating the weights of ${missing.join(', ')} (materialize.mjs)`);
-  execSync(`node materialize.mjs ${missing.join(' ')}`, { cwd: modelsDir, stdio: 'inherit' });
+/**
+ * The bench models with their weights, in bench/.cache/bench-models: the shared folder ships graphs and
+ * weight manifests only and is not the bench's to write, so each model's folder here links to the shared
+ * files and holds the weights (model.onnx.data) that the shared materialize.mjs recreates once. Returns
+ * that root.
+ */
+export function benchModelsWithWeights(names: readonly string[]): string {
+  const root = join(cacheDir, 'bench-models');
+  for (const name of names) {
+    const folder = join(root, name);
+    mkdirSync(folder, { recursive: true });
+    for (const file of readdirSync(join(BENCH_MODELS_DIR, name))) {
+      if (!existsSync(join(folder, file))) symlinkSync(join(BENCH_MODELS_DIR, name, file), join(folder, file));
+    }
+  }
+  // materialize.mjs skips the files already there, whole.
+  execSync(`node ${join(BENCH_MODELS_DIR, 'materialize.mjs')} ${names.map((name) => join(root, name)).join(' ')}`, { stdio: 'inherit' });
+  return root;
 }
 
 export async function buildBenchPage(): Promise<void> {

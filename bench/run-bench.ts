@@ -15,9 +15,9 @@ import type { ContenderRequest, ScenarioRequest, TinyModel } from './page/protoc
 import {
   BENCH_MODELS_DIR,
   benchDir,
+  benchModelsWithWeights,
   buildBenchPage,
   buildRetinaWorker,
-  materializeWeights,
   repoRoot,
   snapshotRetinaWorker,
   testPhoto,
@@ -44,10 +44,7 @@ function packageDist(name: string, from: string): string {
 
 const options = parseBenchOptions(process.argv.slice(2));
 const started = performance.now();
-materializeWeights(
-  BENCH_MODELS_DIR,
-  options.models.map((model) => model.name),
-);
+const modelsDir = benchModelsWithWeights(options.models.map((model) => model.name));
 const checkpointsDir = ensureCheckpoints(
   BENCH_MODELS_DIR,
   options.models.map((model) => model.name),
@@ -62,9 +59,9 @@ const { origin, server } = await startStaticServer({
   '/worker/': retinaWorkerDir,
   '/worker-weights/': retinaWorkerDir,
   '/checkpoints/': checkpointsDir,
-  '/models/': BENCH_MODELS_DIR,
+  '/models/': modelsDir,
   '/transformers-js-models/': transformersJsModels(
-    BENCH_MODELS_DIR,
+    modelsDir,
     options.models.filter((m) => m.transformersJs).map((m) => m.name),
   ),
   '/fixtures/': FIXTURES_DIR,
@@ -133,7 +130,7 @@ async function measureAlone(kind: 'retina' | 'retinaWeights', scenario: Scenario
 
 /** Reads the model's files once, so that the contender loading first does not pay for a cold disk. */
 function warmFileCache(model: BenchModel): void {
-  for (const file of ['model.onnx', 'model.onnx.data']) readFileSync(join(BENCH_MODELS_DIR, model.name, file));
+  for (const file of ['model.onnx', 'model.onnx.data']) readFileSync(join(modelsDir, model.name, file));
   readFileSync(join(checkpointsDir, model.name, 'model.safetensors'));
 }
 
@@ -159,14 +156,14 @@ async function measureScenario(model: BenchModel, backend: Backend): Promise<Sce
     console.error(`  graph build failed: ${error.message}`);
     return undefined;
   });
-  await openBenchPage();
-  const rounds = await runRounds(page, browserSession, requests, options.policy);
-  await page.goto('about:blank');
+  let rounds: RoundsResults = { rounds: 0, reduced: false, contenders: {} };
+  if (!options.memoryOnly) {
+    await openBenchPage();
+    rounds = await runRounds(page, browserSession, requests, options.policy);
+    await page.goto('about:blank');
+  }
   const alone = { retina: await measureAlone('retina', scenario), retinaWeights: await measureAlone('retinaWeights', scenario) };
-  const exportedBytes = ['model.onnx', 'model.onnx.data'].reduce(
-    (sum, file) => sum + statSync(join(BENCH_MODELS_DIR, model.name, file)).size,
-    0,
-  );
+  const exportedBytes = ['model.onnx', 'model.onnx.data'].reduce((sum, file) => sum + statSync(join(modelsDir, model.name, file)).size, 0);
   return { model, backend, graphBuild, exportedBytes, alone, ...rounds };
 }
 
@@ -209,7 +206,7 @@ try {
     roundTrip: {},
   };
   for (const backend of options.backends) {
-    results.roundTrip[backend] = await measureRoundTrip(backend);
+    if (!options.memoryOnly) results.roundTrip[backend] = await measureRoundTrip(backend);
     for (const model of options.models) results.scenarios.push(await measureScenario(model, backend));
   }
   const resultsDir = join(benchDir, 'results');

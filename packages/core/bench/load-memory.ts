@@ -1,23 +1,32 @@
-// pnpm bench:load-memory [checkpoint folder] — peak memory of loading BEiT-base-224 (session creation and
-// one run) in Node, from the built graph (config.json + model.safetensors) and from the exported graph
-// (bench-models/beit-base-patch16-224/model.onnx + model.onnx.data), on onnxruntime-node (cpu) and
-// onnxruntime-web's WebAssembly backend (wasm, what the worker runs); and Retina's own share of the load
-// from weights: reading the checkpoint and building the graph, up to the moment a runtime gets them. Each
-// case runs in a fresh Node process and reports its peak RSS (VmHWM, reset after the imports) over its RSS
-// before loading, ÷ the weights' size. The checkpoint is bench/make-checkpoints.ts's (made when missing)
-// unless a folder is given.
+// pnpm bench:load-memory [-- options] — peak memory of loading a bench model (session creation and one run)
+// in Node, from the built graph (config.json + model.safetensors) and from the exported graph
+// (bench-models/<model>/model.onnx + model.onnx.data), on onnxruntime-node (cpu) and onnxruntime-web's
+// WebAssembly backend (wasm, what the worker runs); and Retina's own share of the load from weights:
+// reading the checkpoint and building the graph, up to the moment a runtime gets them. Each case runs in a
+// fresh Node process and reports its peak RSS (VmHWM, reset after the imports) over its RSS before loading,
+// ÷ the weights' size. The checkpoint is bench/make-checkpoints.ts's (made when missing) unless one is given.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openModelRepo } from '../src/hub/index.js';
-import { AutoModelForImageClassification } from '../src/index.js';
 import { readAutoConfig } from '../src/models/auto/configuration-auto.js';
 import { AutoModel } from '../src/models/auto/modeling-auto.js';
 import { modelFilesFromWeights } from '../src/models/graph-from-weights.js';
+import type { InferenceSession } from '../src/session/inference-session.js';
 import { Tensor } from '../src/tensor.js';
 
-const MODEL = 'beit-base-patch16-224';
+const USAGE = `pnpm bench:load-memory [-- options]
+  --model NAME         a bench model (default beit-base-patch16-224)
+  --checkpoint FOLDER  config.json + model.safetensors to load instead of the bench's seeded checkpoint
+  --dtype D            fp32 (default), fp16, or what the build offers (q8, ...): graphs built from weights only
+  --runtimes a,b       cpu (onnxruntime-node), wasm (onnxruntime-web in Node); default both
+  --sources a,b        weights, onnx (the exported graph, fp32 only); default both for fp32, weights otherwise`;
+
+type Dtype = InferenceSession.ModelDtype;
+type Runtime = 'cpu' | 'wasm';
+type Source = 'weights' | 'onnx';
+
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 
 function statusBytes(field: 'VmHWM' | 'VmRSS'): number {
@@ -30,36 +39,41 @@ function startMeasuring(): number {
   return statusBytes('VmRSS');
 }
 
-async function measureBuild(folder: string): Promise<void> {
+async function measureBuild(folder: string, dtype: Dtype): Promise<void> {
   const weightBytes = statSync(join(folder, 'model.safetensors')).size;
   const before = startMeasuring();
   const repo = openModelRepo(folder, {});
   const config = await readAutoConfig(repo, {});
   const { architecture, buildGraph } = AutoModel.modelClassFor(config);
-  const files = await modelFilesFromWeights(repo, config, architecture, buildGraph!, 'fp32', {});
+  const files = await modelFilesFromWeights(repo, config, architecture, buildGraph!, dtype as 'fp32', {});
   const peak = statusBytes('VmHWM') - before;
   const handed = files.externalData.reduce((sum, { data }) => sum + data.byteLength, 0);
   console.log(
-    `Retina's share (checkpoint read, graph built, no runtime): peak RSS over start ${mb(peak)} (${(peak / weightBytes).toFixed(2)}x ` +
+    `Retina's share (checkpoint read, ${dtype} graph built, no runtime): peak RSS over start ${mb(peak)} (${(peak / weightBytes).toFixed(2)}x ` +
       `the ${mb(weightBytes)} checkpoint); graph ${mb(files.graph.byteLength)}, external data handed over ${mb(handed)}`,
   );
 }
 
-async function measure(device: 'cpu' | 'wasm', source: 'weights' | 'onnx', folder: string): Promise<void> {
+async function measure(runtime: Runtime, source: Source, folder: string, dtype: Dtype): Promise<void> {
   const weightBytes =
     source === 'weights'
       ? statSync(join(folder, 'model.safetensors')).size
       : statSync(join(folder, 'model.onnx')).size + statSync(join(folder, 'model.onnx.data')).size;
+  const size = (JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as { image_size?: number }).image_size ?? 224;
   const before = startMeasuring();
   const started = performance.now();
-  const model = await AutoModelForImageClassification.fromPretrained(folder, {
-    device,
+  const model = await AutoModel.fromPretrained(folder, {
+    device: runtime,
     source,
+    dtype,
     ...(source === 'onnx' && { modelFile: 'model.onnx' }),
   });
   const loadMs = performance.now() - started;
   const loaded = statusBytes('VmHWM') - before;
-  await model.session.run({ pixel_values: new Tensor('float32', new Float32Array(3 * 224 * 224), [1, 3, 224, 224]) });
+  const pixels = new Tensor('float32', new Float32Array(3 * size * size), [1, 3, size, size]);
+  const runStarted = performance.now();
+  await model.session.run({ pixel_values: pixels });
+  const runMs = performance.now() - runStarted;
   const peak = statusBytes('VmHWM') - before;
   // What JS still holds once the session has its copy (run with --expose-gc): the checkpoint's bytes should be
   // gone. Right after the load one collection does not free them yet (measured); a second, a task later, does.
@@ -69,30 +83,49 @@ async function measure(device: 'cpu' | 'wasm', source: 'weights' | 'onnx', folde
   gc?.();
   const held = process.memoryUsage().arrayBuffers;
   console.log(
-    `${device} from ${source.padEnd(7)}: load ${loadMs.toFixed(0)} ms; peak RSS over start: load ${mb(loaded)}, load + run ${mb(peak)} ` +
-      `(${(peak / weightBytes).toFixed(2)}x the ${mb(weightBytes)} of weights); RSS after ${mb(statusBytes('VmRSS') - before)}, ArrayBuffers held by JS after GC ${mb(held)}`,
+    `${runtime} ${dtype} from ${source.padEnd(7)}: load ${loadMs.toFixed(0)} ms, first run ${runMs.toFixed(0)} ms; peak RSS over start: ` +
+      `load ${mb(loaded)}, load + run ${mb(peak)} (${(peak / weightBytes).toFixed(2)}x the ${mb(weightBytes)} of weights); ` +
+      `RSS after ${mb(statusBytes('VmRSS') - before)}, ArrayBuffers held by JS after GC ${mb(held)}`,
   );
   await model.session.release();
 }
 
-const [device, source, folder] = process.argv.slice(2);
-if (device === 'build' && folder) {
-  await measureBuild(folder);
-} else if ((device === 'cpu' || device === 'wasm') && (source === 'weights' || source === 'onnx') && folder) {
-  await measure(device, source, folder);
+function parse(args: readonly string[]) {
+  const options = { model: 'beit-base-patch16-224', checkpoint: undefined as string | undefined, dtype: 'fp32' as Dtype };
+  let runtimes: Runtime[] = ['cpu', 'wasm'];
+  let sources: Source[] | undefined;
+  const value = (i: number) => {
+    if (args[i] === undefined) throw new Error(`${args[i - 1]} needs a value\n${USAGE}`);
+    return args[i];
+  };
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    if (flag === '--') continue;
+    if (flag === '--model') options.model = value(++i);
+    else if (flag === '--checkpoint') options.checkpoint = value(++i);
+    else if (flag === '--dtype') options.dtype = value(++i) as Dtype;
+    else if (flag === '--runtimes') runtimes = value(++i).split(',') as Runtime[];
+    else if (flag === '--sources') sources = value(++i).split(',') as Source[];
+    else throw new Error(`unknown option ${flag}\n${USAGE}`);
+  }
+  return { ...options, runtimes, sources: sources ?? (options.dtype === 'fp32' ? ['weights', 'onnx'] : ['weights']) };
+}
+
+const [mode, ...rest] = process.argv.slice(2);
+if (mode === 'child-build') {
+  await measureBuild(rest[0]!, rest[1] as Dtype);
+} else if (mode === 'child') {
+  await measure(rest[0] as Runtime, rest[1] as Source, rest[2]!, rest[3] as Dtype);
 } else {
+  const options = parse(process.argv.slice(2));
   const { ensureCheckpoints } = await import('../../../bench/make-checkpoints.js');
-  const { BENCH_MODELS_DIR, materializeWeights } = await import('../../../bench/prepare.js');
-  materializeWeights(BENCH_MODELS_DIR, [MODEL]);
-  const checkpoint = device ?? join(ensureCheckpoints(BENCH_MODELS_DIR, [MODEL]), MODEL);
-  const exported = join(BENCH_MODELS_DIR, MODEL);
+  const { BENCH_MODELS_DIR, benchModelsWithWeights } = await import('../../../bench/prepare.js');
+  const checkpoint = options.checkpoint ?? join(ensureCheckpoints(BENCH_MODELS_DIR, [options.model]), options.model);
+  const exported = options.sources.includes('onnx') ? join(benchModelsWithWeights([options.model]), options.model) : '';
   const script = fileURLToPath(import.meta.url);
   const child = (...args: string[]) => execFileSync('pnpm', ['exec', 'tsx', '--expose-gc', script, ...args], { stdio: 'inherit' });
-  child('build', '-', checkpoint);
-  for (const runtime of ['cpu', 'wasm'])
-    for (const [from, path] of [
-      ['weights', checkpoint],
-      ['onnx', exported],
-    ] as const)
-      child(runtime, from, path);
+  console.log(`${options.model} (${checkpoint})`);
+  if (options.sources.includes('weights')) child('child-build', checkpoint, options.dtype);
+  for (const runtime of options.runtimes)
+    for (const source of options.sources) child('child', runtime, source, source === 'weights' ? checkpoint : exported, options.dtype);
 }
