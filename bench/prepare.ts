@@ -1,7 +1,7 @@
 // What the bench serves: the built @retina/worker, the bench page, and the cached test photo.
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +14,44 @@ const cacheDir = join(benchDir, '.cache');
 /** The full-size bench models: graphs, configs and weight manifests. */
 export const BENCH_MODELS_DIR = process.env.RETINA_BENCH_MODELS ?? join(repoRoot, '..', 'shared', 'bench-models');
 
+/** The latest modification time among `paths` and, for folders, every file under them (0 for a missing path). */
+function newestChange(paths: readonly string[]): number {
+  return Math.max(
+    0,
+    ...paths.map((path) => {
+      if (!existsSync(path)) return 0;
+      const info = statSync(path);
+      return info.isDirectory() ? newestChange(readdirSync(path).map((entry) => join(path, entry))) : info.mtimeMs;
+    }),
+  );
+}
+
+/** Builds the workspace package `name` unless every one of `outputs` is newer than all of `inputs`. */
+function buildUnlessFresh(name: string, outputs: readonly string[], inputs: readonly string[]): void {
+  const built = Math.min(...outputs.map((output) => (existsSync(output) ? statSync(output).mtimeMs : 0)));
+  if (built > newestChange(inputs)) return;
+  execSync(`pnpm --filter ${name} build`, { cwd: repoRoot, stdio: 'inherit' });
+}
+
+/**
+ * Builds what the bench serves from this checkout, where it is older than its sources (a fresh clone has
+ * nothing built): @retina/core, whose declarations the worker's build checks its types against, then
+ * @retina/worker. The bench's own Node code runs @retina/core from source.
+ */
 export function buildRetinaWorker(): void {
-  execSync('pnpm --filter @retina/worker build', { cwd: repoRoot, stdio: 'inherit' });
+  const core = join(repoRoot, 'packages', 'core');
+  const worker = join(repoRoot, 'packages', 'worker');
+  const lockfile = join(repoRoot, 'pnpm-lock.yaml');
+  const coreInputs = [join(core, 'src'), join(core, 'package.json'), join(core, 'tsconfig.build.json'), lockfile];
+  buildUnlessFresh('@retina/core', [join(core, 'dist', 'index.js'), join(core, 'dist', 'index.d.ts')], coreInputs);
+  const workerOutputs = ['retina.js', 'worker.js', 'index.d.ts'].map((file) => join(worker, 'dist', file));
+  const workerInputs = [
+    join(worker, 'src'),
+    join(worker, 'package.json'),
+    join(worker, 'vite.config.ts'),
+    join(worker, 'vite.script.config.ts'),
+  ];
+  buildUnlessFresh('@retina/worker', workerOutputs, [...workerInputs, ...coreInputs]);
 }
 
 /**
