@@ -124,9 +124,10 @@ export function testPhoto(): { folder: string; file: string; bytes: number; sha2
 /**
  * The model folders as transformers.js 4 reads them: it knows BEiT's processor only by its legacy name
  * BeitFeatureExtractor (the same class in Transformers), so preprocessor_config.json says that; the
- * graph and weights are links to the very same files the other contenders load.
+ * graph and weights are links to the very same files the other contenders load, and `quantized(name)`, when
+ * given, is the folder of its default dtype's model_quantized.onnx.
  */
-export function transformersJsModels(benchModelsDir: string, names: readonly string[]): string {
+export function transformersJsModels(benchModelsDir: string, names: readonly string[], quantized?: (name: string) => string): string {
   const root = join(cacheDir, 'transformers-js-models');
   rmSync(root, { recursive: true, force: true });
   for (const name of names) {
@@ -136,6 +137,7 @@ export function transformersJsModels(benchModelsDir: string, names: readonly str
     processor.image_processor_type = 'BeitFeatureExtractor';
     writeFileSync(join(folder, 'preprocessor_config.json'), JSON.stringify(processor, null, 2));
     for (const file of ['config.json', 'model.onnx', 'model.onnx.data']) symlinkSync(join(benchModelsDir, name, file), join(folder, file));
+    if (quantized) symlinkSync(join(quantized(name), 'model_quantized.onnx'), join(folder, 'model_quantized.onnx'));
   }
   return root;
 }
