@@ -1,7 +1,7 @@
 // What the bench serves: the built @retina/worker, the bench page, and the cached test photo.
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +14,44 @@ const cacheDir = join(benchDir, '.cache');
 /** The full-size bench models: graphs, configs and weight manifests. */
 export const BENCH_MODELS_DIR = process.env.RETINA_BENCH_MODELS ?? join(repoRoot, '..', 'shared', 'bench-models');
 
+/** The latest modification time among `paths` and, for folders, every file under them (0 for a missing path). */
+function newestChange(paths: readonly string[]): number {
+  return Math.max(
+    0,
+    ...paths.map((path) => {
+      if (!existsSync(path)) return 0;
+      const info = statSync(path);
+      return info.isDirectory() ? newestChange(readdirSync(path).map((entry) => join(path, entry))) : info.mtimeMs;
+    }),
+  );
+}
+
+/** Builds the workspace package `name` unless every one of `outputs` is newer than all of `inputs`. */
+function buildUnlessFresh(name: string, outputs: readonly string[], inputs: readonly string[]): void {
+  const built = Math.min(...outputs.map((output) => (existsSync(output) ? statSync(output).mtimeMs : 0)));
+  if (built > newestChange(inputs)) return;
+  execSync(`pnpm --filter ${name} build`, { cwd: repoRoot, stdio: 'inherit' });
+}
+
+/**
+ * Builds what the bench serves from this checkout, where it is older than its sources (a fresh clone has
+ * nothing built): @retina/core, whose declarations the worker's build checks its types against, then
+ * @retina/worker. The bench's own Node code runs @retina/core from source.
+ */
 export function buildRetinaWorker(): void {
-  execSync('pnpm --filter @retina/worker build', { cwd: repoRoot, stdio: 'inherit' });
+  const core = join(repoRoot, 'packages', 'core');
+  const worker = join(repoRoot, 'packages', 'worker');
+  const lockfile = join(repoRoot, 'pnpm-lock.yaml');
+  const coreInputs = [join(core, 'src'), join(core, 'package.json'), join(core, 'tsconfig.build.json'), lockfile];
+  buildUnlessFresh('@retina/core', [join(core, 'dist', 'index.js'), join(core, 'dist', 'index.d.ts')], coreInputs);
+  const workerOutputs = ['retina.js', 'worker.js', 'index.d.ts'].map((file) => join(worker, 'dist', file));
+  const workerInputs = [
+    join(worker, 'src'),
+    join(worker, 'package.json'),
+    join(worker, 'vite.config.ts'),
+    join(worker, 'vite.script.config.ts'),
+  ];
+  buildUnlessFresh('@retina/worker', workerOutputs, [...workerInputs, ...coreInputs]);
 }
 
 /**
@@ -42,12 +78,24 @@ export async function snapshotRetinaWorker(): Promise<string> {
   return snapshot;
 }
 
-/** Recreates the weights (model.onnx.data) of the bench models that lack them: the shared folder ships graphs only. */
-export function materializeWeights(modelsDir: string, names: readonly string[]): void {
-  const missing = names.filter((name) => !existsSync(join(modelsDir, name, 'model.onnx.data')));
-  if (missing.length === 0) return;
-  console.log(`Recreating the weights of ${missing.join(', ')} (materialize.mjs)`);
-  execSync(`node materialize.mjs ${missing.join(' ')}`, { cwd: modelsDir, stdio: 'inherit' });
+/**
+ * The bench models with their weights, in bench/.cache/bench-models: the shared folder ships graphs and
+ * weight manifests only and is not the bench's to write, so each model's folder here links to the shared
+ * files and holds the weights (model.onnx.data) that the shared materialize.mjs recreates once. Returns
+ * that root.
+ */
+export function benchModelsWithWeights(names: readonly string[]): string {
+  const root = join(cacheDir, 'bench-models');
+  for (const name of names) {
+    const folder = join(root, name);
+    mkdirSync(folder, { recursive: true });
+    for (const file of readdirSync(join(BENCH_MODELS_DIR, name))) {
+      if (!existsSync(join(folder, file))) symlinkSync(join(BENCH_MODELS_DIR, name, file), join(folder, file));
+    }
+  }
+  // materialize.mjs skips the files already there, whole.
+  execSync(`node ${join(BENCH_MODELS_DIR, 'materialize.mjs')} ${names.map((name) => join(root, name)).join(' ')}`, { stdio: 'inherit' });
+  return root;
 }
 
 export async function buildBenchPage(): Promise<void> {
@@ -76,9 +124,10 @@ export function testPhoto(): { folder: string; file: string; bytes: number; sha2
 /**
  * The model folders as transformers.js 4 reads them: it knows BEiT's processor only by its legacy name
  * BeitFeatureExtractor (the same class in Transformers), so preprocessor_config.json says that; the
- * graph and weights are links to the very same files the other contenders load.
+ * graph and weights are links to the very same files the other contenders load, and `quantized(name)`, when
+ * given, is the folder of its default dtype's model_quantized.onnx.
  */
-export function transformersJsModels(benchModelsDir: string, names: readonly string[]): string {
+export function transformersJsModels(benchModelsDir: string, names: readonly string[], quantized?: (name: string) => string): string {
   const root = join(cacheDir, 'transformers-js-models');
   rmSync(root, { recursive: true, force: true });
   for (const name of names) {
@@ -88,6 +137,7 @@ export function transformersJsModels(benchModelsDir: string, names: readonly str
     processor.image_processor_type = 'BeitFeatureExtractor';
     writeFileSync(join(folder, 'preprocessor_config.json'), JSON.stringify(processor, null, 2));
     for (const file of ['config.json', 'model.onnx', 'model.onnx.data']) symlinkSync(join(benchModelsDir, name, file), join(folder, file));
+    if (quantized) symlinkSync(join(quantized(name), 'model_quantized.onnx'), join(folder, 'model_quantized.onnx'));
   }
   return root;
 }

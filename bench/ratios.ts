@@ -1,5 +1,6 @@
 // The issue's targets, computed from one run's medians.
 import type { Backend } from './models.js';
+import type { RetinaKind } from './page/protocol.js';
 import { contenderResults, type BenchResults, type ContenderName, type RoundsResults, type ScenarioResults } from './results.js';
 import { median } from './stats.js';
 
@@ -12,6 +13,8 @@ export interface Ratio {
   /** How the value is shown: a plain ratio, a percentage, or milliseconds. */
   unit: 'x' | '%' | 'ms';
   how: string;
+  /** Why it was not measured, when a contender it needs failed to load (e.g. a dtype the build does not make yet). */
+  failed?: string;
 }
 
 /** Median of a contender's series, if measured. */
@@ -41,7 +44,7 @@ function pairedMedian(results: RoundsResults, over: ContenderName, under: Conten
 /** A contender's rise in a renderer of its own (see AloneLoad) ÷ `bytes`. */
 function aloneRise(
   s: ScenarioResults,
-  kind: 'retina' | 'retinaWeights',
+  kind: RetinaKind,
   peak: 'loadPeakBytes' | 'runPeakBytes',
   bytes: number | undefined,
   { withRuntimeStart = false } = {},
@@ -49,6 +52,15 @@ function aloneRise(
   const alone = s.alone?.[kind];
   if (!alone || 'error' in alone) return undefined;
   return divide(alone[peak] - alone.baselineBytes + (withRuntimeStart ? alone.runtimeStartBytes : 0), bytes);
+}
+
+/** The first error of `kinds` in `s`, from the rounds or a load alone, to say why a ratio was not measured. */
+function failure(s: ScenarioResults | undefined, ...kinds: ContenderName[]): { failed?: string } {
+  for (const kind of kinds) {
+    const measured = s?.contenders[kind] ?? s?.alone?.[kind as RetinaKind];
+    if (measured && 'error' in measured) return { failed: `${kind} failed: ${measured.error}` };
+  }
+  return {};
 }
 
 function scenario(results: BenchResults, model: string, backend: Backend) {
@@ -145,6 +157,7 @@ export function computeRatios(results: BenchResults): Ratio[] {
       },
     );
   }
+  ratios.push(...quantizedRatios(results));
   const beitWasm = scenario(results, 'beit-base-patch16-224', 'wasm');
   const retina = contenderResults(beitWasm, 'retina');
   const modelBytes = contenderResults(beitWasm, 'floor')?.load.modelBytes as number | undefined;
@@ -172,4 +185,114 @@ export function formatValue(ratio: Pick<Ratio, 'unit'>, value: number | undefine
   if (ratio.unit === '%') return `${(value * 100).toFixed(1)} %`;
   if (ratio.unit === 'ms') return `${value.toFixed(2)} ms`;
   return `${value.toFixed(2)}×`;
+}
+
+/** The targets of Retina's q8 and q4 builds from weights (issue 21), and q8 and q4 beside fp32 for every model. */
+function quantizedRatios(results: BenchResults): Ratio[] {
+  const ratios: Ratio[] = [];
+  const beit = scenario(results, 'beit-base-patch16-224', 'wasm');
+  const againstTransformersJs = failure(beit, 'retinaWeightsQ8', 'transformersJsQ8');
+  ratios.push(
+    {
+      name: 'Retina q8 e2e ÷ transformers.js q8 e2e, beit-base-patch16-224, wasm',
+      value: divide(p50(beit, 'retinaWeightsQ8', 'endToEnd'), p50(beit, 'transformersJsQ8', 'endToEnd')),
+      target: 0.75,
+      unit: 'x',
+      how:
+        "p50 of each pipeline on the same PNG Blob, top-5 labels out: Retina's worker building q8 from model.safetensors, " +
+        "transformers.js on its default dtype's model_quantized.onnx (onnxruntime's dynamic quantization, bench/transformers-js-q8.ts)",
+      ...againstTransformersJs,
+    },
+    {
+      name: 'Retina q8 inference ÷ transformers.js q8 inference, beit-base-patch16-224, wasm',
+      value: divide(p50(beit, 'retinaWeightsQ8', 'inference'), p50(beit, 'transformersJsQ8', 'inference')),
+      target: 1,
+      unit: 'x',
+      how: "p50 session.run inside Retina's pipeline call ÷ p50 of transformers.js's model({ pixel_values }) on the same input",
+      ...againstTransformersJs,
+    },
+  );
+  for (const s of results.scenarios) {
+    const where = `${s.model.name}, ${s.backend}`;
+    const q8 = contenderResults(s, 'retinaWeightsQ8');
+    const q8Failed = failure(s, 'retinaWeightsQ8');
+    ratios.push(
+      {
+        name: `q8 graph build ÷ cold start from weights at q8, ${where}`,
+        value: divide(s.quantizedBuilds?.q8?.buildMs, q8?.load.coldStartMs as number | undefined),
+        target: 0.1,
+        unit: '%',
+        how: 'p50 q8 graph build, quantizing included, from the checkpoint in memory (Node) ÷ the worker pipeline load at q8, uncached',
+        ...q8Failed,
+      },
+      {
+        name: `Peak memory while loading q8 from weights ÷ checkpoint size, ${where}`,
+        value: aloneRise(s, 'retinaWeightsQ8', 'loadPeakBytes', s.graphBuild?.checkpointBytes),
+        target: 1.3,
+        unit: 'x',
+        how: 'as for fp32 above, at dtype q8',
+        ...q8Failed,
+      },
+      {
+        name: `Retina worker memory after loading q8 from weights ÷ checkpoint size, ${where}`,
+        value: aloneQ8WorkerBytes(s),
+        target: s.backend === 'wasm' ? 0.35 : undefined,
+        unit: 'x',
+        how:
+          "the runtime's resident weights: measureUserAgentSpecificMemory() of the worker once the q8 pipeline is loaded (live JS, and " +
+          'the WebAssembly memory as far as it grew, load transients included: an upper bound) ÷ model.safetensors size; on WebGPU the ' +
+          'weights are in the GPU process, so this is only what stays on the CPU',
+        ...q8Failed,
+      },
+    );
+    for (const [kind, dtype] of [
+      ['retinaWeightsQ8', 'q8'],
+      ['retinaWeightsQ4', 'q4'],
+    ] as const) {
+      const failed = failure(s, kind, 'retinaWeights');
+      ratios.push(
+        {
+          name: `Retina ${dtype} ÷ fp32 from weights, p50 inference, ${where}`,
+          value: divide(p50(s, kind, 'inference'), p50(s, 'retinaWeights', 'inference')),
+          target: undefined,
+          unit: 'x',
+          how: `p50 session.run inside the pipeline call, built at ${dtype} ÷ built at fp32 (same worker build, interleaved rounds)`,
+          ...failed,
+        },
+        {
+          name: `Retina ${dtype} ÷ fp32 from weights, p50 end to end, ${where}`,
+          value: divide(p50(s, kind, 'endToEnd'), p50(s, 'retinaWeights', 'endToEnd')),
+          target: undefined,
+          unit: 'x',
+          how: `p50 worker pipeline (PNG Blob in), built at ${dtype} ÷ built at fp32`,
+          ...failed,
+        },
+      );
+    }
+  }
+  for (const backend of ['wasm', 'webgpu'] as const) {
+    const ade = scenario(results, 'beit-base-finetuned-ade-640-640', backend);
+    if (!ade) continue;
+    for (const [kind, target] of [
+      ['retinaWeights', 3],
+      ['retinaWeightsQ8', 2],
+    ] as const) {
+      ratios.push({
+        name: `Peak memory while BEiT-640 loads and runs from weights${kind === 'retinaWeightsQ8' ? ' at q8' : ''} ÷ checkpoint size, ${backend}`,
+        value: aloneRise(ade, kind, 'runPeakBytes', ade.graphBuild?.checkpointBytes),
+        target,
+        unit: 'x',
+        how:
+          'in a renderer of its own whose Retina worker has started its runtime: peak RSS of the pipeline load and one run on the ' +
+          'photo over the RSS before the load ÷ model.safetensors size (pnpm bench --models beit-base-finetuned-ade-640-640 --memory-only)',
+        ...failure(ade, kind),
+      });
+    }
+  }
+  return ratios;
+}
+
+function aloneQ8WorkerBytes(s: ScenarioResults): number | undefined {
+  const alone = s.alone?.retinaWeightsQ8;
+  return alone && !('error' in alone) ? divide(alone.workerBytesAfterLoad, s.graphBuild?.checkpointBytes) : undefined;
 }

@@ -1,5 +1,6 @@
 // bench/results/<date>.md and the ratios printed at the end of a run.
 import { computeRatios, formatValue, inThreadFloorMs, p50 } from './ratios.js';
+import type { RetinaKind } from './page/protocol.js';
 import { contenderResults, type BenchResults, type ContenderName, type RoundsResults, type ScenarioResults } from './results.js';
 import { percentile } from './stats.js';
 
@@ -18,14 +19,19 @@ const HEADER =
   '| model | backend | contender | cold start ms | e2e p50 / p95 ms | decode | preprocess | transfer + overhead | inference p50 / p95 ms | post-process | peak RSS Δ MB | UA memory MB | output |\n' +
   '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |';
 
-const CONTENDER_LABELS: Partial<Record<ContenderName, (load: Record<string, number | string>) => string>> = {
+const CONTENDER_LABELS: Record<ScenarioContender, (load: Record<string, number | string>) => string> = {
   floor: (load) => `floor: bare ORT ${load.ortVersion} + Retina's in-thread stages`,
   retina: () => 'Retina worker from ONNX (end to end)',
   retinaWeights: () => 'Retina worker from weights (end to end)',
-  transformersJs: (load) => `transformers.js ${load.version} (ORT ${load.ortVersion})`,
+  retinaWeightsQ8: () => 'Retina worker from weights, q8 (end to end)',
+  retinaWeightsQ4: () => 'Retina worker from weights, q4 (end to end)',
+  transformersJs: (load) => `transformers.js ${load.version} fp32 (ORT ${load.ortVersion})`,
+  transformersJsQ8: (load) => `transformers.js ${load.version} default dtype q8 (ORT ${load.ortVersion})`,
 };
+type ScenarioContender = Exclude<ContenderName, 'floorRoundTrip' | 'retinaRoundTrip'>;
+const SCENARIO_CONTENDERS = Object.keys(CONTENDER_LABELS) as ScenarioContender[];
 
-function row(s: ScenarioResults, contender: ContenderName): string | undefined {
+function row(s: ScenarioResults, contender: ScenarioContender): string | undefined {
   const measured = s.contenders[contender];
   if (!measured) return undefined;
   const lead = `| ${s.model.name} | ${s.backend === 'webgpu' ? 'webgpu (SwiftShader)' : s.backend}`;
@@ -39,24 +45,29 @@ function row(s: ScenarioResults, contender: ContenderName): string | undefined {
   const cold =
     contender === 'floor' ? `${ms(load.coldStartMs as number)} (fetch ${ms(load.fetchMs as number)})` : ms(load.coldStartMs as number);
   return (
-    `${lead} | ${CONTENDER_LABELS[contender]!(load)} | ${cold} | ${latency(s, contender, 'endToEnd')} | ${stage('decode')} | ` +
+    `${lead} | ${CONTENDER_LABELS[contender](load)} | ${cold} | ${latency(s, contender, 'endToEnd')} | ${stage('decode')} | ` +
     `${stage('preprocess')} | ${overhead} | ${latency(s, contender, 'inference')} | ${stage('postprocess')} | ` +
     `${mb(process.peakBytes - process.baselineBytes)} | ${mb(userAgentBytes)} | ${output} |`
   );
 }
 
+const ALONE_SOURCES: Record<RetinaKind, string> = {
+  retina: 'model.onnx + model.onnx.data',
+  retinaWeights: 'config.json + model.safetensors',
+  retinaWeightsQ8: 'config.json + model.safetensors, q8',
+  retinaWeightsQ4: 'config.json + model.safetensors, q4',
+};
+
 function aloneRows(s: ScenarioResults): string[] {
-  const sources = [
-    ['retina', 'model.onnx + model.onnx.data', s.exportedBytes],
-    ['retinaWeights', 'config.json + model.safetensors', s.graphBuild?.checkpointBytes],
-  ] as const;
-  return sources.map(([kind, label, bytes]) => {
-    const alone = s.alone?.[kind];
-    const lead = `| ${s.model.name} | ${s.backend} | ${label} | ${mb(bytes)}`;
-    if (!alone) return `${lead} | not measured | | | |`;
-    if ('error' in alone) return `${lead} | failed: ${alone.error.replaceAll('|', '/')} | | | |`;
+  return Object.entries(s.alone ?? {}).map(([kind, alone]) => {
+    const bytes = kind === 'retina' ? s.exportedBytes : s.graphBuild?.checkpointBytes;
+    const lead = `| ${s.model.name} | ${s.backend} | ${ALONE_SOURCES[kind as RetinaKind]} | ${mb(bytes)}`;
+    if ('error' in alone) return `${lead} | failed: ${alone.error.replaceAll('|', '/')} | | | | |`;
     const rise = (peak: number) => mb(peak - alone.baselineBytes);
-    return `${lead} | ${mb(alone.runtimeStartBytes)} | ${ms(alone.coldStartMs)} | ${rise(alone.loadPeakBytes)} | ${rise(alone.runPeakBytes)} |`;
+    return (
+      `${lead} | ${mb(alone.runtimeStartBytes)} | ${ms(alone.coldStartMs)} | ${rise(alone.loadPeakBytes)} | ` +
+      `${rise(alone.runPeakBytes)} | ${mb(alone.workerBytesAfterLoad)} |`
+    );
   });
 }
 
@@ -75,9 +86,10 @@ function roundTripLines(results: BenchResults): string[] {
 
 export function formatRatios(results: BenchResults): string {
   const lines = computeRatios(results).map((r) => {
-    if (r.target === undefined) return `${r.name}: ${formatValue(r, r.value)}`;
+    const failed = r.failed ? ` (${r.failed})` : '';
+    if (r.target === undefined) return `${r.name}: ${formatValue(r, r.value)}${failed}`;
     const verdict = r.value === undefined ? '' : r.value <= r.target ? '  meets target' : '  MISSES target';
-    return `${r.name}: ${formatValue(r, r.value)} (target ≤ ${formatValue(r, r.target)})${verdict}`;
+    return `${r.name}: ${formatValue(r, r.value)}${failed} (target ≤ ${formatValue(r, r.target)})${verdict}`;
   });
   return ['Ratios (WebGPU rows run on SwiftShader: their timings say nothing about GPU speed)', ...lines].join('\n');
 }
@@ -85,7 +97,9 @@ export function formatRatios(results: BenchResults): string {
 export function formatReport(results: BenchResults): string {
   const { environment: env } = results;
   const ratioRows = computeRatios(results).map(
-    (r) => `| ${r.name} | ${formatValue(r, r.value)} | ${r.target === undefined ? '—' : `≤ ${formatValue(r, r.target)}`} | ${r.how} |`,
+    (r) =>
+      `| ${r.name} | ${formatValue(r, r.value)}${r.failed ? ` (${r.failed.replaceAll('|', '/')})` : ''} | ` +
+      `${r.target === undefined ? '—' : `≤ ${formatValue(r, r.target)}`} | ${r.how} |`,
   );
   const roundCounts = results.scenarios.map((s) => `${s.model.name}/${s.backend}: ${s.rounds}${s.reduced ? ' (reduced: runs > 5 s)' : ''}`);
   return [
@@ -110,15 +124,16 @@ export function formatReport(results: BenchResults): string {
     "UA memory = `performance.measureUserAgentSpecificMemory()` attributed to the contender's worker after the rounds.",
     '',
     HEADER,
-    ...results.scenarios.flatMap((s) =>
-      (['floor', 'retina', 'retinaWeights', 'transformersJs'] as const).map((c) => row(s, c)).filter((r) => r !== undefined),
-    ),
+    ...results.scenarios.flatMap((s) => SCENARIO_CONTENDERS.map((c) => row(s, c)).filter((r) => r !== undefined)),
     '',
     "Retina from weights reads config.json and model.safetensors (seeded random weights with the reference's names and shapes,",
     'bench/make-checkpoints.ts) and builds the graph; its inference column is the session.run the pipeline reports. Graph build',
     '(Node, p50 of 3, checkpoint in memory): ' +
       results.scenarios
-        .map((s) => `${s.model.name} ${s.backend} ${ms(s.graphBuild?.buildMs)} ms for ${mb(s.graphBuild?.checkpointBytes)} MB`)
+        .map((s) => {
+          const quantized = Object.entries(s.quantizedBuilds ?? {}).map(([dtype, build]) => `, ${dtype} ${ms(build.buildMs)} ms`);
+          return `${s.model.name} ${s.backend} ${ms(s.graphBuild?.buildMs)} ms${quantized.join('')} for ${mb(s.graphBuild?.checkpointBytes)} MB`;
+        })
         .join('; ') +
       '.',
     '',
@@ -126,10 +141,12 @@ export function formatReport(results: BenchResults): string {
     '',
     "In a fresh browser context (a renderer process holding nothing else), Retina's worker first starts its runtime on the",
     "fixtures' tiny BiT; then, peak reset, the pipeline loads in that worker (download, parse, graph build, session) and runs",
-    'once on the photo. Peaks are over the RSS before each step.',
+    'once on the photo. Peaks are over the RSS before each step. Worker memory after load: `measureUserAgentSpecificMemory()`',
+    'of that worker once the pipeline is loaded (live JS, and the WebAssembly memory as far as it grew; on WebGPU the weights',
+    'are in the GPU process instead).',
     '',
-    '| model | backend | source | files MB | runtime start peak Δ MB | cold start ms | load peak Δ MB | load + run peak Δ MB |',
-    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| model | backend | source | files MB | runtime start peak Δ MB | cold start ms | load peak Δ MB | load + run peak Δ MB | worker memory after load MB |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.scenarios.flatMap((s) => aloneRows(s)),
     '',
     '## Worker round trip (tiny BiT at 224, so that inference is small)',

@@ -1,6 +1,7 @@
 // The shape of bench/results/*.json.
 import type { Backend, BenchModel } from './models.js';
-import type { ContenderRequest, LoadInfo } from './page/protocol.js';
+import type { GraphBuild } from './graph-build-time.js';
+import type { ContenderRequest, LoadInfo, RetinaKind } from './page/protocol.js';
 import type { SeriesPolicy } from './rounds.js';
 
 export type ContenderName = ContenderRequest['kind'];
@@ -45,16 +46,20 @@ export interface AloneLoad {
   /** Peak once the pipeline is loaded, then after one run on the photo. */
   loadPeakBytes: number;
   runPeakBytes: number;
+  /** measureUserAgentSpecificMemory() of the contender's worker once loaded: live JS, and WebAssembly memory as grown. */
+  workerBytesAfterLoad: number | undefined;
 }
 
 export interface ScenarioResults extends RoundsResults {
   model: BenchModel;
   backend: Backend;
   /** Building the graph from model.safetensors (in Node, p50 of 3), and that file's size. */
-  graphBuild: { buildMs: number; checkpointBytes: number } | undefined;
+  graphBuild: GraphBuild | undefined;
+  /** The same at q8 and q4, for the dtypes the worker loaded. */
+  quantizedBuilds: Partial<Record<'q8' | 'q4', GraphBuild>>;
   /** Bytes of model.onnx + model.onnx.data, what Retina from ONNX downloads. */
   exportedBytes: number;
-  alone: Partial<Record<'retina' | 'retinaWeights', AloneLoad | { error: string }>>;
+  alone: Partial<Record<RetinaKind, AloneLoad | { error: string }>>;
 }
 
 export interface BenchResults {

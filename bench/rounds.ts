@@ -2,7 +2,7 @@
 // each in turn (the order rotating), so that the load other processes put on this shared machine hits
 // every contender alike.
 import type { CDPSession, Page } from '@playwright/test';
-import type { BenchPage, ContenderRequest } from './page/protocol.js';
+import { RETINA_WORKER_FOLDERS, type BenchPage, type ContenderRequest, type RetinaKind } from './page/protocol.js';
 import { peakBytes, rendererPids, resetPeak } from './process-memory.js';
 import type { ContenderName, Measured, RoundsResults } from './results.js';
 import { median } from './stats.js';
@@ -25,9 +25,12 @@ const WORKER_URL_PART: Record<ContenderName, string> = {
   floor: 'floor-worker',
   floorRoundTrip: 'floor-worker',
   transformersJs: 'transformers-worker',
-  retina: '/worker/worker.js',
-  retinaWeights: '/worker-weights/worker.js',
-  retinaRoundTrip: '/worker/worker.js',
+  transformersJsQ8: 'transformers-worker',
+  ...(Object.fromEntries(Object.entries(RETINA_WORKER_FOLDERS).map(([kind, folder]) => [kind, `/${folder}/worker.js`])) as Record<
+    RetinaKind,
+    string
+  >),
+  retinaRoundTrip: `/${RETINA_WORKER_FOLDERS.retina}/worker.js`,
 };
 
 /** Calls window.retinaBench[method] in the page. */

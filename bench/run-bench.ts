@@ -11,13 +11,20 @@ import { parseBenchOptions } from './cli-options.js';
 import { measureGraphBuild } from './graph-build-time.js';
 import { ensureCheckpoints } from './make-checkpoints.js';
 import type { Backend, BenchModel } from './models.js';
-import type { ContenderRequest, ScenarioRequest, TinyModel } from './page/protocol.js';
+import {
+  RETINA_LOADS,
+  RETINA_WORKER_FOLDERS,
+  type ContenderRequest,
+  type RetinaKind,
+  type ScenarioRequest,
+  type TinyModel,
+} from './page/protocol.js';
 import {
   BENCH_MODELS_DIR,
   benchDir,
+  benchModelsWithWeights,
   buildBenchPage,
   buildRetinaWorker,
-  materializeWeights,
   repoRoot,
   snapshotRetinaWorker,
   testPhoto,
@@ -28,6 +35,7 @@ import type { AloneLoad, BenchResults, RoundsResults, ScenarioResults } from './
 import { peakRise, rendererPids, resetPeaks } from './process-memory.js';
 import { pageCall, runRounds } from './rounds.js';
 import { startStaticServer } from './static-server.js';
+import { ensureTransformersJsQ8 } from './transformers-js-q8.js';
 
 const FIXTURES_DIR = process.env.RETINA_FIXTURES ?? join(repoRoot, '..', 'shared', 'fixtures');
 const BENCH_CHROMIUM_ARGS = [
@@ -44,10 +52,7 @@ function packageDist(name: string, from: string): string {
 
 const options = parseBenchOptions(process.argv.slice(2));
 const started = performance.now();
-materializeWeights(
-  BENCH_MODELS_DIR,
-  options.models.map((model) => model.name),
-);
+const modelsDir = benchModelsWithWeights(options.models.map((model) => model.name));
 const checkpointsDir = ensureCheckpoints(
   BENCH_MODELS_DIR,
   options.models.map((model) => model.name),
@@ -59,13 +64,13 @@ const photo = testPhoto();
 const rootPackage = join(repoRoot, 'package.json');
 const { origin, server } = await startStaticServer({
   '/bench/': join(benchDir, 'dist'),
-  '/worker/': retinaWorkerDir,
-  '/worker-weights/': retinaWorkerDir,
+  ...Object.fromEntries(Object.values(RETINA_WORKER_FOLDERS).map((folder) => [`/${folder}/`, retinaWorkerDir])),
   '/checkpoints/': checkpointsDir,
-  '/models/': BENCH_MODELS_DIR,
+  '/models/': modelsDir,
   '/transformers-js-models/': transformersJsModels(
-    BENCH_MODELS_DIR,
+    modelsDir,
     options.models.filter((m) => m.transformersJs).map((m) => m.name),
+    options.contenders.includes('transformersJsQ8') ? (name) => ensureTransformersJsQ8(modelsDir, name) : undefined,
   ),
   '/fixtures/': FIXTURES_DIR,
   '/input/': photo.folder,
@@ -95,7 +100,7 @@ const TINY_MODEL: TinyModel = { modelUrl: `${origin}/fixtures/models/bit-preact-
  * holds nothing else (no other contender, no garbage of theirs). Its worker first starts its runtime on the
  * tiny graph; the pipeline load then gets a peak of its own, over the memory the started runtime holds.
  */
-async function measureAlone(kind: 'retina' | 'retinaWeights', scenario: ScenarioRequest): Promise<AloneLoad | { error: string }> {
+async function measureAlone(kind: RetinaKind, scenario: ScenarioRequest): Promise<AloneLoad | { error: string }> {
   const before = new Set(await rendererPids(browserSession));
   const context = await browser.newContext();
   try {
@@ -110,6 +115,8 @@ async function measureAlone(kind: 'retina' | 'retinaWeights', scenario: Scenario
     const baselines = resetPeaks(pids);
     const { coldStartMs } = await aloneCall('openAlone', scenario);
     const loaded = peakRise(baselines);
+    const memory = await aloneCall('memory');
+    const workerBytes = memory && Object.entries(memory).find(([url]) => url.includes(`/${RETINA_WORKER_FOLDERS[kind]}/worker.js`))?.[1];
     await aloneCall('runAlone', scenario);
     const ran = peakRise(baselines);
     const rise = (peak: { peakBytes: number; baselineBytes: number }) =>
@@ -123,6 +130,7 @@ async function measureAlone(kind: 'retina' | 'retinaWeights', scenario: Scenario
       // The kernel's high-water mark can miss memory given back between two readings (an after-run reading
       // came out below the after-load one on WebGPU), so the run's peak is at least the load's.
       runPeakBytes: Math.max(loaded.peakBytes, ran.peakBytes),
+      workerBytesAfterLoad: workerBytes,
     };
   } catch (error) {
     return { error: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
@@ -133,7 +141,7 @@ async function measureAlone(kind: 'retina' | 'retinaWeights', scenario: Scenario
 
 /** Reads the model's files once, so that the contender loading first does not pay for a cold disk. */
 function warmFileCache(model: BenchModel): void {
-  for (const file of ['model.onnx', 'model.onnx.data']) readFileSync(join(BENCH_MODELS_DIR, model.name, file));
+  for (const file of ['model.onnx', 'model.onnx.data']) readFileSync(join(modelsDir, model.name, file));
   readFileSync(join(checkpointsDir, model.name, 'model.safetensors'));
 }
 
@@ -149,25 +157,32 @@ async function measureScenario(model: BenchModel, backend: Backend): Promise<Sce
     slowRunMs: options.policy.slowRunMs,
     warmUpMs: options.policy.warmUpMs,
   };
-  const requests: ContenderRequest[] = [
-    { kind: 'floor', scenario },
-    { kind: 'retina', scenario },
-    { kind: 'retinaWeights', scenario },
-  ];
-  if (model.transformersJs) requests.push({ kind: 'transformersJs', scenario });
-  const graphBuild = await measureGraphBuild(join(checkpointsDir, model.name)).catch((error: Error) => {
+  const requests: ContenderRequest[] = options.contenders
+    .filter((kind) => model.transformersJs || !kind.startsWith('transformersJs'))
+    .map((kind) => ({ kind, scenario }));
+  const checkpoint = join(checkpointsDir, model.name);
+  const graphBuild = await measureGraphBuild(checkpoint, 'fp32').catch((error: Error) => {
     console.error(`  graph build failed: ${error.message}`);
     return undefined;
   });
-  await openBenchPage();
-  const rounds = await runRounds(page, browserSession, requests, options.policy);
-  await page.goto('about:blank');
-  const alone = { retina: await measureAlone('retina', scenario), retinaWeights: await measureAlone('retinaWeights', scenario) };
-  const exportedBytes = ['model.onnx', 'model.onnx.data'].reduce(
-    (sum, file) => sum + statSync(join(BENCH_MODELS_DIR, model.name, file)).size,
-    0,
-  );
-  return { model, backend, graphBuild, exportedBytes, alone, ...rounds };
+  let rounds: RoundsResults = { rounds: 0, reduced: false, contenders: {} };
+  if (!options.memoryOnly) {
+    await openBenchPage();
+    rounds = await runRounds(page, browserSession, requests, options.policy);
+    await page.goto('about:blank');
+  }
+  const alone: ScenarioResults['alone'] = {};
+  for (const kind of options.contenders.filter((kind): kind is RetinaKind => kind in RETINA_LOADS))
+    alone[kind] = await measureAlone(kind, scenario);
+  // A quantized build is timed once the worker has loaded that dtype: before that the builder knows no such dtype.
+  const quantizedBuilds: ScenarioResults['quantizedBuilds'] = {};
+  for (const kind of ['retinaWeightsQ8', 'retinaWeightsQ4'] as const) {
+    const loaded = (rounds.contenders[kind] && !('error' in rounds.contenders[kind])) || (alone[kind] && !('error' in alone[kind]));
+    const { dtype } = RETINA_LOADS[kind];
+    if (loaded) quantizedBuilds[dtype as 'q8' | 'q4'] = await measureGraphBuild(checkpoint, dtype);
+  }
+  const exportedBytes = ['model.onnx', 'model.onnx.data'].reduce((sum, file) => sum + statSync(join(modelsDir, model.name, file)).size, 0);
+  return { model, backend, graphBuild, quantizedBuilds, exportedBytes, alone, ...rounds };
 }
 
 async function measureRoundTrip(backend: Backend): Promise<RoundsResults> {
@@ -209,7 +224,7 @@ try {
     roundTrip: {},
   };
   for (const backend of options.backends) {
-    results.roundTrip[backend] = await measureRoundTrip(backend);
+    if (!options.memoryOnly) results.roundTrip[backend] = await measureRoundTrip(backend);
     for (const model of options.models) results.scenarios.push(await measureScenario(model, backend));
   }
   const resultsDir = join(benchDir, 'results');

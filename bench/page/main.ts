@@ -3,7 +3,15 @@
 import { wrap, type Remote } from 'comlink';
 import type { FloorWorkerApi } from './floor-worker.js';
 import { readMemory } from './memory.js';
-import type { BenchPage, ContenderRequest, LoadInfo, RoundTimes } from './protocol.js';
+import {
+  RETINA_LOADS,
+  RETINA_WORKER_FOLDERS,
+  type BenchPage,
+  type ContenderRequest,
+  type LoadInfo,
+  type RetinaKind,
+  type RoundTimes,
+} from './protocol.js';
 import { RetinaContender } from './retina-contender.js';
 import type { TransformersWorkerApi } from './transformers-worker.js';
 
@@ -28,22 +36,29 @@ function createContender(request: ContenderRequest): Contender {
         output: () => '—',
       }));
     case 'transformersJs':
+    case 'transformersJsQ8':
       return inWorker<TransformersWorkerApi>(
         new Worker(new URL('./transformers-worker.ts', import.meta.url), { type: 'module' }),
         (api) => ({
-          load: () => api.load(request.scenario),
+          load: () => api.load(request.scenario, request.kind === 'transformersJsQ8' ? 'q8' : 'fp32'),
           round: () => api.round(),
           output: () => api.output(),
         }),
       );
-    case 'retina':
-    case 'retinaWeights':
     case 'retinaRoundTrip': {
-      const backend = 'scenario' in request ? request.scenario.backend : request.roundTrip.backend;
-      const retina = new RetinaContender(request.kind === 'retinaWeights' ? retinaForWeights : retinaForOnnx, backend);
-      const source = request.kind === 'retinaWeights' ? 'weights' : 'onnx';
+      const retina = new RetinaContender(RETINA_SCRIPTS.retina, request.roundTrip.backend);
       return {
-        load: () => ('scenario' in request ? retina.load(request.scenario, source) : retina.loadRoundTrip(request.roundTrip)),
+        load: () => retina.loadRoundTrip(request.roundTrip),
+        round: () => retina.round(),
+        output: () => retina.output(),
+        close: () => retina.close(),
+      };
+    }
+    default: {
+      const { kind, scenario } = request;
+      const retina = new RetinaContender(RETINA_SCRIPTS[kind], scenario.backend);
+      return {
+        load: () => retina.load(scenario, RETINA_LOADS[kind]),
         round: () => retina.round(),
         output: () => retina.output(),
         close: () => retina.close(),
@@ -53,7 +68,7 @@ function createContender(request: ContenderRequest): Contender {
 }
 
 const contenders = new Map<ContenderRequest['kind'], Contender>();
-let alone: { contender: RetinaContender; kind: 'retina' | 'retinaWeights' } | undefined;
+let alone: { contender: RetinaContender; kind: RetinaKind } | undefined;
 
 function contender(kind: ContenderRequest['kind']): Contender {
   const found = contenders.get(kind);
@@ -70,12 +85,12 @@ const bench: BenchPage = {
   round: (kind) => contender(kind).round(),
   output: async (kind) => contender(kind).output(),
   async startAlone(kind, backend, tiny) {
-    alone = { contender: new RetinaContender(kind === 'retinaWeights' ? retinaForWeights : retinaForOnnx, backend), kind };
+    alone = { contender: new RetinaContender(RETINA_SCRIPTS[kind], backend), kind };
     await alone.contender.startRuntime(tiny);
   },
   async openAlone(scenario) {
     if (!alone) throw new Error('startAlone first');
-    return alone.contender.open(scenario, alone.kind === 'retinaWeights' ? 'weights' : 'onnx');
+    return alone.contender.open(scenario, RETINA_LOADS[alone.kind]);
   },
   async runAlone(scenario) {
     if (!alone) throw new Error('startAlone first');
@@ -103,8 +118,12 @@ function loadRetinaScript(src: string): Promise<typeof Retina> {
   });
 }
 
-// Two copies of the same build at two URLs, so that measureUserAgentSpecificMemory tells the two Retina
-// contenders' workers apart.
-const retinaForOnnx = await loadRetinaScript('/worker/retina.js');
-const retinaForWeights = await loadRetinaScript('/worker-weights/retina.js');
+// Copies of the same build at one URL per Retina contender, so that measureUserAgentSpecificMemory tells
+// their workers apart.
+const RETINA_SCRIPTS: Record<RetinaKind, typeof Retina> = {
+  retina: await loadRetinaScript(`/${RETINA_WORKER_FOLDERS.retina}/retina.js`),
+  retinaWeights: await loadRetinaScript(`/${RETINA_WORKER_FOLDERS.retinaWeights}/retina.js`),
+  retinaWeightsQ8: await loadRetinaScript(`/${RETINA_WORKER_FOLDERS.retinaWeightsQ8}/retina.js`),
+  retinaWeightsQ4: await loadRetinaScript(`/${RETINA_WORKER_FOLDERS.retinaWeightsQ4}/retina.js`),
+};
 Object.assign(globalThis, { retinaBench: bench, benchReady: true });

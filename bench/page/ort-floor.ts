@@ -1,12 +1,16 @@
 // onnxruntime-web 1.30 (Retina's version) used bare, with the session options Retina passes.
 import * as ort from 'onnxruntime-web/webgpu';
+import { FOLDED_CONSTANT_LIMIT_BYTES } from '../../packages/core/src/session/constant-folding.js';
 import type { Backend } from '../../bench/models.js';
 
 // Served from the root's onnxruntime-web/dist by the bench server: the same files Retina's worker ships.
 ort.env.wasm.wasmPaths = '/ort/';
 
-/** Retina's fixed session option (see packages/core/src/session/onnxruntime-session.ts). */
-const RETINA_SESSION_EXTRA = { 'optimization.disable_specified_optimizers': 'Pad_Fusion' };
+/** Retina's fixed session options (see packages/core/src/session/onnxruntime-session.ts). */
+const RETINA_SESSION_EXTRA = {
+  'optimization.disable_specified_optimizers': 'Pad_Fusion',
+  'optimization.constant_folding_max_output_size_in_bytes': String(FOLDED_CONSTANT_LIMIT_BYTES),
+};
 
 export const ortVersion = ort.env.versions.web ?? 'unknown';
 

@@ -2,8 +2,31 @@
 // then run in interleaved rounds, so that load from other processes on the machine hits all alike.
 import type { Backend, BenchModel } from '../models.js';
 
-/** `retina` loads the exported graph (model.onnx), `retinaWeights` builds it from the checkpoint (model.safetensors). */
-export type ContenderKind = 'floor' | 'retina' | 'retinaWeights' | 'transformersJs';
+/**
+ * `retina` loads the exported graph (model.onnx), `retinaWeights` builds it from the checkpoint (model.safetensors),
+ * `retinaWeightsQ8`/`Q4` with `dtype` q8/q4; `transformersJs` runs model.onnx, `transformersJsQ8` its default dtype
+ * (model_quantized.onnx, bench/transformers-js-q8.ts).
+ */
+export type ContenderKind = 'floor' | RetinaKind | 'transformersJs' | 'transformersJsQ8';
+
+/** The Retina contenders that load a bench model, each measured alone too. */
+export type RetinaKind = 'retina' | 'retinaWeights' | 'retinaWeightsQ8' | 'retinaWeightsQ4';
+
+/** The folder each Retina contender's copy of the worker build is served from (see main.ts). */
+export const RETINA_WORKER_FOLDERS: Readonly<Record<RetinaKind, string>> = {
+  retina: 'worker',
+  retinaWeights: 'worker-weights',
+  retinaWeightsQ8: 'worker-weights-q8',
+  retinaWeightsQ4: 'worker-weights-q4',
+};
+
+/** How each Retina contender loads: from which files, at which dtype. */
+export const RETINA_LOADS: Readonly<Record<RetinaKind, { source: 'onnx' | 'weights'; dtype: 'fp32' | 'q8' | 'q4' }>> = {
+  retina: { source: 'onnx', dtype: 'fp32' },
+  retinaWeights: { source: 'weights', dtype: 'fp32' },
+  retinaWeightsQ8: { source: 'weights', dtype: 'q8' },
+  retinaWeightsQ4: { source: 'weights', dtype: 'q4' },
+};
 
 /**
  * Warm-up after loading, per series (excluded from every series): runs until `warmUpMs` have passed,
@@ -56,7 +79,7 @@ export interface BenchPage {
    * For measuring one Retina contender's load alone, in a page of its own: starts its worker and that
    * worker's runtime on `tiny`; then `openAlone` loads the pipeline (no photo, no warm-up) in that worker.
    */
-  startAlone(kind: 'retina' | 'retinaWeights', backend: Backend, tiny: TinyModel): Promise<void>;
+  startAlone(kind: RetinaKind, backend: Backend, tiny: TinyModel): Promise<void>;
   openAlone(scenario: ScenarioRequest): Promise<LoadInfo>;
   /** Runs the pipeline `openAlone` loaded once on the scenario's photo. */
   runAlone(scenario: ScenarioRequest): Promise<void>;

@@ -1,11 +1,12 @@
 // Retina as an app uses it: the script-tag build's worker, image in, result out; from the exported graph
 // or from the checkpoint.
 /// <reference types="@retina/worker/global" />
-import type { PipelineResult, RemoteModelTimings, RemotePipelineTimings, RetinaWorker } from '@retina/worker';
-import type { LoadInfo, RoundTimes, RoundTripRequest, ScenarioRequest, TinyModel } from './protocol.js';
+import type { PipelineResult, RemoteModelTimings, RemotePipelineTimings, RetinaWorker, WorkerLoadOptions } from '@retina/worker';
+import type { LoadInfo, RETINA_LOADS, RetinaKind, RoundTimes, RoundTripRequest, ScenarioRequest, TinyModel } from './protocol.js';
 import { timeRound, warmUp, type RoundRuns } from './runs.js';
 
 type AnyResult = PipelineResult<'image-classification'> | PipelineResult<'image-segmentation'>;
+type RetinaLoad = (typeof RETINA_LOADS)[RetinaKind];
 
 function describe(result: AnyResult | undefined): string {
   if (result === undefined) return 'no output';
@@ -29,23 +30,25 @@ export class RetinaContender {
     this.#retina = retina.createRetinaWorker({ device: backend as 'wasm' | 'webgpu' });
   }
 
-  /** Loads the pipeline from the exported graph (`source` "onnx") or builds it from the checkpoint ("weights"). */
-  async load(request: ScenarioRequest, source: 'onnx' | 'weights'): Promise<LoadInfo> {
+  /** Loads the pipeline from the exported graph (`source` "onnx") or builds it from the checkpoint ("weights") at `dtype`. */
+  async load(request: ScenarioRequest, how: RetinaLoad): Promise<LoadInfo> {
     const photo = await (await fetch(request.photoUrl)).blob();
-    const info = await this.open(request, source);
+    const info = await this.open(request, how);
     this.#runs = { endToEnd: () => this.#runPipeline!(photo) };
     await warmUp(this.#runs, request);
     return info;
   }
 
   /** Only the load (no photo, no warm-up), for the load-memory measure; `runOnce` then runs the pipeline once. */
-  async open(request: ScenarioRequest, source: 'onnx' | 'weights'): Promise<LoadInfo> {
+  async open(request: ScenarioRequest, { source, dtype }: RetinaLoad): Promise<LoadInfo> {
     const { model } = request;
     const start = performance.now();
+    // A dtype the worker cannot build fails the load with INVALID_ARGUMENT, which the bench reports for this contender.
+    const quantized = dtype === 'fp32' ? {} : { dtype: dtype as WorkerLoadOptions['dtype'] };
     const run =
       source === 'onnx'
         ? await this.#retina.pipeline(model.task, request.modelUrl, { modelFile: 'model.onnx', useBrowserCache: false })
-        : await this.#retina.pipeline(model.task, request.checkpointUrl, { source: 'weights', useBrowserCache: false });
+        : await this.#retina.pipeline(model.task, request.checkpointUrl, { source: 'weights', useBrowserCache: false, ...quantized });
     const coldStartMs = performance.now() - start;
     const options = {
       ...(model.preprocess && { preprocess: model.preprocess }),

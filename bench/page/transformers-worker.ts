@@ -1,5 +1,5 @@
-// transformers.js 4 (with the onnxruntime-web it bundles) on the same ONNX file and photo, in a
-// worker like Retina's. Its ORT files come from the bench server, never a CDN.
+// transformers.js 4 (with the onnxruntime-web it bundles) on the same ONNX file and photo, or on its default
+// dtype's file (q8), in a worker like Retina's. Its ORT files come from the bench server, never a CDN.
 import { expose } from 'comlink';
 import { env, pipeline, RawImage, type ImageClassificationPipeline } from '@huggingface/transformers';
 import type { LoadInfo, RoundTimes, ScenarioRequest } from './protocol.js';
@@ -15,24 +15,25 @@ env.useBrowserCache = false;
 let round: RoundRuns = {};
 let output: { label: string; score: number }[] = [];
 
-async function loadClassifier(request: ScenarioRequest): Promise<ImageClassificationPipeline> {
+/** fp32 reads model.onnx (+ model.onnx.data), q8 model_quantized.onnx (weights inside), as transformers.js names them. */
+async function loadClassifier(request: ScenarioRequest, dtype: 'fp32' | 'q8'): Promise<ImageClassificationPipeline> {
   return await pipeline('image-classification', request.model.name, {
     device: request.backend,
-    dtype: 'fp32',
+    dtype,
     subfolder: '',
-    // The graph names its external data model.onnx.data; transformers.js would look for model.onnx_data.
     session_options: {
-      externalData: [{ path: 'model.onnx.data', data: 'model.onnx.data' }],
+      // The fp32 graph names its external data model.onnx.data; transformers.js would look for model.onnx_data.
+      ...(dtype === 'fp32' && { externalData: [{ path: 'model.onnx.data', data: 'model.onnx.data' }] }),
       extra: { 'optimization.disable_specified_optimizers': 'Pad_Fusion' },
     },
   });
 }
 
 const api = {
-  async load(request: ScenarioRequest): Promise<LoadInfo> {
+  async load(request: ScenarioRequest, dtype: 'fp32' | 'q8'): Promise<LoadInfo> {
     const photo = await (await fetch(request.photoUrl)).blob();
     const start = performance.now();
-    const classify = await loadClassifier(request);
+    const classify = await loadClassifier(request, dtype);
     const coldStartMs = performance.now() - start;
     const image = await RawImage.fromBlob(photo);
     // transformers.js types its processor's and model's outputs as `any`; they are only timed here.
@@ -46,7 +47,7 @@ const api = {
     };
     /* eslint-enable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return */
     await warmUp(round, request);
-    return { version: env.version, ortVersion: onnx.versions?.web ?? 'unknown', coldStartMs };
+    return { version: env.version, ortVersion: onnx.versions?.web ?? 'unknown', dtype, coldStartMs };
   },
 
   round: (): Promise<RoundTimes> => timeRound(round),

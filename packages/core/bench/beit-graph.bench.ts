@@ -2,10 +2,8 @@
 // model.onnx of the same bench model, on onnxruntime-node (CPU) and onnxruntime-web (WASM) in Node,
 // one thread each, interleaved. It counts the process's CPU time per run, not wall time: on a shared
 // machine that is what stays comparable. Usage: tsx packages/core/bench/beit-graph.bench.ts [model] [runs]
-import { execSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { openModelRepo } from '../src/hub/index.js';
@@ -14,26 +12,13 @@ import type { BeitConfig } from '../src/models/beit/configuration-beit.js';
 import { buildBeitGraph } from '../src/models/beit/graph-beit.js';
 import { readCheckpoint } from '../src/weights/index.js';
 import { ensureCheckpoints } from '../../../bench/make-checkpoints.js';
+import { BENCH_MODELS_DIR, benchModelsWithWeights } from '../../../bench/prepare.js';
 
 const name = process.argv[2] ?? 'beit-base-patch16-224';
 const runs = Number(process.argv[3] ?? 20);
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const modelsDir = process.env.RETINA_BENCH_MODELS ?? join(repoRoot, '..', 'shared', 'bench-models');
-const cacheDir = join(repoRoot, 'bench', '.cache');
-
-/** The exported graph with its weights recreated (materialize.mjs) in a writable copy of the folder. */
-function exportedGraph(): string {
-  const folder = join(cacheDir, 'exported', name);
-  if (!existsSync(join(folder, 'model.onnx.data'))) {
-    mkdirSync(folder, { recursive: true });
-    for (const file of ['model.onnx', 'weights-manifest.json']) copyFileSync(join(modelsDir, name, file), join(folder, file));
-    execSync(`node ${join(modelsDir, 'materialize.mjs')} ${folder}`, { stdio: 'inherit' });
-  }
-  return join(folder, 'model.onnx');
-}
 
 async function main(): Promise<void> {
-  const checkpointDir = join(ensureCheckpoints(modelsDir, [name]), name);
+  const checkpointDir = join(ensureCheckpoints(BENCH_MODELS_DIR, [name]), name);
   const repo = openModelRepo(checkpointDir);
   const config = (await AutoConfig.fromPretrained(repo)) as BeitConfig;
   const started = performance.now();
@@ -44,7 +29,7 @@ async function main(): Promise<void> {
 
   const size = config.imageSize;
   const pixels = new Float32Array(3 * size * size).map((_, i) => Math.sin(i));
-  const exported = exportedGraph();
+  const exported = join(benchModelsWithWeights([name]), name, 'model.onnx');
   const externalData = built.externalData.map(({ path, data }) => ({ path, data }));
   ortWeb.env.wasm.numThreads = 1;
   const sessions = {

@@ -19,7 +19,7 @@ describe('the build budget', () => {
   it('charges tensors until the next would pass the limit, then refuses it by name before allocating it', () => {
     const budget = new BuildBudget(1000, false);
     expect(budget.float32([10, 20], 'a token table', 'image_size 40').length).toBe(200);
-    budget.charge([50], 4, 'a folded bias', 'num_attention_heads 2');
+    budget.charge([50], 4, 'a bias', 'num_attention_heads 2');
     let error: unknown;
     try {
       budget.int32([2, 1], 'a relative position index', 'image_size 1000000 and patch_size 16');

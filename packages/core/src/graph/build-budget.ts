@@ -11,10 +11,9 @@ const PARAMETERS_MULTIPLE = 4;
 const ALLOWANCE_BYTES = 64 * 2 ** 20;
 
 /**
- * The default of `maxBuildBytes`: 4 × the checkpoint's parameters as float32, plus 64 MiB. What the largest
- * BEiT builds compute (relative position biases, which onnxruntime folds into constants, and the index) takes
- * 2.3 times that for BEiT-base at 640 (163 M parameters, 1.49 GB) and 1.3 times for BEiT-large at 512 (306 M,
- * 1.62 GB).
+ * The default of `maxBuildBytes`: 4 × the checkpoint's parameters as float32, plus 64 MiB. BEiT's relative
+ * position biases are computed here only up to 16 MiB a layer (larger ones are gathered at run time), so even
+ * BEiT-base at 640 computes little more than its 10 MB position index.
  */
 export function defaultMaxBuildBytes(checkpoint: Checkpoint): number {
   let parameters = 0;
@@ -35,8 +34,7 @@ export class BuildBudget {
   ) {}
 
   /**
-   * Charges a tensor of `shape` and `bytesPerElement` that the build (or the runtime, folding constants while
-   * it creates the session) allocates; throws INVALID_CONFIG before anything is allocated when the build would
+   * Charges a tensor of `shape` and `bytesPerElement` that the build allocates; throws INVALID_CONFIG before anything is allocated when the build would
    * pass its limit. `what` names the tensor ("the relative position index"), `because` the config values it
    * follows from ("image_size 1024 and patch_size 16").
    */

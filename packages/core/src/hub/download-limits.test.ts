@@ -82,8 +82,9 @@ describe('maxFileBytes', () => {
         `16 MiB plain: ${baseline.ms.toFixed(0)} ms, +${(baseline.growthBytes / MiB).toFixed(0)} MiB`,
     );
     expect(attack.ms).toBeLessThan(3 * baseline.ms);
-    // The body's buffer never passes the limit; growing it by doubling holds the old half meanwhile.
-    expect(attack.growthBytes).toBeLessThan(3 * 16 * MiB);
+    // The body's buffer never passes the limit: the bomb costs what the plain body does (46-64 vs 57-62 MiB
+    // measured, Node's own allocations varying by a few MiB from run to run), not its 1 GiB.
+    expect(attack.growthBytes).toBeLessThan(baseline.growthBytes + 16 * MiB);
   });
 
   it('refuses a file in a folder from its size, before reading it', async () => {

@@ -3,6 +3,7 @@ import type * as ort from 'onnxruntime-web';
 import { RetinaError } from '../errors.js';
 import type { OnnxExternalData } from '../hub/read-onnx-model.js';
 import { Tensor, type TensorDataType } from '../tensor.js';
+import { FOLDED_CONSTANT_LIMIT_BYTES } from './constant-folding.js';
 import { fromFloat16Bits, toFloat16Bits } from './float16.js';
 import { registerGpuOutputRun, type GpuTensor } from './gpu-outputs.js';
 import type { InferenceSession } from './inference-session.js';
@@ -34,9 +35,13 @@ export interface ModelFiles {
 
 /**
  * onnxruntime 1.30 fuses a zero Pad into the following MaxPool, where padding then acts as -inf; BiT's
- * preactivation stem is exactly that pattern and comes out wrong at the borders.
+ * preactivation stem is exactly that pattern and comes out wrong at the borders. Constants it may fold:
+ * see constant-folding.ts.
  */
-const ORT_SESSION_EXTRA = { 'optimization.disable_specified_optimizers': 'Pad_Fusion' } as const;
+const ORT_SESSION_EXTRA = {
+  'optimization.disable_specified_optimizers': 'Pad_Fusion',
+  'optimization.constant_folding_max_output_size_in_bytes': String(FOLDED_CONSTANT_LIMIT_BYTES),
+} as const;
 
 const RETINA_DTYPES: readonly string[] = ['float32', 'int32', 'int64', 'uint8', 'bool'] satisfies TensorDataType[];
 

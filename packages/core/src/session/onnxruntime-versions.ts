@@ -5,8 +5,8 @@ import type { InferenceSession } from './inference-session.js';
  * `below`. package.json's peerDependencies give the same ranges (a test holds them together).
  */
 export const SUPPORTED_ONNXRUNTIME: Readonly<Record<InferenceSession.Runtime, { from: string; below: string }>> = {
-  'onnxruntime-node': { from: '1.22.0', below: '1.31.0' },
-  'onnxruntime-web': { from: '1.30.0', below: '1.31.0' },
+  'onnxruntime-node': { from: '1.22.0', below: '1.32.0' },
+  'onnxruntime-web': { from: '1.30.0', below: '1.32.0' },
 };
 
 /** The supported versions of `runtime` as an npm range. */
