@@ -120,6 +120,11 @@ export type {
   Segment,
 } from './pipelines/image-segmentation/image-segmentation.js';
 export type {
+  DepthEstimationOptions,
+  DepthEstimationPipeline,
+  DepthEstimationResult,
+} from './pipelines/depth-estimation/depth-estimation.js';
+export type {
   ImageFeatureExtractionOptions,
   ImageFeatureExtractionPipeline,
   ImageFeatureExtractionResult,
