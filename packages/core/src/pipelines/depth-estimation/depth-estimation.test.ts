@@ -38,7 +38,7 @@ describe('depth-estimation', () => {
           expect([depth.height, depth.width], where).toEqual(entry.depth.shape);
           const { maxAbsDiff, violations } = compareToGolden(
             predictedDepth.data,
-            readBin(entry.depth, 'models', model, 'golden') as Float32Array,
+            readBin(entry.depth, 'models', model, 'golden'),
             golden.tolerance,
           );
           expect(violations, `${where}: max |diff| ${maxAbsDiff}`).toBe(0);
