@@ -1,5 +1,6 @@
 // The depth-estimation pipeline on the DPT fixtures' photos against the reference pipeline's post-processed maps
 // (post_process_depth_estimation): decode, preprocess, model and bicubic resize, end to end.
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixturePath, readBin, readBytes, type BinDescriptor } from '../../testing/fixtures.js';
 import { compareToGolden, readGolden } from '../../testing/model-fixtures.js';
@@ -69,6 +70,25 @@ describe('depth-estimation', () => {
       }
     },
   );
+
+  it("runs the README's depth snippet as printed (its hub id served by the dpt-hybrid-depth fixture)", async () => {
+    const readme = readFileSync(new URL('../../../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('**Depth estimation**'));
+    const snippet = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+    const body = snippet.replace("import { pipeline } from '@retina/core';", '');
+    expect(body).not.toMatch(/import/);
+    const fixturePipeline = ((task: 'depth-estimation', id: string) =>
+      pipeline(task, id === 'Intel/dpt-hybrid-midas' ? fixturePath('models', 'dpt-hybrid-depth') : id, {
+        device: 'cpu',
+        numThreads: 1,
+      })) as typeof pipeline;
+    const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+      ...args: string[]
+    ) => (...values: unknown[]) => Promise<{ predictedDepth: { width: number }; depth: { height: number } }>;
+    const run = new AsyncFunction('pipeline', 'image', `${body}\nreturn { predictedDepth, depth };`);
+    const { predictedDepth, depth } = await run(fixturePipeline, readBytes('images', 'chelsea.png'));
+    expect([predictedDepth.width, depth.height]).toEqual([451, 300]);
+  });
 
   it('refuses a model that is not a depth estimator, naming the class to use', async () => {
     await expect(pipeline('depth-estimation', fixturePath('models', 'beit-seg'), { device: 'cpu' })).rejects.toThrow(
