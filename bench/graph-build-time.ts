@@ -2,7 +2,7 @@
 // TypeScript on V8, as in the browser worker, where the pipeline reports no stage for it.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AutoConfig, AutoModel, openModelRepo, readCheckpoint, type GraphBuildOptions } from '@retina/core';
+import { AutoConfig, AutoModel, openModelRepo, readCheckpoint } from '@retina/core';
 import { median } from './stats.js';
 
 export interface GraphBuild {
@@ -21,7 +21,7 @@ export async function measureGraphBuild(folder: string, dtype: 'fp32' | 'q8' | '
   const times: number[] = [];
   for (let run = 0; run < runs; run++) {
     const start = performance.now();
-    buildGraph(config, architecture, checkpoint, { dtype: dtype as GraphBuildOptions['dtype'], source: folder });
+    buildGraph(config, architecture, checkpoint, { dtype, source: folder });
     times.push(performance.now() - start);
   }
   return { buildMs: median(times), checkpointBytes: statSync(join(folder, 'model.safetensors')).size };
