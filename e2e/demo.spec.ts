@@ -287,6 +287,7 @@ test('loads a checkpoint-only local folder (no onnx/) and offers the Hub models'
     'microsoft/beit-base-patch16-224',
     'microsoft/beit-base-finetuned-ade-640-640',
     'google/vit-hybrid-base-bit-384',
+    'Intel/dpt-hybrid-midas',
   ]);
   const folder = join(mkdtempSync(join(tmpdir(), 'retina-demo-')), 'bit-checkpoint');
   try {
