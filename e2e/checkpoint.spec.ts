@@ -1,15 +1,16 @@
 // Checkpoints with no ONNX file, through the worker: every fixture model built from model.safetensors
 // (one per family also from pytorch_model.bin) reproduces its goldens, and a checkpoint laid out like the
 // Hub loads by hub id with progress events, and from the Cache API the second time.
-import { postProcessSemanticSegmentation, Tensor } from '@retina/core';
+import { postProcessDepthEstimation, postProcessSemanticSegmentation, Tensor } from '@retina/core';
 import { readFileSync, statSync } from 'node:fs';
+import { DEPTH_MODELS, depthPostProcessing, expectDepthGoldens } from './support/depth-goldens.js';
 import { fixtureFile, fixtureModels, readGolden, type BinDescriptor } from './support/fixtures.js';
 import { expectGoldenRun, runGoldenCases, WEBGPU_TOLERANCE } from './support/golden-run.js';
 import { expect, modelUrl, test } from './support/test.js';
 
-/** SwiftShader is slow: on WebGPU, one model per family, covering BiT's SAME padding and sizes, BEiT's heads and ViT-Hybrid. */
-const WEBGPU_MODELS = ['bit-bottleneck-same-cls', 'beit-seg', 'vit-hybrid-cls'];
-const PYTORCH_MODELS = ['bit-preact-cls', 'beit-mim', 'vit-hybrid-feature'];
+/** SwiftShader is slow: on WebGPU, one model per family, covering BiT's SAME padding and sizes, BEiT's heads, ViT-Hybrid and DPT. */
+const WEBGPU_MODELS = ['bit-bottleneck-same-cls', 'beit-seg', 'vit-hybrid-cls', 'dpt-hybrid-depth', 'dpt-beit-depth'];
+const PYTORCH_MODELS = ['bit-preact-cls', 'beit-mim', 'vit-hybrid-feature', 'dpt-beit-depth'];
 
 interface PostProcessCase {
   case: string;
@@ -45,7 +46,7 @@ for (const [weights, models] of [
     test(title, { tag }, async ({ retinaPage, device }) => {
       const golden = readGolden(model);
       const tolerance = device === 'webgpu' ? WEBGPU_TOLERANCE : golden.tolerance;
-      const keep = model === 'beit-seg' ? ['native logits'] : [];
+      const keep = model === 'beit-seg' ? ['native logits'] : DEPTH_MODELS.includes(model) ? ['pipeline predicted_depth'] : [];
       const run = await runGoldenCases(retinaPage, {
         model: modelUrl(retinaPage, model, `/checkpoints/${weights}`),
         fixtureUrl: modelUrl(retinaPage, model),
@@ -60,6 +61,15 @@ for (const [weights, models] of [
       );
       if (model === 'beit-seg')
         expectPostProcessedMaps(run.kept['native logits']!, golden.cases.find((c) => c.name === 'native')!.outputs.logits!.shape);
+      if (DEPTH_MODELS.includes(model)) {
+        // The reference pipeline's bicubic maps and 8-bit images, from the predicted_depth the worker computed.
+        const shape = golden.cases.find((c) => c.name === 'pipeline')!.outputs.predicted_depth!.shape;
+        const predicted = new Tensor('float32', Float32Array.from(run.kept['pipeline predicted_depth']!), shape);
+        const depth = expectDepthGoldens(model, postProcessDepthEstimation(predicted, depthPostProcessing(model).target_sizes), tolerance);
+        console.log(
+          `[${device}] ${model} post-processed: max |depth diff| ${depth.maxAbsDiff.toExponential(2)}, bytes differing ${depth.bytesDiffering.join(', ')}`,
+        );
+      }
     });
   }
 }

@@ -7,7 +7,15 @@ import { join } from 'node:path';
 import { loadImage, loadLabelMap } from '@retina/core';
 import type { Page, TestInfo } from '@playwright/test';
 import type { PreviewServer } from 'vite';
-import { coreClassification, coreSegmentation, demoPublic, demoUrl, embeddedModelFolder, serveDemo } from './support/demo-app.js';
+import {
+  coreClassification,
+  coreDepth,
+  coreSegmentation,
+  demoPublic,
+  demoUrl,
+  embeddedModelFolder,
+  serveDemo,
+} from './support/demo-app.js';
 import { fixtureFile } from './support/fixtures.js';
 import { expect, test } from './support/test.js';
 
@@ -119,6 +127,45 @@ test('segments a sample like the core pipeline, with legend, hover and mask down
   await page.getByLabel(/Overlay opacity/).fill('90');
   await expect(page.locator('#overlay-opacity-value')).toHaveText('90%');
   await screenshot(page, testInfo, 'segment-sample');
+});
+
+test('shows the depth of a sample like the core pipeline, with legend, hover readout and depth download', async ({
+  page,
+  device,
+}, testInfo) => {
+  await openDemo(page, device);
+  await page.locator('[data-sample="depth-2.png"]').click();
+  await expect(page.locator('#model-status')).toContainText('depth estimation', { timeout: 60_000 });
+  const legend = page.locator('#depth-legend');
+  await expect(legend).toBeVisible({ timeout: 60_000 });
+
+  const core = await coreDepth(embeddedModelFolder('depth'), join(demoPublic, 'samples', 'depth-2.png'));
+  let [min, max] = [Infinity, -Infinity];
+  for (const value of core.predictedDepth.data) [min, max] = [Math.min(min, value), Math.max(max, value)];
+  const tolerance = SCORE_TOLERANCE[device] * Math.max(1, max);
+  expect(Math.abs(Number(await legend.getAttribute('data-min')) - min)).toBeLessThanOrEqual(tolerance);
+  expect(Math.abs(Number(await legend.getAttribute('data-max')) - max)).toBeLessThanOrEqual(tolerance);
+  await expect(page.locator('#depth-far')).toContainText('far');
+  await expect(page.locator('#result-summary')).toContainText('Depth map');
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download depth image (PNG)' }).click();
+  const shown = await loadImage(readFileSync(await (await download).path()));
+  expect([shown.width, shown.height]).toEqual([core.depth.width, core.depth.height]);
+  // One channel per pixel in the PNG (decoded as gray); a value may move by one where the float map sits on a byte step.
+  const gray = shown.channels === 1 ? shown.data : shown.data.filter((_, i) => i % shown.channels === 0);
+  const off = core.depth.data.filter((value, i) => Math.abs(value - gray[i]!) > (device === 'wasm' ? 0 : 1)).length;
+  expect(off).toBe(0);
+
+  const stage = page.locator('#stage');
+  await stage.hover();
+  await expect(page.locator('#hover-depth')).toContainText(/At \(\d+, \d+\): depth -?\d/);
+  await stage.focus();
+  await page.keyboard.press('ArrowUp');
+  await expect(page.locator('#hover-depth')).toContainText(/At \(\d+, \d+\): depth -?\d/);
+  await page.getByLabel(/Depth map opacity/).fill('50');
+  await expect(page.locator('#depth-opacity-value')).toHaveText('50%');
+  await screenshot(page, testInfo, 'depth-sample');
 });
 
 test('switches backend and shows what runs', async ({ page, device }, testInfo) => {
@@ -240,6 +287,7 @@ test('loads a checkpoint-only local folder (no onnx/) and offers the Hub models'
     'microsoft/beit-base-patch16-224',
     'microsoft/beit-base-finetuned-ade-640-640',
     'google/vit-hybrid-base-bit-384',
+    'Intel/dpt-hybrid-midas',
   ]);
   const folder = join(mkdtempSync(join(tmpdir(), 'retina-demo-')), 'bit-checkpoint');
   try {

@@ -1,8 +1,10 @@
 // Classification, segmentation and feature-extraction pipelines in the worker give what the core
-// gives in Node (onnxruntime-node) on the same fixture images.
+// gives in Node (onnxruntime-node) on the same fixture images; depth estimation gives the reference pipeline's maps.
 import { pipeline, type ImageFeatureExtractionResult, type ImageSegmentationResult } from '@retina/core';
 import { readFileSync } from 'node:fs';
+import { DEPTH_MODELS, depthPostProcessing, expectDepthGoldens } from './support/depth-goldens.js';
 import { fixtureFile, readGolden } from './support/fixtures.js';
+import { WEBGPU_TOLERANCE } from './support/golden-run.js';
 import { expect, modelUrl, test } from './support/test.js';
 
 const IMAGES = ['chelsea', 'coffee'];
@@ -124,5 +126,29 @@ for (const model of FEATURE_MODELS) {
       const worst = Math.max(...tensor.data.map((value, j) => Math.abs(value - want.data[j]!) - rtol * Math.abs(want.data[j]!)));
       expect(worst).toBeLessThanOrEqual(atol);
     });
+  });
+}
+
+for (const model of DEPTH_MODELS) {
+  test(`depth-estimation with ${model} gives the reference pipeline's maps (resized on the GPU on WebGPU)`, async ({
+    retinaPage,
+    device,
+  }) => {
+    const { images } = depthPostProcessing(model);
+    expect(images).toEqual(IMAGES);
+    const { results, postprocessDevice } = await inWorker<{
+      predictedDepth: { width: number; height: number; data: number[] };
+      depth: { width: number; height: number; data: number[] };
+    }>(retinaPage, 'depth-estimation', modelUrl(retinaPage, model), device);
+    expect(postprocessDevice).toBe(device === 'webgpu' ? 'gpu' : 'cpu');
+    const typed = results.map(({ predictedDepth, depth }) => ({
+      predictedDepth: { ...predictedDepth, data: Float32Array.from(predictedDepth.data) },
+      depth: { ...depth, data: Uint8Array.from(depth.data) },
+    }));
+    const tolerance = device === 'webgpu' ? WEBGPU_TOLERANCE : readGolden(model).tolerance;
+    const figures = expectDepthGoldens(model, typed, tolerance);
+    console.log(
+      `[${device}] ${model} depth-estimation: max |depth diff| ${figures.maxAbsDiff.toExponential(2)}, bytes differing ${figures.bytesDiffering.join(', ')}`,
+    );
   });
 }

@@ -2,7 +2,7 @@
 // by vite preview on a free port, and the reference results of @retina/core in Node on the very same
 // model folders and images.
 import { join } from 'node:path';
-import { pipeline, type ImageClassificationResult, type ImageSegmentationResult } from '@retina/core';
+import { pipeline, type DepthEstimationResult, type ImageClassificationResult, type ImageSegmentationResult } from '@retina/core';
 import { build, preview, type PreviewServer } from 'vite';
 import { repoRoot } from './paths.js';
 
@@ -23,8 +23,9 @@ export function demoUrl(server: PreviewServer): string {
 }
 
 /** The folder of the model the demo ships for a task. */
-export function embeddedModelFolder(task: 'classifier' | 'segmenter'): string {
-  return join(demoPublic, 'models', task === 'classifier' ? 'shapes-bit-classifier' : 'shapes-beit-segmenter');
+export function embeddedModelFolder(task: 'classifier' | 'segmenter' | 'depth'): string {
+  const folders = { classifier: 'shapes-bit-classifier', segmenter: 'shapes-beit-segmenter', depth: 'shapes-dpt-depth' };
+  return join(demoPublic, 'models', folders[task]);
 }
 
 /**
@@ -46,5 +47,14 @@ export async function coreSegmentation(modelFolder: string, image: string): Prom
     return await segment(image);
   } finally {
     await segment.close();
+  }
+}
+
+export async function coreDepth(modelFolder: string, image: string): Promise<DepthEstimationResult> {
+  const estimateDepth = await pipeline('depth-estimation', modelFolder, { device: 'wasm' });
+  try {
+    return await estimateDepth(image);
+  } finally {
+    await estimateDepth.close();
   }
 }

@@ -1,7 +1,7 @@
 // Runs a depth checkpoint through Retina's own graph builder (DPTForDepthEstimation from config.json +
 // model.safetensors, no ONNX file) on onnxruntime-node and compares predicted_depth with PyTorch's.
 //
-//   pnpm build   # the script imports @retina/core's compiled DPT folder (not yet in the public index)
+//   pnpm build   # the script imports @retina/core's compiled public index
 //   node tools/shapes/check_retina_depth.mjs <check.json> [more check.json ...]
 //
 // A check.json lists {model: <model folder>, cases: [{name, input: {file, shape}, expected: {file, shape}}]}
@@ -14,8 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(here, '../../packages/core/dist');
-const { DPTForDepthEstimation } = await import(resolve(dist, 'models/dpt/modeling-dpt.js'));
-const { Tensor } = await import(resolve(dist, 'tensor.js'));
+const { AutoModelForDepthEstimation, Tensor } = await import(resolve(dist, 'index.js'));
 const TOLERANCE = { atol: 1e-4, rtol: 1e-4 };
 
 function readF32(path, shape) {
@@ -31,7 +30,7 @@ function readF32(path, shape) {
 async function runCheck(checkPath) {
   const base = dirname(resolve(checkPath));
   const check = JSON.parse(readFileSync(checkPath, 'utf8'));
-  const model = await DPTForDepthEstimation.fromPretrained(resolve(base, check.model), { device: 'cpu', source: 'weights' });
+  const model = await AutoModelForDepthEstimation.fromPretrained(resolve(base, check.model), { device: 'cpu', source: 'weights' });
   let worst = 0;
   let violations = 0;
   try {

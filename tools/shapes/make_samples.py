@@ -1,9 +1,8 @@
 """Sample images for the demo gallery (apps/demo/public/samples/), from the same generator
 (seed 777, split 'samples'): one single-shape image per classifier class, a few multi-shape
 scenes for the segmenter and four depth scenes (shapes standing on a floor: two with the horizon
-in view, two looking down), 128x128 PNG, plus samples/index.json. The depth scenes are listed
-under `depth_samples`, not `items`, until the demo has a depth view (issue 25): the gallery runs
-each item's task.
+in view, two looking down), 128x128 PNG, plus samples/index.json, whose `items` the gallery lists;
+picking one runs the built-in model of its task.
 
     /usr/bin/python3 tools/shapes/make_samples.py [--depth-only]
 """
@@ -65,15 +64,13 @@ def main():
     path = os.path.join(OUT, "index.json")
     if args.depth_only:
         with open(path) as f:
-            items = json.load(f)["items"]
+            items = [item for item in json.load(f)["items"] if item["task"] != "depth-estimation"]
     else:
         items = gallery_items()
     depth = depth_items()
     with open(path, "w") as f:
         json.dump({"description": "Synthetic sample images drawn by tools/shapes/make_samples.py (seed 777)",
-                   "items": items,
-                   "depth_samples_note": "for the depth view (issue 25); the gallery lists `items` only",
-                   "depth_samples": depth}, f, indent=1)
+                   "items": items + depth}, f, indent=1)
         f.write("\n")
     print(f"wrote {len(depth) if args.depth_only else len(items) + len(depth)} samples to {OUT}")
 

@@ -5,6 +5,7 @@ import { EMBEDDED_MODELS, type ModelChoice } from './lib/model-choice.js';
 import { ModelRunner, type Device, type Dtype, type RunResult } from './lib/model-runner.js';
 import { BackendPanel } from './panels/backend-panel.js';
 import { CameraPanel } from './panels/camera-panel.js';
+import { DepthPanel } from './panels/depth-panel.js';
 import { ClassificationPanel } from './panels/classification-panel.js';
 import { ErrorPanel } from './panels/error-panel.js';
 import { showGallery, type Sample } from './panels/gallery-panel.js';
@@ -24,6 +25,7 @@ export class DemoApp {
   readonly #stage = new ImageStage();
   readonly #classification = new ClassificationPanel();
   readonly #segmentation = new SegmentationPanel(this.#stage);
+  readonly #depth = new DepthPanel(this.#stage);
   readonly #timings = new TimingsPanel();
   readonly #summary = byId('result-summary');
   readonly #camera = new CameraPanel(
@@ -170,18 +172,22 @@ export class DemoApp {
   }
 
   #show(result: RunResult, imageName: string): string {
+    if (result.task !== 'image-classification') this.#classification.hide();
+    if (result.task !== 'image-segmentation') this.#segmentation.hide();
+    if (result.task !== 'depth-estimation') this.#depth.hide();
     if (result.task === 'image-classification') {
-      this.#segmentation.hide();
       this.#stage.clearOverlay();
+      this.#stage.onProbe = undefined;
       return this.#classification.show(result.top);
     }
-    this.#classification.hide();
-    return this.#segmentation.show(result.segmentation, imageName);
+    if (result.task === 'image-segmentation') return this.#segmentation.show(result.segmentation, imageName);
+    return this.#depth.show(result.depth, imageName);
   }
 
   #hideResult(): void {
     this.#classification.hide();
     this.#segmentation.hide();
+    this.#depth.hide();
     byId('stage').hidden = true;
   }
 }

@@ -8,11 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { loadLabelMap, pipeline, type Classification, type LabelMap, type PipelineOptions } from '@retina/core';
 import { decode } from 'fast-png';
 import { afterAll, describe, expect, it } from 'vitest';
-// DPT is not in the registry yet (issue 25): the depth model runs through the DPT folder's processor, model and
-// post-processing. Once the depth-estimation pipeline lands, this becomes pipeline('depth-estimation', …).
-import { DPTImageProcessor } from '../../../packages/core/src/models/dpt/image-processing-dpt.js';
-import { DPTForDepthEstimation } from '../../../packages/core/src/models/dpt/modeling-dpt.js';
-import { postProcessDepthEstimation } from '../../../packages/core/src/processors/depth-estimation.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const modelsRoot = resolve(here, '..', 'public', 'models');
@@ -214,19 +209,16 @@ describe('the demo models, on the fixed evaluation set', () => {
   it('depth model: AbsRel and δ1 as recorded from PyTorch, well ahead of the floor-only baseline on the shapes', async () => {
     const { model, items, disparity_scale: disparityScale, depth_cap: depthCap, reference_results: recorded } = evalSet.depth;
     const folder = join(modelsRoot, model);
-    const processor = new DPTImageProcessor(JSON.parse(readFileSync(join(folder, 'preprocessor_config.json'), 'utf8')));
-    await using depthModel = await DPTForDepthEstimation.fromPretrained(folder, { device: 'cpu', source: 'weights' });
+    await using estimateDepth = await pipeline('depth-estimation', folder, { device: 'cpu', source: 'weights' });
     const perImage: Partial<DepthScores>[] = [];
     for (const item of items) {
-      const { pixelValues, originalSizes } = await processor.preprocess(bytes(item.file));
-      const { predictedDepth } = await depthModel.forward({ pixelValues });
-      const [estimate] = postProcessDepthEstimation(predictedDepth, originalSizes);
+      const estimate = await estimateDepth(bytes(item.file));
       const truth = decode(bytes(item.disparity));
       const covered = decode(bytes(item.shapes));
       expect([truth.depth, truth.channels, covered.channels]).toEqual([16, 1, 1]);
-      expect([estimate!.predictedDepth.width, estimate!.predictedDepth.height]).toEqual([truth.width, truth.height]);
+      expect([estimate.predictedDepth.width, estimate.predictedDepth.height]).toEqual([truth.width, truth.height]);
       const disparity = Float64Array.from(truth.data, (value) => value / disparityScale);
-      perImage.push(depthScores(estimate!.predictedDepth.data, disparity, covered.data, depthCap));
+      perImage.push(depthScores(estimate.predictedDepth.data, disparity, covered.data, depthCap));
     }
     const keys = ['absrel', 'delta1', 'absrel_shapes', 'delta1_shapes'] as const;
     const scores = Object.fromEntries(

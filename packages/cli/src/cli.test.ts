@@ -22,7 +22,7 @@ describe('retina', () => {
   it('prints the command list for --help and each command its own usage', async () => {
     const help = await runCli('--help');
     expect(help.code).toBe(0);
-    for (const command of ['preprocess', 'forward', 'classify', 'segment', 'weights']) {
+    for (const command of ['preprocess', 'forward', 'classify', 'segment', 'depth', 'weights']) {
       expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
       const commandHelp = await runCli(command, '--help');
       expect(commandHelp.code).toBe(0);
@@ -53,6 +53,7 @@ describe('retina', () => {
     [['classify', '--model', 'm', 'a.png', '--device', 'gpu'], '--device must be one of auto, cpu, wasm, got "gpu"'],
     [['classify', '--model', 'm'], 'expected at least one image'],
     [['segment', '--model', 'm', 'a.png', 'b.png', '--out', 'x.png'], 'expected one image, got 2'],
+    [['depth', '--model', 'm', 'a.png'], '--out is required'],
     [['preprocess', '--image', 'a.png', '--out', 'x.bin'], '--processor is required'],
     [['preprocess', '--processor'], "Option '-p, --processor <value>' argument missing"],
     [['forward', '--colour'], "Unknown option '--colour'"],

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CommandArgs } from './args.js';
 import { classifyCommand } from './commands/classify.js';
+import { depthCommand } from './commands/depth.js';
 import { exportCommand } from './commands/export.js';
 import type { Command } from './commands/command.js';
 import { forwardCommand } from './commands/forward.js';
@@ -12,7 +13,15 @@ import { GLOBAL_OPTIONS, GLOBAL_USAGE } from './shared-options.js';
 
 export type { CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [preprocessCommand, forwardCommand, classifyCommand, segmentCommand, weightsCommand, exportCommand];
+const COMMANDS: readonly Command[] = [
+  preprocessCommand,
+  forwardCommand,
+  classifyCommand,
+  segmentCommand,
+  depthCommand,
+  weightsCommand,
+  exportCommand,
+];
 
 const usage = `Usage: retina <command> [options]
 

@@ -22,8 +22,10 @@ export {
 } from './processors/image-processor.js';
 export type { SizeDict, SizeInput } from './processors/size.js';
 export { postProcessSemanticSegmentation, type LabelMap } from './processors/semantic-segmentation.js';
+export { postProcessDepthEstimation, type DepthEstimation, type DepthImage, type DepthMap } from './processors/depth-estimation.js';
 export { BitImageProcessor } from './models/bit/image-processing-bit.js';
 export { ViTHybridImageProcessor } from './models/vit-hybrid/image-processing-vit-hybrid.js';
+export { DPTImageProcessor, type DPTImageProcessorOptions } from './models/dpt/image-processing-dpt.js';
 export { BeitImageProcessor, type BeitImageProcessorOptions, type BeitImageProcessorOutput } from './models/beit/image-processing-beit.js';
 export { AutoImageProcessor } from './models/auto/image-processing-auto.js';
 
@@ -32,6 +34,7 @@ export { PretrainedConfig } from './models/pretrained-config.js';
 export { BitConfig, type BitGlobalPadding, type BitLayerType } from './models/bit/configuration-bit.js';
 export { BeitConfig } from './models/beit/configuration-beit.js';
 export { ViTHybridConfig } from './models/vit-hybrid/configuration-vit-hybrid.js';
+export { DPTConfig } from './models/dpt/configuration-dpt.js';
 export { AutoConfig, SUPPORTED_MODEL_TYPES, type AutoConfigType } from './models/auto/configuration-auto.js';
 
 // Models
@@ -44,9 +47,11 @@ export {
   BeitModel,
 } from './models/beit/modeling-beit.js';
 export { ViTHybridForImageClassification, ViTHybridModel } from './models/vit-hybrid/modeling-vit-hybrid.js';
+export { DPTForDepthEstimation, DPTModel, type DepthEstimatorOutput, type DPTModelOutput } from './models/dpt/modeling-dpt.js';
 export {
   AutoBackbone,
   AutoModel,
+  AutoModelForDepthEstimation,
   AutoModelForImageClassification,
   AutoModelForMaskedImageModeling,
   AutoModelForSemanticSegmentation,
@@ -114,6 +119,11 @@ export type {
   ImageSegmentationResult,
   Segment,
 } from './pipelines/image-segmentation/image-segmentation.js';
+export type {
+  DepthEstimationOptions,
+  DepthEstimationPipeline,
+  DepthEstimationResult,
+} from './pipelines/depth-estimation/depth-estimation.js';
 export type {
   ImageFeatureExtractionOptions,
   ImageFeatureExtractionPipeline,

@@ -12,4 +12,5 @@ export interface ModelChoice {
 export const EMBEDDED_MODELS: ReadonlyMap<DemoTask, ModelChoice> = new Map([
   ['image-classification', { origin: 'embedded', source: './models/shapes-bit-classifier', title: 'Shapes classifier (BiT)' }],
   ['image-segmentation', { origin: 'embedded', source: './models/shapes-beit-segmenter', title: 'Shapes segmenter (BEiT)' }],
+  ['depth-estimation', { origin: 'embedded', source: './models/shapes-dpt-depth', title: 'Shapes depth (DPT-Hybrid)' }],
 ]);

@@ -1,6 +1,7 @@
 import {
   openModelRepo,
   type Classification,
+  type DepthEstimationResult,
   type FileProgress,
   type ImageInput,
   type ImageSegmentationResult,
@@ -28,10 +29,12 @@ interface Loaded<T extends DemoTask> {
   pipeline: RemotePipeline<T>;
 }
 
-export type LoadedModel = Loaded<'image-classification'> | Loaded<'image-segmentation'>;
+export type LoadedModel = Loaded<'image-classification'> | Loaded<'image-segmentation'> | Loaded<'depth-estimation'>;
 
 export type RunResult =
-  { task: 'image-classification'; top: Classification[] } | { task: 'image-segmentation'; segmentation: ImageSegmentationResult };
+  | { task: 'image-classification'; top: Classification[] }
+  | { task: 'image-segmentation'; segmentation: ImageSegmentationResult }
+  | { task: 'depth-estimation'; depth: DepthEstimationResult };
 
 /** A run's result and how long the worker's stages and the round trip took. */
 export interface TimedRun {
@@ -65,25 +68,18 @@ export class ModelRunner {
     const head = taskOfConfig(config);
     if (!head) {
       throw new DemoError(
-        `${choice.title} has no image-classification or semantic-segmentation head.`,
-        'Pick a model whose config.json lists a …ForImageClassification or …ForSemanticSegmentation architecture.',
+        `${choice.title} has no image-classification, semantic-segmentation or depth-estimation head.`,
+        'Pick a model whose config.json lists a …ForImageClassification, …ForSemanticSegmentation or …ForDepthEstimation architecture.',
       );
     }
     const options = { device, dtype, onProgress, signal };
-    const loaded: LoadedModel =
-      head.task === 'image-classification'
-        ? {
-            task: head.task,
-            choice,
-            architecture: head.architecture,
-            pipeline: await this.retina.pipeline(head.task, choice.source, options),
-          }
-        : {
-            task: head.task,
-            choice,
-            architecture: head.architecture,
-            pipeline: await this.retina.pipeline(head.task, choice.source, options),
-          };
+    const loadFor = async <T extends DemoTask>(task: T): Promise<Loaded<T>> => ({
+      task,
+      choice,
+      architecture: head.architecture,
+      pipeline: await this.retina.pipeline(task, choice.source, options),
+    });
+    const loaded = (await loadFor(head.task)) as LoadedModel;
     if (signal.aborted) {
       // Another load replaced this one while its last step ran.
       await loaded.pipeline.close();
@@ -101,10 +97,12 @@ export class ModelRunner {
     if (!loaded) throw new DemoError('No model is loaded yet.', 'Wait for the model to finish loading, or pick another model.');
     let timings!: RemotePipelineTimings;
     const onTimings = (reported: RemotePipelineTimings) => (timings = reported);
-    const result: RunResult =
-      loaded.task === 'image-classification'
-        ? { task: loaded.task, top: await loaded.pipeline(image, { topK: TOP_K, onTimings }) }
-        : { task: loaded.task, segmentation: await loaded.pipeline(image, { onTimings }) };
+    let result: RunResult;
+    if (loaded.task === 'image-classification')
+      result = { task: loaded.task, top: await loaded.pipeline(image, { topK: TOP_K, onTimings }) };
+    else if (loaded.task === 'image-segmentation')
+      result = { task: loaded.task, segmentation: await loaded.pipeline(image, { onTimings }) };
+    else result = { task: loaded.task, depth: await loaded.pipeline(image, { onTimings }) };
     return { result, timings };
   }
 }

@@ -1,10 +1,11 @@
 import type { PipelineTask } from '@retina/core';
 
-export type DemoTask = Extract<PipelineTask, 'image-classification' | 'image-segmentation'>;
+export type DemoTask = Extract<PipelineTask, 'image-classification' | 'image-segmentation' | 'depth-estimation'>;
 
 export const TASK_NAMES: Record<DemoTask, string> = {
   'image-classification': 'classification',
   'image-segmentation': 'segmentation',
+  'depth-estimation': 'depth estimation',
 };
 
 /** The task a model's head does, from config.json's `architectures`; undefined for other heads. */
@@ -15,6 +16,7 @@ export function taskOfConfig(config: unknown): { task: DemoTask; architecture: s
     if (typeof architecture !== 'string') continue;
     if (architecture.endsWith('ForImageClassification')) return { task: 'image-classification', architecture };
     if (architecture.endsWith('ForSemanticSegmentation')) return { task: 'image-segmentation', architecture };
+    if (architecture.endsWith('ForDepthEstimation')) return { task: 'depth-estimation', architecture };
   }
   return undefined;
 }

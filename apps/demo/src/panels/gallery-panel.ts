@@ -11,7 +11,8 @@ export interface Sample {
 
 function describe(sample: Sample): string {
   const what = sample.label ?? sample.shapes?.join(', ') ?? sample.file;
-  return sample.task === 'image-classification' ? `Classify: ${what}` : `Segment: ${what}`;
+  const verb = { 'image-classification': 'Classify', 'image-segmentation': 'Segment', 'depth-estimation': 'Depth' }[sample.task];
+  return `${verb}: ${what}`;
 }
 
 /** The sample images shipped with the app; picking one runs the built-in model of its task. */

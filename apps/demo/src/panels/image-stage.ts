@@ -11,7 +11,7 @@ export interface ImagePoint {
 const ARROWS: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
 /**
- * The input image with the segmentation overlay on top. Pointing at it, or focusing it and using
+ * The input image with the segmentation or depth overlay on top. Pointing at it, or focusing it and using
  * the arrow keys, reports the image pixel under the probe.
  */
 export class ImageStage {
@@ -50,8 +50,13 @@ export class ImageStage {
     const rgba = new Uint32Array(pixels.data.buffer);
     const packed = new Map([...colours].map(([id, [r, g, b, a]]) => [id, ((a << 24) | (b << 16) | (g << 8) | r) >>> 0]));
     labelMap.data.forEach((id, i) => (rgba[i] = packed.get(id) ?? 0));
-    this.#overlay.width = labelMap.width;
-    this.#overlay.height = labelMap.height;
+    this.showOverlay(pixels);
+  }
+
+  /** Paints `pixels` (at the image's size) over the image. */
+  showOverlay(pixels: ImageData): void {
+    this.#overlay.width = pixels.width;
+    this.#overlay.height = pixels.height;
     this.#overlay.getContext('2d')!.putImageData(pixels, 0, 0);
   }
 
@@ -59,7 +64,7 @@ export class ImageStage {
     this.#overlay.style.opacity = String(opacity);
   }
 
-  /** Enables probing (for segmentation): the stage joins the tab order and reports probes. */
+  /** Enables probing (segmentation, depth): the stage joins the tab order and reports probes. */
   set onProbe(onProbe: ((point: ImagePoint | undefined) => void) | undefined) {
     this.#onProbe = onProbe;
     this.#probe = undefined;

@@ -53,6 +53,7 @@ export class SegmentationPanel {
     this.#imageName = imageName.replace(/\.[^.]+$/, '') || 'image';
     this.#colours = new Map(classes.map(({ id, colour }) => [id, colour]));
     this.#stage.showLabelMap(result.labelMap, this.#colours);
+    this.#applyOpacity();
     this.#stage.onProbe = (point) => this.#describe(point);
     this.#legend.replaceChildren(
       ...classes.map(({ label, share, colour }) =>

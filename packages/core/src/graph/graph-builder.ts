@@ -61,7 +61,7 @@ export function startGraph(
 ): { graph: OnnxGraph; weights: ModelWeights; type: ComputeType } {
   const type = computeType(options);
   const quantization = linearQuantization(options);
-  const graph = new OnnxGraph({ compact: quantization !== undefined });
+  const graph = new OnnxGraph({ compact: quantization !== undefined, spelledOutAttention: options.provider === 'webgpu' });
   const weights = new ModelWeights(checkpoint, { ...model, type, quantization, maxBuildBytes: options.maxBuildBytes });
   return { graph, weights, type };
 }

@@ -159,14 +159,41 @@ export function gelu(graph: OnnxGraph, x: string): string {
   return graph.op('Gelu', [x], {}, MICROSOFT_DOMAIN);
 }
 
+/** The heads of an attention layer, and the graph's compute type. */
+export interface AttentionHeads {
+  readonly numHeads: number;
+  readonly headSize: number;
+  readonly type: ComputeType;
+}
+
 /**
- * Scaled dot-product attention of [batch, tokens, hidden] projections with `numHeads` heads, as
- * onnxruntime's MultiHeadAttention; `attentionBias` ([1 or batch, heads, tokens, tokens]) is added to the
- * scores before the softmax. Returns [batch, tokens, hidden].
+ * Scaled dot-product attention of [batch, tokens, hidden] projections, as onnxruntime's MultiHeadAttention;
+ * `attentionBias` ([1 or batch, heads, tokens, tokens]) is added to the scores before the softmax. Returns
+ * [batch, tokens, hidden]. Graphs for the WebGPU provider spell it out as MatMul, Softmax, MatMul instead:
+ * onnxruntime-web 1.30's WebGPU MultiHeadAttention is wrong for some shapes (on SwiftShader, head size 8 at 37
+ * tokens: errors up to 0.46, where head size 8 at 17 tokens and head size 6 at 37 are right).
  */
-export function multiHeadAttention(graph: OnnxGraph, q: string, k: string, v: string, numHeads: number, attentionBias?: string): string {
-  const inputs = attentionBias === undefined ? [q, k, v] : [q, k, v, '', '', attentionBias];
-  return graph.op('MultiHeadAttention', inputs, { num_heads: numHeads }, MICROSOFT_DOMAIN);
+export function multiHeadAttention(
+  graph: OnnxGraph,
+  q: string,
+  k: string,
+  v: string,
+  { numHeads, headSize, type }: AttentionHeads,
+  attentionBias?: string,
+): string {
+  if (!graph.spelledOutAttention) {
+    const inputs = attentionBias === undefined ? [q, k, v] : [q, k, v, '', '', attentionBias];
+    return graph.op('MultiHeadAttention', inputs, { num_heads: numHeads }, MICROSOFT_DOMAIN);
+  }
+  const split = (x: string, perm: number[]) =>
+    graph.op('Transpose', [graph.op('Reshape', [x, graph.int64s([0, 0, numHeads, headSize])])], { perm });
+  const scale = graph.constant('float32', [], [1 / Math.sqrt(headSize)]);
+  const typedScale = type === 'float32' ? scale : graph.op('Cast', [scale], { to: DATA_TYPE.float16 });
+  let scores = graph.op('Mul', [graph.op('MatMul', [split(q, [0, 2, 1, 3]), split(k, [0, 2, 3, 1])]), typedScale]);
+  if (attentionBias !== undefined) scores = graph.op('Add', [scores, attentionBias]);
+  const context = graph.op('MatMul', [graph.op('Softmax', [scores], { axis: -1 }), split(v, [0, 2, 1, 3])]);
+  const merged = graph.op('Transpose', [context], { perm: [0, 2, 1, 3] });
+  return graph.op('Reshape', [merged, graph.int64s([0, 0, numHeads * headSize])]);
 }
 
 /** A float32 graph input, cast to the compute type (float16 builds keep float32 at the session boundary). */

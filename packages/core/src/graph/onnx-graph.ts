@@ -115,6 +115,8 @@ export interface OnnxGraphOptions {
    * keep a fraction of the checkpoint.
    */
   readonly compact?: boolean;
+  /** Attention as MatMul, Softmax, MatMul instead of MultiHeadAttention (see layers.multiHeadAttention). */
+  readonly spelledOutAttention?: boolean;
 }
 
 /**
@@ -133,12 +135,14 @@ export class OnnxGraph {
   readonly #domains = new Set<string>(['']);
   readonly #opTypes = new Set<string>();
   readonly #compact: boolean;
+  readonly spelledOutAttention: boolean;
   /** The compact graph's chunks, with how many bytes of each are taken. */
   readonly #chunks: { file: string; used: number }[] = [];
   #counter = 0;
 
   constructor(options: OnnxGraphOptions = {}) {
     this.#compact = options.compact ?? false;
+    this.spelledOutAttention = options.spelledOutAttention ?? false;
   }
 
   /** A fresh value name, e.g. `/Conv_12`. */

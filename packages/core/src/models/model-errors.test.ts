@@ -85,7 +85,7 @@ describe('load errors', () => {
     const config = readJson<Record<string, unknown>>('models', 'bit-feature', 'config.json');
     const repo = repoWithFiles(fixtureRepo('bit-feature'), { 'config.json': { ...config, model_type: 'resnet' } });
     await expect(AutoModel.fromPretrained(repo, options)).rejects.toThrow(
-      retinaError('UNSUPPORTED_MODEL', 'model_type "resnet" in config.json is not supported; Retina supports bit, beit, vit-hybrid.'),
+      retinaError('UNSUPPORTED_MODEL', 'model_type "resnet" in config.json is not supported; Retina supports bit, beit, vit-hybrid, dpt.'),
     );
     const model = await AutoModel.fromPretrained(fixtureRepo('bit-feature'), options);
     expect(model).toBeInstanceOf(BitModel);

@@ -1,8 +1,14 @@
 import { RetinaError } from '../errors.js';
 import type { ModelRepo } from '../hub/index.js';
 import { AutoImageProcessor } from '../models/auto/image-processing-auto.js';
-import { AutoModel, AutoModelForImageClassification, AutoModelForSemanticSegmentation } from '../models/auto/modeling-auto.js';
+import {
+  AutoModel,
+  AutoModelForDepthEstimation,
+  AutoModelForImageClassification,
+  AutoModelForSemanticSegmentation,
+} from '../models/auto/modeling-auto.js';
 import { openRepo, type FromPretrainedOptions } from '../models/pretrained-model.js';
+import { createDepthEstimationPipeline, type DepthEstimationPipeline } from './depth-estimation/depth-estimation.js';
 import { createImageClassificationPipeline, type ImageClassificationPipeline } from './image-classification/image-classification.js';
 import {
   createImageFeatureExtractionPipeline,
@@ -14,6 +20,7 @@ export interface PipelinesByTask {
   'image-classification': ImageClassificationPipeline;
   'image-segmentation': ImageSegmentationPipeline;
   'image-feature-extraction': ImageFeatureExtractionPipeline;
+  'depth-estimation': DepthEstimationPipeline;
 }
 
 export type PipelineTask = keyof PipelinesByTask;
@@ -26,6 +33,7 @@ export const PIPELINE_MODEL_CLASSES = {
   'image-classification': AutoModelForImageClassification,
   'image-segmentation': AutoModelForSemanticSegmentation,
   'image-feature-extraction': AutoModel,
+  'depth-estimation': AutoModelForDepthEstimation,
 } as const satisfies { [T in PipelineTask]: unknown };
 
 const BUILDERS: { [T in PipelineTask]: (repo: ModelRepo, options: PipelineOptions) => Promise<PipelinesByTask[T]> } = {
@@ -45,6 +53,10 @@ const BUILDERS: { [T in PipelineTask]: (repo: ModelRepo, options: PipelineOption
       await model.dispose();
       throw error;
     }
+  },
+  'depth-estimation': async (repo, options) => {
+    const [processor, model] = await loadBoth(repo, options, PIPELINE_MODEL_CLASSES['depth-estimation'].fromPretrained);
+    return createDepthEstimationPipeline(model, processor);
   },
 };
 

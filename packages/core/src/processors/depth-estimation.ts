@@ -33,13 +33,13 @@ const far = (x: number) =>
   Math.fround(4 * A);
 
 /** Per output index along one axis: the four source indices (clamped to the border) and their weights. */
-interface CubicTaps {
+export interface CubicTaps {
   index: Int32Array;
   weight: Float32Array;
 }
 
 /** Taps of PyTorch's bicubic with align_corners=False: source x = (d + 0.5)·in/out − 0.5, no clamp before the taps. */
-function cubicTaps(inSize: number, outSize: number): CubicTaps {
+export function cubicTaps(inSize: number, outSize: number): CubicTaps {
   const taps = { index: new Int32Array(outSize * 4), weight: new Float32Array(outSize * 4) };
   const scale = Math.fround(inSize / outSize);
   for (let d = 0; d < outSize; d++) {
@@ -112,7 +112,25 @@ export function postProcessDepthEstimation(
   predictedDepth: Tensor<'float32'>,
   targetSizes?: ReadonlyArray<readonly [number, number]>,
 ): DepthEstimation[] {
-  const { dims } = predictedDepth;
+  const sizes = checkDepthShapes(predictedDepth.dims, targetSizes);
+  const [, inH, inW] = predictedDepth.dims as [number, number, number];
+  return sizes.map(([height, width], b) => {
+    const map = predictedDepth.data.subarray(b * inH * inW, (b + 1) * inH * inW);
+    const data = height === inH && width === inW ? map.slice() : bicubicResize(map, inH, inW, height, width);
+    return depthEstimation(data, height, width);
+  });
+}
+
+/** The result for a map already at its target size. */
+export function depthEstimation(data: Float32Array, height: number, width: number): DepthEstimation {
+  return { predictedDepth: { width, height, data }, depth: { width, height, data: depthToBytes(data) } };
+}
+
+/** Checks `predicted_depth` [batch, h, w] and the target sizes; returns one [height, width] per image (default the map's own). */
+export function checkDepthShapes(
+  dims: readonly number[],
+  targetSizes?: ReadonlyArray<readonly [number, number]>,
+): ReadonlyArray<readonly [number, number]> {
   if (dims.length !== 3) {
     throw new RetinaError('INVALID_ARGUMENT', `predicted_depth must be [batch, height, width], got [${dims.join(', ')}].`);
   }
@@ -123,15 +141,9 @@ export function postProcessDepthEstimation(
       `Got ${targetSizes.length} target sizes for a batch of ${batch}; pass one [height, width] per image.`,
     );
   }
-  const results: DepthEstimation[] = [];
-  for (let b = 0; b < batch; b++) {
-    const map = predictedDepth.data.subarray(b * inH * inW, (b + 1) * inH * inW);
-    const [height, width] = targetSizes?.[b] ?? [inH, inW];
-    checkTargetSize(height, width);
-    const data = height === inH && width === inW ? map.slice() : bicubicResize(map, inH, inW, height, width);
-    results.push({ predictedDepth: { width, height, data }, depth: { width, height, data: depthToBytes(data) } });
-  }
-  return results;
+  const sizes = targetSizes ?? Array.from({ length: batch }, () => [inH, inW] as const);
+  for (const [height, width] of sizes) checkTargetSize(height, width);
+  return sizes;
 }
 
 function checkTargetSize(height: number, width: number): void {

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import {
   AutoBackbone,
   AutoModel,
+  AutoModelForDepthEstimation,
   AutoModelForImageClassification,
   AutoModelForMaskedImageModeling,
   AutoModelForSemanticSegmentation,
@@ -23,6 +24,7 @@ const AUTO_CLASS_BY_ARCHITECTURE: Record<string, AutoModelClass<unknown>> = {
   BitBackbone: AutoBackbone,
   BeitForSemanticSegmentation: AutoModelForSemanticSegmentation,
   BeitForMaskedImageModeling: AutoModelForMaskedImageModeling,
+  DPTForDepthEstimation: AutoModelForDepthEstimation,
 };
 
 export interface LoadedModel {

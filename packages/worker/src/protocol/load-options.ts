@@ -6,6 +6,7 @@ export type ModelKind =
   | 'AutoModelForImageClassification'
   | 'AutoModelForSemanticSegmentation'
   | 'AutoModelForMaskedImageModeling'
+  | 'AutoModelForDepthEstimation'
   | 'AutoBackbone'
   | PipelineTask;
 

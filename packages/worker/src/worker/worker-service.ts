@@ -2,6 +2,7 @@ import { releaseProxy, type Remote } from 'comlink';
 import {
   AutoBackbone,
   AutoModel,
+  AutoModelForDepthEstimation,
   AutoModelForImageClassification,
   AutoModelForMaskedImageModeling,
   AutoModelForSemanticSegmentation,
@@ -30,6 +31,7 @@ const AUTO_CLASSES: Record<ModelKind, { fromPretrained(source: string, options: 
   AutoModelForImageClassification,
   AutoModelForSemanticSegmentation,
   AutoModelForMaskedImageModeling,
+  AutoModelForDepthEstimation,
   AutoBackbone,
   ...PIPELINE_MODEL_CLASSES,
 };

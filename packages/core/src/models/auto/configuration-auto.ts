@@ -11,7 +11,7 @@ const CONFIG_CLASSES: Readonly<Record<string, new (json: unknown) => AutoConfigT
   MODEL_FAMILIES.map((family) => [family.modelType, family.configClass]),
 );
 
-/** The `model_type` values Retina supports: "bit", "beit", "vit-hybrid". */
+/** The `model_type` values Retina supports: "bit", "beit", "vit-hybrid", "dpt". */
 export const SUPPORTED_MODEL_TYPES: readonly string[] = Object.keys(CONFIG_CLASSES);
 
 /** Picks the configuration class from config.json's `model_type`. */

@@ -3,6 +3,7 @@ import type { ModelRepo } from '../../hub/index.js';
 import type { InferenceSession } from '../../session/inference-session.js';
 import type { BeitForImageClassification, BeitForMaskedImageModeling, BeitForSemanticSegmentation } from '../beit/modeling-beit.js';
 import type { BitBackbone, BitForImageClassification } from '../bit/modeling-bit.js';
+import type { DPTForDepthEstimation } from '../dpt/modeling-dpt.js';
 import { MODEL_FAMILIES } from '../model-families.js';
 import { loadModel, openRepo, type FromPretrainedOptions, type ModelClass } from '../pretrained-model.js';
 import type { ViTHybridForImageClassification } from '../vit-hybrid/modeling-vit-hybrid.js';
@@ -96,6 +97,11 @@ export const AutoModelForSemanticSegmentation = defineAutoModel<BeitForSemanticS
 export const AutoModelForMaskedImageModeling = defineAutoModel<BeitForMaskedImageModeling>(
   'AutoModelForMaskedImageModeling',
   classesOf('BeitForMaskedImageModeling'),
+);
+
+export const AutoModelForDepthEstimation = defineAutoModel<DPTForDepthEstimation>(
+  'AutoModelForDepthEstimation',
+  classesOf('DPTForDepthEstimation'),
 );
 
 export const AutoBackbone = defineAutoModel<BitBackbone>('AutoBackbone', classesOf('BitBackbone'));

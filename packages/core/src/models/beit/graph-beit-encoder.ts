@@ -149,8 +149,8 @@ function relativePositionBias(context: BeitBuildContext, layer: number): string 
 /**
  * Multi-head self-attention of one layer on the normalised hidden states `x` [batch, N + 1, hidden], as
  * onnxruntime's fused MultiHeadAttention with the relative position bias as its attention bias (as fast as
- * MatMul/Softmax on CPU and WASM — 70.9 vs 70.3 ms and 263 vs 265 ms CPU time for two BEiT-base layers —,
- * and one kernel instead of eleven on WebGPU).
+ * MatMul/Softmax on CPU and WASM — 70.9 vs 70.3 ms and 263 vs 265 ms CPU time for two BEiT-base layers);
+ * graphs for WebGPU spell it out (see multiHeadAttention).
  */
 function selfAttention(context: BeitBuildContext, x: string, layer: number): string {
   const { graph, weights, config } = context;
@@ -160,7 +160,8 @@ function selfAttention(context: BeitBuildContext, x: string, layer: number): str
   // BEiT's key projection has no bias.
   const key = linear(graph, weights, x, `${prefix}.key`, shape, 'hidden_size', { bias: false });
   const value = linear(graph, weights, x, `${prefix}.value`, shape, 'hidden_size');
-  return multiHeadAttention(graph, query, key, value, config.numAttentionHeads, relativePositionBias(context, layer));
+  const heads = { numHeads: config.numAttentionHeads, headSize: config.hiddenSize / config.numAttentionHeads, type: weights.type };
+  return multiHeadAttention(graph, query, key, value, heads, relativePositionBias(context, layer));
 }
 
 /** Layer scale λ as a per-output factor, when the config has it (layer_scale_init_value > 0). */

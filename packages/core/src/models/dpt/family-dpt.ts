@@ -3,7 +3,7 @@ import { DPTConfig } from './configuration-dpt.js';
 import { DPTImageProcessor } from './image-processing-dpt.js';
 import { DPTForDepthEstimation, DPTModel } from './modeling-dpt.js';
 
-/** DPT (depth estimation). Not yet in MODEL_FAMILIES: it joins when the registry of heads lands (issue 25). */
+/** DPT (depth estimation) on a BiT (DPT-Hybrid) or BEiT backbone. */
 export const dptFamily = {
   modelType: DPTConfig.modelType,
   configClass: DPTConfig,

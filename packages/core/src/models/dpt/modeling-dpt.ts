@@ -25,6 +25,8 @@ export class DPTForDepthEstimation extends PreTrainedModel<DPTConfig> {
   static readonly architecture = 'DPTForDepthEstimation';
   static readonly configClass = DPTConfig;
   static readonly buildGraph = buildDPTGraph;
+  // The depth-estimation pipeline resizes the depth on the GPU.
+  static readonly gpuOutputs = ['predicted_depth'];
 
   constructor(config: DPTConfig, session: InferenceSession) {
     super(config, session);

@@ -101,7 +101,11 @@ export function vitLayer(graph: OnnxGraph, weights: ModelWeights, config: ViTLay
   const attended = linear(
     graph,
     weights,
-    multiHeadAttention(graph, q, k, v, config.numAttentionHeads),
+    multiHeadAttention(graph, q, k, v, {
+      numHeads: config.numAttentionHeads,
+      headSize: hidden / config.numAttentionHeads,
+      type: weights.type,
+    }),
     `${name}.attention.output.dense`,
     square,
     'hidden_size',
