@@ -51,7 +51,8 @@ describe('BEiT graph builds from a small checkpoint', () => {
   it('refuses image_size 384 for a 1.2 MB checkpoint by name, in less time and memory than building the fixture at its size (it took 16 s and 1.3 GiB)', async () => {
     // Each measured three times, interleaved: a child's sub-second time swings several-fold on a loaded machine
     // (87-494 ms for the refusal, 204-805 ms for the fixture seen here), its fastest run much less.
-    const runs = [];
+    type Measured = Awaited<ReturnType<typeof measureInChild>>;
+    const runs: { baseline: Measured; attack: Measured }[] = [];
     for (let run = 0; run < 3; run++) {
       runs.push({
         baseline: await measureInChild('buildModel', [fixturePath('models', 'beit-cls')]),
