@@ -32,6 +32,7 @@ export { PretrainedConfig } from './models/pretrained-config.js';
 export { BitConfig, type BitGlobalPadding, type BitLayerType } from './models/bit/configuration-bit.js';
 export { BeitConfig } from './models/beit/configuration-beit.js';
 export { ViTHybridConfig } from './models/vit-hybrid/configuration-vit-hybrid.js';
+export { Data2VecVisionConfig } from './models/data2vec-vision/configuration-data2vec-vision.js';
 export { AutoConfig, SUPPORTED_MODEL_TYPES, type AutoConfigType } from './models/auto/configuration-auto.js';
 
 // Models
@@ -44,6 +45,11 @@ export {
   BeitModel,
 } from './models/beit/modeling-beit.js';
 export { ViTHybridForImageClassification, ViTHybridModel } from './models/vit-hybrid/modeling-vit-hybrid.js';
+export {
+  Data2VecVisionForImageClassification,
+  Data2VecVisionForSemanticSegmentation,
+  Data2VecVisionModel,
+} from './models/data2vec-vision/modeling-data2vec-vision.js';
 export {
   AutoBackbone,
   AutoModel,

@@ -192,7 +192,7 @@ describe('AutoConfig', () => {
   });
 
   it('rejects an unknown model_type, listing the supported ones', () => {
-    expect(SUPPORTED_MODEL_TYPES).toEqual(['bit', 'beit', 'vit-hybrid']);
+    expect(SUPPORTED_MODEL_TYPES).toEqual(['bit', 'beit', 'vit-hybrid', 'data2vec-vision']);
     expect(() => AutoConfig.fromJson({ model_type: 'vit_hybrid' })).toThrow(
       expect.objectContaining({ code: 'UNSUPPORTED_MODEL', message: expect.stringMatching(/"vit_hybrid".*bit, beit, vit-hybrid/) }),
     );

@@ -17,11 +17,14 @@ const AUTO_CLASS_BY_ARCHITECTURE: Record<string, AutoModelClass<unknown>> = {
   BitModel: AutoModel,
   BeitModel: AutoModel,
   ViTHybridModel: AutoModel,
+  Data2VecVisionModel: AutoModel,
   BitForImageClassification: AutoModelForImageClassification,
   BeitForImageClassification: AutoModelForImageClassification,
   ViTHybridForImageClassification: AutoModelForImageClassification,
+  Data2VecVisionForImageClassification: AutoModelForImageClassification,
   BitBackbone: AutoBackbone,
   BeitForSemanticSegmentation: AutoModelForSemanticSegmentation,
+  Data2VecVisionForSemanticSegmentation: AutoModelForSemanticSegmentation,
   BeitForMaskedImageModeling: AutoModelForMaskedImageModeling,
 };
 

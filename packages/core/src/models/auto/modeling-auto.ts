@@ -3,6 +3,10 @@ import type { ModelRepo } from '../../hub/index.js';
 import type { InferenceSession } from '../../session/inference-session.js';
 import type { BeitForImageClassification, BeitForMaskedImageModeling, BeitForSemanticSegmentation } from '../beit/modeling-beit.js';
 import type { BitBackbone, BitForImageClassification } from '../bit/modeling-bit.js';
+import type {
+  Data2VecVisionForImageClassification,
+  Data2VecVisionForSemanticSegmentation,
+} from '../data2vec-vision/modeling-data2vec-vision.js';
 import { MODEL_FAMILIES } from '../model-families.js';
 import { loadModel, openRepo, type FromPretrainedOptions, type ModelClass } from '../pretrained-model.js';
 import type { ViTHybridForImageClassification } from '../vit-hybrid/modeling-vit-hybrid.js';
@@ -82,15 +86,20 @@ export type AutoModelType = InstanceType<(typeof MODEL_FAMILIES)[number]['modelC
 export const AutoModel = defineAutoModel<AutoModelType>('AutoModel', ALL_CLASSES);
 
 export const AutoModelForImageClassification = defineAutoModel<
-  BitForImageClassification | BeitForImageClassification | ViTHybridForImageClassification
+  BitForImageClassification | BeitForImageClassification | ViTHybridForImageClassification | Data2VecVisionForImageClassification
 >(
   'AutoModelForImageClassification',
-  classesOf('BitForImageClassification', 'BeitForImageClassification', 'ViTHybridForImageClassification'),
+  classesOf(
+    'BitForImageClassification',
+    'BeitForImageClassification',
+    'ViTHybridForImageClassification',
+    'Data2VecVisionForImageClassification',
+  ),
 );
 
-export const AutoModelForSemanticSegmentation = defineAutoModel<BeitForSemanticSegmentation>(
+export const AutoModelForSemanticSegmentation = defineAutoModel<BeitForSemanticSegmentation | Data2VecVisionForSemanticSegmentation>(
   'AutoModelForSemanticSegmentation',
-  classesOf('BeitForSemanticSegmentation'),
+  classesOf('BeitForSemanticSegmentation', 'Data2VecVisionForSemanticSegmentation'),
 );
 
 export const AutoModelForMaskedImageModeling = defineAutoModel<BeitForMaskedImageModeling>(

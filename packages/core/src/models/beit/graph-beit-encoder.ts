@@ -5,7 +5,7 @@ import { activation, layerNorm, linear, multiHeadAttention } from '../../graph/l
 import type { OnnxGraph } from '../../graph/onnx-graph.js';
 import type { ModelWeights } from '../../graph/weights.js';
 import { FOLDED_CONSTANT_LIMIT_BYTES } from '../../session/constant-folding.js';
-import type { BeitConfig } from './configuration-beit.js';
+import type { BeitEncoderConfig } from './configuration-beit.js';
 import { gatherRelativePositionBias, relativeDistances, relativePositionIndex } from './relative-position.js';
 
 export interface BeitEncoderOutput {
@@ -17,7 +17,7 @@ export interface BeitEncoderOutput {
 export interface BeitBuildContext {
   readonly graph: OnnxGraph;
   readonly weights: ModelWeights;
-  readonly config: BeitConfig;
+  readonly config: BeitEncoderConfig;
 }
 
 /** One of BEiT's LayerNorms over the hidden size. */
@@ -74,7 +74,7 @@ function embeddings(context: BeitBuildContext, pixelValues: string, boolMaskedPo
 }
 
 /** The config values a tensor sized by the patch grid follows from, for messages. */
-function imageSizes(config: BeitConfig): string {
+function imageSizes(config: BeitEncoderConfig): string {
   return `image_size ${config.imageSize} and patch_size ${config.patchSize}`;
 }
 
