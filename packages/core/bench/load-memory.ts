@@ -47,8 +47,8 @@ async function measureBuild(folder: string, dtype: Dtype): Promise<void> {
   const before = startMeasuring();
   const repo = openModelRepo(folder, {});
   const config = await readAutoConfig(repo, {});
-  const { architecture, buildGraph } = AutoModel.modelClassFor(config);
-  const files = await modelFilesFromWeights(repo, config, architecture, buildGraph!, { dtype }, {});
+  const head = AutoModel.modelClassFor(config);
+  const files = await modelFilesFromWeights(repo, config, head, head.buildGraph!, { dtype }, {});
   const peak = statusBytes('VmHWM') - before;
   const handed = files.externalData.reduce((sum, { data }) => sum + data.byteLength, 0);
   console.log(

@@ -56,8 +56,10 @@ export {
   AutoModelForImageClassification,
   AutoModelForMaskedImageModeling,
   AutoModelForSemanticSegmentation,
+  AUTO_MODEL_CLASSES,
   type AutoModelClass,
   type AutoModelType,
+  type ModelTask,
 } from './models/auto/modeling-auto.js';
 export type {
   BackboneOutput,

@@ -85,7 +85,10 @@ describe('load errors', () => {
     const config = readJson<Record<string, unknown>>('models', 'bit-feature', 'config.json');
     const repo = repoWithFiles(fixtureRepo('bit-feature'), { 'config.json': { ...config, model_type: 'resnet' } });
     await expect(AutoModel.fromPretrained(repo, options)).rejects.toThrow(
-      retinaError('UNSUPPORTED_MODEL', 'model_type "resnet" in config.json is not supported; Retina supports bit, beit, vit-hybrid.'),
+      retinaError(
+        'UNSUPPORTED_MODEL',
+        'model_type "resnet" in config.json is not supported; Retina supports bit, beit, vit-hybrid, data2vec-vision.',
+      ),
     );
     const model = await AutoModel.fromPretrained(fixtureRepo('bit-feature'), options);
     expect(model).toBeInstanceOf(BitModel);
@@ -94,7 +97,10 @@ describe('load errors', () => {
 
   it('rejects an auto class that cannot build the architecture', async () => {
     await expect(AutoModelForSemanticSegmentation.fromPretrained(fixtureRepo('bit-feature'), options)).rejects.toThrow(
-      retinaError('UNSUPPORTED_MODEL', 'AutoModelForSemanticSegmentation cannot build "bit" models; it supports model_type beit.'),
+      retinaError(
+        'UNSUPPORTED_MODEL',
+        'AutoModelForSemanticSegmentation cannot build "bit" models; it supports model_type beit, data2vec-vision.',
+      ),
     );
     await expect(AutoModelForImageClassification.fromPretrained(fixtureRepo('bit-feature'), options)).rejects.toThrow(
       retinaError('UNSUPPORTED_MODEL', /this model is a BitModel, which AutoModelForImageClassification cannot build/),

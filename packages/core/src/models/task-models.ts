@@ -12,6 +12,8 @@ export function describeNumLabels(config: PretrainedConfig): string {
 
 /** The bare encoder: graph outputs `last_hidden_state` and `pooler_output`. */
 export abstract class PooledModel<C extends VisionConfig> extends PreTrainedModel<C> {
+  static readonly task = 'image-feature-extraction';
+
   constructor(config: C, session: InferenceSession) {
     super(config, session);
     this.requireOutput('last_hidden_state');
@@ -26,6 +28,8 @@ export abstract class PooledModel<C extends VisionConfig> extends PreTrainedMode
 
 /** Encoder plus a linear classifier: graph output `logits` [batch, num_labels]; `config.id2label` names the classes. */
 export abstract class ImageClassificationModel<C extends VisionConfig> extends PreTrainedModel<C> {
+  static readonly task = 'image-classification';
+
   constructor(config: C, session: InferenceSession) {
     super(config, session);
     checkGraphDim(this.requireOutput('logits'), -1, config.numLabels, describeNumLabels(config));
@@ -39,6 +43,7 @@ export abstract class ImageClassificationModel<C extends VisionConfig> extends P
 
 /** Encoder plus a segmentation head: graph output `logits` [batch, num_labels, h, w], class scores per pixel of a smaller grid. */
 export abstract class SemanticSegmentationModel<C extends VisionConfig> extends PreTrainedModel<C> {
+  static readonly task = 'image-segmentation';
   // The segmentation pipeline upsamples and takes the argmax of the logits on the GPU.
   static readonly gpuOutputs = ['logits'];
 

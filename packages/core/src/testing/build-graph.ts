@@ -6,6 +6,6 @@ import { AutoModel } from '../models/auto/modeling-auto.js';
 import type { Checkpoint } from '../weights/index.js';
 
 export function buildGraphFor(config: AutoConfigType, checkpoint: Checkpoint, options: GraphBuildOptions): BuiltGraph {
-  const { architecture, buildGraph } = AutoModel.modelClassFor(config);
-  return buildGraph!(config, architecture, checkpoint, options);
+  const head = AutoModel.modelClassFor(config);
+  return head.buildGraph!(config, head, checkpoint, options);
 }

@@ -3,25 +3,25 @@ import { beitGraphBuilder } from '../beit/graph-beit.js';
 import { ImageClassificationModel, PooledModel, SemanticSegmentationModel } from '../task-models.js';
 import { Data2VecVisionConfig } from './configuration-data2vec-vision.js';
 
-const BASE_PREFIX = 'data2vec_vision';
+const buildGraph = beitGraphBuilder('data2vec_vision');
 
 /** The bare data2vec-vision encoder: `lastHiddenState` [batch, 1 + patches, hidden_size], `poolerOutput` [batch, hidden_size]. */
 export class Data2VecVisionModel extends PooledModel<Data2VecVisionConfig> {
   static readonly architecture = 'Data2VecVisionModel';
   static readonly configClass = Data2VecVisionConfig;
-  static readonly buildGraph = beitGraphBuilder(BASE_PREFIX, 'model');
+  static readonly buildGraph = buildGraph;
 }
 
 /** data2vec-vision with a linear classifier on the mean-pooled patches (or the [CLS] token). */
 export class Data2VecVisionForImageClassification extends ImageClassificationModel<Data2VecVisionConfig> {
   static readonly architecture = 'Data2VecVisionForImageClassification';
   static readonly configClass = Data2VecVisionConfig;
-  static readonly buildGraph = beitGraphBuilder(BASE_PREFIX, 'image-classification');
+  static readonly buildGraph = buildGraph;
 }
 
 /** data2vec-vision with BEiT's UperNet head: `logits` [batch, num_labels, h, w] at 4 / patch_size of the input. */
 export class Data2VecVisionForSemanticSegmentation extends SemanticSegmentationModel<Data2VecVisionConfig> {
   static readonly architecture = 'Data2VecVisionForSemanticSegmentation';
   static readonly configClass = Data2VecVisionConfig;
-  static readonly buildGraph = beitGraphBuilder(BASE_PREFIX, 'semantic-segmentation');
+  static readonly buildGraph = buildGraph;
 }

@@ -22,7 +22,8 @@ const beitChanges = (changes: JsonObject) => ({
 });
 
 function build(model: string, changes: JsonObject = {}, architecture = 'DPTForDepthEstimation', checkpoint = checkpoints[model]!) {
-  return buildDPTGraph(config(model, changes), architecture, checkpoint, { dtype: 'fp32' });
+  // DPT's builder picks its head by architecture.
+  return buildDPTGraph(config(model, changes), { architecture, task: 'depth-estimation' }, checkpoint, { dtype: 'fp32' });
 }
 
 const invalidConfig = (message: RegExp) => expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(message) });

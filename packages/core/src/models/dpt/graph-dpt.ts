@@ -77,7 +77,7 @@ function checkNeckInputs(config: DPTConfig, inputs: readonly NeckInput[]): void 
   );
 }
 
-export const buildDPTGraph: GraphBuilder<DPTConfig> = (config, architecture, checkpoint, options) => {
+export const buildDPTGraph: GraphBuilder<DPTConfig> = (config, { architecture }, checkpoint, options) => {
   checkConfig(config, architecture);
   if (config.vit) checkVit(config, config.vit);
   const where = options.source ?? checkpoint.files.map((file) => file.name).join(', ');

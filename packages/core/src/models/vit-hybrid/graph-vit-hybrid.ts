@@ -1,7 +1,7 @@
 // ViTHybridModel and ViTHybridForImageClassification as ONNX graphs built from config.json and the
 // weights: BiT backbone (bit-encoder-graph.ts), patch projection, [CLS] token and position embeddings,
 // pre-norm transformer layers on LayerNormalization and MultiHeadAttention.
-import { finishGraph, startGraph, type GraphBuilder } from '../../graph/graph-builder.js';
+import { finishGraph, headTask, startGraph, type GraphBuilder } from '../../graph/graph-builder.js';
 import {
   activation,
   checkActivation,
@@ -19,7 +19,7 @@ import type { ModelWeights } from '../../graph/weights.js';
 import { bitHiddenStates, bitOutputSize } from '../bit/bit-encoder-graph.js';
 import { ViTHybridConfig } from './configuration-vit-hybrid.js';
 
-const ARCHITECTURES = ['ViTHybridModel', 'ViTHybridForImageClassification'] as const;
+const TASKS = ['image-feature-extraction', 'image-classification'] as const;
 
 interface Context {
   readonly graph: OnnxGraph;
@@ -121,10 +121,8 @@ export function vitLayer(graph: OnnxGraph, weights: ModelWeights, config: ViTLay
   return graph.op('Add', [output, afterAttention]);
 }
 
-export const buildViTHybridGraph: GraphBuilder<ViTHybridConfig> = (config, architecture, checkpoint, options) => {
-  if (!(ARCHITECTURES as readonly string[]).includes(architecture)) {
-    throw unsupportedOption('architectures', [architecture], `ViT-Hybrid graphs are built for ${ARCHITECTURES.join(', ')}`);
-  }
+export const buildViTHybridGraph: GraphBuilder<ViTHybridConfig> = (config, head, checkpoint, options) => {
+  const task = headTask(head, 'ViT-Hybrid', TASKS);
   checkConfig(config);
   const { graph, weights, type } = startGraph(checkpoint, options, { basePrefix: 'vit', where: options.source ?? 'the checkpoint' });
   weights.requireBaseModel('vit-hybrid', 'embeddings.cls_token');
@@ -139,12 +137,12 @@ export const buildViTHybridGraph: GraphBuilder<ViTHybridConfig> = (config, archi
   const cls = graph.op('Gather', [sequence, graph.constant('int64', [], [0])], { axis: 1 });
   const hidden = config.hiddenSize;
 
-  if (architecture === 'ViTHybridModel') {
+  if (task === 'image-feature-extraction') {
     floatOutput(graph, sequence, 'last_hidden_state', ['batch_size', tokens, hidden], type);
     const pooled = graph.op('Tanh', [gemm(graph, weights, cls, 'pooler.dense', [hidden, hidden], 'hidden_size')]);
     floatOutput(graph, pooled, 'pooler_output', ['batch_size', hidden], type);
   } else {
     classifierLogits(graph, weights, cls, 'classifier', [hidden, config.numLabels], type);
   }
-  return finishGraph(graph, ViTHybridConfig.modelType, architecture, options);
+  return finishGraph(graph, ViTHybridConfig.modelType, head.architecture, options);
 };
