@@ -2,19 +2,9 @@
 // weights: BiT backbone (bit-encoder-graph.ts), patch projection, [CLS] token and position embeddings,
 // pre-norm transformer layers on LayerNormalization and MultiHeadAttention.
 import { finishGraph, headTask, startGraph, type GraphBuilder } from '../../graph/graph-builder.js';
-import {
-  activation,
-  checkActivation,
-  classifierLogits,
-  floatInput,
-  floatOutput,
-  gemm,
-  layerNorm,
-  linear,
-  multiHeadAttention,
-  unsupportedOption,
-} from '../../graph/layers.js';
+import { checkActivation, classifierLogits, floatInput, floatOutput, gemm, layerNorm, unsupportedOption } from '../../graph/layers.js';
 import type { OnnxGraph } from '../../graph/onnx-graph.js';
+import { preNormViTBlock } from '../../graph/vit-block.js';
 import type { ModelWeights } from '../../graph/weights.js';
 import { bitHiddenStates, bitOutputSize } from '../bit/bit-encoder-graph.js';
 import { ViTHybridConfig } from './configuration-vit-hybrid.js';
@@ -88,37 +78,9 @@ export type ViTLayerConfig = Pick<
   'hiddenSize' | 'numAttentionHeads' | 'intermediateSize' | 'hiddenAct' | 'layerNormEps' | 'qkvBias'
 >;
 
-/** ViTHybridLayer (and DPTViTLayer): x + attention(layernorm_before(x)), then + output(act(intermediate(layernorm_after(x)))). */
+/** ViTHybridLayer (and DPTViTLayer): the pre-norm ViT block, with `qkv_bias`. */
 export function vitLayer(graph: OnnxGraph, weights: ModelWeights, config: ViTLayerConfig, x: string, index: number): string {
-  const name = `encoder.layer.${index}`;
-  const hidden = config.hiddenSize;
-  const eps = config.layerNormEps;
-  const square = [hidden, hidden] as const;
-  const attentionInput = layerNorm(graph, weights, x, `${name}.layernorm_before`, hidden, eps, 'hidden_size');
-  const [q, k, v] = (['query', 'key', 'value'] as const).map((projection) =>
-    linear(graph, weights, attentionInput, `${name}.attention.attention.${projection}`, square, 'hidden_size', { bias: config.qkvBias }),
-  ) as [string, string, string];
-  const attended = linear(
-    graph,
-    weights,
-    multiHeadAttention(graph, q, k, v, config.numAttentionHeads),
-    `${name}.attention.output.dense`,
-    square,
-    'hidden_size',
-  );
-  const afterAttention = graph.op('Add', [attended, x]);
-  const mlpInput = layerNorm(graph, weights, afterAttention, `${name}.layernorm_after`, hidden, eps, 'hidden_size');
-  const intermediate = linear(
-    graph,
-    weights,
-    mlpInput,
-    `${name}.intermediate.dense`,
-    [hidden, config.intermediateSize],
-    'intermediate_size',
-  );
-  const activated = activation(graph, intermediate, config.hiddenAct, 'hidden_act');
-  const output = linear(graph, weights, activated, `${name}.output.dense`, [config.intermediateSize, hidden], 'intermediate_size');
-  return graph.op('Add', [output, afterAttention]);
+  return preNormViTBlock(graph, weights, config, x, `encoder.layer.${index}`, { qkvBias: config.qkvBias });
 }
 
 export const buildViTHybridGraph: GraphBuilder<ViTHybridConfig> = (config, head, checkpoint, options) => {
