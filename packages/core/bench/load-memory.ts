@@ -91,7 +91,7 @@ async function measure(runtime: Runtime, source: Source, folder: string, dtype: 
       `load ${mb(loaded)}, load + run ${mb(peak)} (${(peak / weightBytes).toFixed(2)}x the ${mb(weightBytes)} of weights); ` +
       `resident after ${mb(resident)} (${(resident / weightBytes).toFixed(2)}x), ArrayBuffers held by JS after GC ${mb(held)}`,
   );
-  await model.session.release();
+  await model.session.dispose();
 }
 
 function parse(args: readonly string[]) {

@@ -92,9 +92,6 @@ export {
 
 // Graphs built from config.json and a checkpoint (no ONNX file needed)
 export { exportGraphFromWeights, type ExportedGraph, type ExportGraphOptions } from './models/export-graph.js';
-export { MODEL_FAMILIES } from './models/model-families.js';
-export type { ModelFamily } from './models/model-family.js';
-export { GRAPH_METADATA, type BuiltGraph, type GraphBuilder, type GraphBuildOptions } from './graph/index.js';
 
 // Checkpoints (model.safetensors, pytorch_model.bin)
 export {

@@ -161,7 +161,7 @@ describe('sessions', () => {
     const session = await createInferenceSession(fixtureRepo('bit-feature'), { numThreads: 1 });
     expect(session.backend).toEqual({ runtime: 'onnxruntime-node', device: 'cpu', reason: 'Node.js with onnxruntime-node installed' });
     expect(session.inputMetadata).toEqual([{ name: 'pixel_values', dtype: 'float32', dims: ['batch_size', 3, 'height', 'width'] }]);
-    await session.release();
+    await session.dispose();
   });
 
   it('fails clearly for WebGPU where there is none', async () => {
@@ -189,7 +189,8 @@ describe('sessions', () => {
       outputMetadata: [{ name: 'logits', dtype: 'float32', dims: ['batch_size', 5] }],
       backend: { runtime: 'onnxruntime-web', device: 'wasm', reason: 'test double' },
       run: async () => ({ logits }),
-      release: async () => {},
+      dispose: async () => {},
+      [Symbol.asyncDispose]: async () => {},
     };
     const model = new BitForImageClassification(new BitConfig(readJson('models', 'bit-preact-cls', 'config.json')), fake);
     expect((await model.forward({ pixelValues: pixels(1, 3, 8, 8) })).logits).toBe(logits);

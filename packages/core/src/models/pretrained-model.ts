@@ -69,7 +69,7 @@ export async function loadModel<M, C extends VisionConfig>(
   try {
     return new modelClass(config, session);
   } catch (error) {
-    await session.release();
+    await session.dispose();
     throw error;
   }
 }
@@ -140,7 +140,7 @@ export abstract class PreTrainedModel<C extends VisionConfig = VisionConfig> {
   async dispose(): Promise<void> {
     const session = this.#session;
     this.#session = undefined;
-    await session?.release();
+    await session?.dispose();
   }
 
   /** `await using model = ...` disposes the model when the block ends (defined below the class). */

@@ -88,7 +88,7 @@ async function runY(repo: ModelRepo, device: 'cpu' | 'wasm'): Promise<number[]> 
     const { Y } = await session.run({});
     return Array.from(Y!.data as ArrayLike<number | bigint>, Number);
   } finally {
-    await session.release();
+    await session.dispose();
   }
 }
 
