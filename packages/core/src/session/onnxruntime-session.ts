@@ -2,7 +2,7 @@
 import { withAsyncDispose } from '../async-dispose.js';
 import type * as ort from 'onnxruntime-web';
 import { RetinaError } from '../errors.js';
-import type { OnnxExternalData } from '../hub/read-onnx-model.js';
+import type { OnnxExternalData } from '../onnx/onnx-external-data.js';
 import { Tensor, type TensorDataType } from '../tensor.js';
 import { FOLDED_CONSTANT_LIMIT_BYTES } from './constant-folding.js';
 import { fromFloat16Bits, toFloat16Bits } from './float16.js';
