@@ -5,6 +5,25 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** One `no-restricted-imports` block per layer folder of packages/core/src: what it must not import. */
+function layerBoundaries(layers) {
+  return layers.map(([layer, above]) => ({
+    files: [`packages/core/src/${layer}/**/*.ts`],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: above.map((other) => ({
+            group: [`**/${other}/*`],
+            message: `${layer}/ is below ${other}/: move what both need down, or the code up.`,
+          })),
+        },
+      ],
+    },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['**/dist/', '**/node_modules/', 'test-results/', 'playwright-report/', 'bench/results/', 'bench/.cache/'] },
   js.configs.recommended,
@@ -54,6 +73,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-member-access': 'off',
     },
   },
+  ...layerBoundaries([
+    // Each layer of @retina/core imports only the layers below it (tests may reach across: they are not the product).
+    ['onnx', ['hub', 'weights', 'graph', 'session', 'models', 'pipelines', 'processors', 'image']],
+    ['hub', ['weights', 'graph', 'session', 'models', 'pipelines', 'processors']],
+    ['weights', ['graph', 'session', 'models', 'pipelines']],
+    ['graph', ['hub', 'models', 'pipelines', 'processors']],
+    ['session', ['models', 'pipelines', 'processors']],
+    ['models', ['pipelines']],
+  ]),
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },

@@ -15,13 +15,14 @@ export interface GraphBuild {
 export async function measureGraphBuild(folder: string, dtype: 'fp32' | 'q8' | 'q4', runs = 3): Promise<GraphBuild> {
   const repo = openModelRepo(folder);
   const config = await AutoConfig.fromPretrained(repo);
-  const { architecture, buildGraph } = AutoModel.modelClassFor(config);
+  const head = AutoModel.modelClassFor(config);
+  const { buildGraph } = head;
   if (!buildGraph) throw new Error(`Retina builds no ${config.modelType} graph from weights yet`);
   const checkpoint = await readCheckpoint(repo);
   const times: number[] = [];
   for (let run = 0; run < runs; run++) {
     const start = performance.now();
-    buildGraph(config, architecture, checkpoint, { dtype, source: folder });
+    buildGraph(config, head, checkpoint, { dtype, source: folder });
     times.push(performance.now() - start);
   }
   return { buildMs: median(times), checkpointBytes: statSync(join(folder, 'model.safetensors')).size };

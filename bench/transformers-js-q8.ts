@@ -16,10 +16,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { externalTensorData } from '../packages/core/src/hub/onnx-external-data.js';
-import { ATTRIBUTE, DATA_TYPE, GRAPH, MODEL, NODE, TENSOR } from '../packages/core/src/hub/onnx-fields.js';
-import { protobufFields, repeatedVarints, type ProtobufField } from '../packages/core/src/hub/protobuf-fields.js';
-import { concatBytes, int64Field, lengthDelimitedField, stringField, varintField } from '../packages/core/src/hub/protobuf-writer.js';
+import { externalTensorData } from '../packages/core/src/onnx/onnx-external-data.js';
+import { ATTRIBUTE, DATA_TYPE, GRAPH, MODEL, NODE, TENSOR } from '../packages/core/src/onnx/onnx-fields.js';
+import { protobufFields, repeatedVarints, type ProtobufField } from '../packages/core/src/onnx/protobuf-fields.js';
+import { concatBytes, int64Field, lengthDelimitedField, stringField, varintField } from '../packages/core/src/onnx/protobuf-writer.js';
 import { foldWeightTransposes } from '../packages/core/src/session/fold-weight-transposes.js';
 import { quantizePerColumn, quantizePerTensor, type QuantizedTensor } from './dynamic-quantization.js';
 import { benchDir } from './prepare.js';

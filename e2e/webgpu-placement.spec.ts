@@ -45,8 +45,8 @@ function parsePlacement(lines: readonly string[]): { counts: Record<string, numb
 async function builtForWebGpu(model: string, dtype: InferenceSession.ModelDtype): Promise<Uint8Array> {
   const repo = openModelRepo(fixtureFile('models', model));
   const config = await AutoConfig.fromPretrained(repo);
-  const { architecture, buildGraph } = AutoModel.modelClassFor(config);
-  return buildGraph!(config, architecture, await readCheckpoint(repo), { dtype, provider: 'webgpu' }).graph;
+  const head = AutoModel.modelClassFor(config);
+  return head.buildGraph!(config, head, await readCheckpoint(repo), { dtype, provider: 'webgpu' }).graph;
 }
 
 /** SwiftShader is slow: the quantized Linear layers of a BEiT (q4, q8) and of a ViT-Hybrid behind its BiT backbone (q4). */

@@ -9,7 +9,7 @@ import * as ortWeb from 'onnxruntime-web';
 import { openModelRepo } from '../src/hub/index.js';
 import { AutoConfig } from '../src/models/auto/configuration-auto.js';
 import type { BeitConfig } from '../src/models/beit/configuration-beit.js';
-import { buildBeitGraph } from '../src/models/beit/graph-beit.js';
+import { buildGraphFor } from '../src/testing/build-graph.js';
 import { readCheckpoint } from '../src/weights/index.js';
 import { ensureCheckpoints } from '../../../bench/make-checkpoints.js';
 import { BENCH_MODELS_DIR, benchModelsWithWeights } from '../../../bench/prepare.js';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const checkpoint = await readCheckpoint(repo);
   const read = performance.now();
-  const built = buildBeitGraph(config, config.architectures[0]!, checkpoint, { dtype: 'fp32' });
+  const built = buildGraphFor(config, checkpoint, { dtype: 'fp32' });
   console.log(`${name}: checkpoint read in ${(read - started).toFixed(0)} ms, graph built in ${(performance.now() - read).toFixed(0)} ms`);
 
   const size = config.imageSize;

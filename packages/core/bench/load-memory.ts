@@ -47,8 +47,8 @@ async function measureBuild(folder: string, dtype: Dtype): Promise<void> {
   const before = startMeasuring();
   const repo = openModelRepo(folder, {});
   const config = await readAutoConfig(repo, {});
-  const { architecture, buildGraph } = AutoModel.modelClassFor(config);
-  const files = await modelFilesFromWeights(repo, config, architecture, buildGraph!, { dtype }, {});
+  const head = AutoModel.modelClassFor(config);
+  const files = await modelFilesFromWeights(repo, config, head, head.buildGraph!, { dtype }, {});
   const peak = statusBytes('VmHWM') - before;
   const handed = files.externalData.reduce((sum, { data }) => sum + data.byteLength, 0);
   console.log(
@@ -91,7 +91,7 @@ async function measure(runtime: Runtime, source: Source, folder: string, dtype: 
       `load ${mb(loaded)}, load + run ${mb(peak)} (${(peak / weightBytes).toFixed(2)}x the ${mb(weightBytes)} of weights); ` +
       `resident after ${mb(resident)} (${(resident / weightBytes).toFixed(2)}x), ArrayBuffers held by JS after GC ${mb(held)}`,
   );
-  await model.session.release();
+  await model.session.dispose();
 }
 
 function parse(args: readonly string[]) {

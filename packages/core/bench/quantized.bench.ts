@@ -38,7 +38,7 @@ async function benchModel(name: string): Promise<void> {
   const folder = join(ensureCheckpoints(BENCH_MODELS_DIR, [name]), name);
   const repo = openModelRepo(folder);
   const config = await AutoConfig.fromPretrained(repo);
-  const { architecture, buildGraph } = AutoModel.modelClassFor(config);
+  const head = AutoModel.modelClassFor(config);
   const processor = await AutoImageProcessor.fromPretrained(repo);
   const photo = testPhoto();
   const { pixelValues } = await processor.preprocess(join(photo.folder, photo.file));
@@ -50,7 +50,7 @@ async function benchModel(name: string): Promise<void> {
   for (const dtype of DTYPES) {
     const checkpoint = await readCheckpoint(repo);
     const started = process.cpuUsage();
-    const built = buildGraph!(config, architecture, checkpoint, { dtype });
+    const built = head.buildGraph!(config, head, checkpoint, { dtype });
     const buildMs = cpuMs(started);
     const handed = built.externalData.reduce((sum, { data }) => sum + data.byteLength, 0);
     const exported = await exportGraphFromWeights(repo, { dtype });

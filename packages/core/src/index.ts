@@ -35,6 +35,7 @@ export { BitConfig, type BitGlobalPadding, type BitLayerType } from './models/bi
 export { BeitConfig } from './models/beit/configuration-beit.js';
 export { ViTHybridConfig } from './models/vit-hybrid/configuration-vit-hybrid.js';
 export { DPTConfig } from './models/dpt/configuration-dpt.js';
+export { Data2VecVisionConfig } from './models/data2vec-vision/configuration-data2vec-vision.js';
 export { AutoConfig, SUPPORTED_MODEL_TYPES, type AutoConfigType } from './models/auto/configuration-auto.js';
 
 // Models
@@ -49,14 +50,21 @@ export {
 export { ViTHybridForImageClassification, ViTHybridModel } from './models/vit-hybrid/modeling-vit-hybrid.js';
 export { DPTForDepthEstimation, DPTModel, type DepthEstimatorOutput, type DPTModelOutput } from './models/dpt/modeling-dpt.js';
 export {
+  Data2VecVisionForImageClassification,
+  Data2VecVisionForSemanticSegmentation,
+  Data2VecVisionModel,
+} from './models/data2vec-vision/modeling-data2vec-vision.js';
+export {
   AutoBackbone,
   AutoModel,
   AutoModelForDepthEstimation,
   AutoModelForImageClassification,
   AutoModelForMaskedImageModeling,
   AutoModelForSemanticSegmentation,
+  AUTO_MODEL_CLASSES,
   type AutoModelClass,
   type AutoModelType,
+  type ModelTask,
 } from './models/auto/modeling-auto.js';
 export type {
   BackboneOutput,
@@ -89,9 +97,6 @@ export {
 
 // Graphs built from config.json and a checkpoint (no ONNX file needed)
 export { exportGraphFromWeights, type ExportedGraph, type ExportGraphOptions } from './models/export-graph.js';
-export { MODEL_FAMILIES } from './models/model-families.js';
-export type { ModelFamily } from './models/model-family.js';
-export { GRAPH_METADATA, type BuiltGraph, type GraphBuilder, type GraphBuildOptions } from './graph/index.js';
 
 // Checkpoints (model.safetensors, pytorch_model.bin)
 export {

@@ -28,7 +28,7 @@ const BY_CODE: Record<string, Omit<Explanation, 'details'>> = {
   IMAGE_TOO_LARGE: { title: 'The image is too large to process.', action: 'Use a smaller image (a few megapixels is plenty).' },
   UNSUPPORTED_MODEL: {
     title: "Retina can't run this kind of model.",
-    action: 'Pick a BiT, BEiT or ViT-Hybrid model with an image-classification or semantic-segmentation head.',
+    action: 'Pick a model with an image-classification or semantic-segmentation head of a family Retina supports (see Details).',
   },
   INVALID_CONFIG: { title: "The model's configuration is invalid.", action: "Check the folder's config.json, or pick another model." },
   FILE_NOT_FOUND: {

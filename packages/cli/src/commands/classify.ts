@@ -1,4 +1,4 @@
-import { pipeline, RetinaError, type ImageClassificationResult } from '@retina/core';
+import { AutoModelForImageClassification, pipeline, RetinaError, type ImageClassificationResult } from '@retina/core';
 import { formatTable } from '../format.js';
 import {
   GLOBAL_USAGE,
@@ -14,7 +14,7 @@ import type { Command } from './command.js';
 
 const usage = `Usage: retina classify --model <folder | id> <image>... [--top-k N] [--json]
 
-Classifies images with an image-classification model (BiT, BEiT, ViT-Hybrid) and prints the best
+Classifies images with an image-classification model (${AutoModelForImageClassification.architectures.join(', ')}) and prints the best
 labels of each, with their probabilities. An image that fails is reported in its place and the
 others still run; the exit code is then 1.
 

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { pipeline, type LabelMap } from '@retina/core';
+import { AutoModelForSemanticSegmentation, pipeline, type LabelMap } from '@retina/core';
 import { formatTable } from '../format.js';
 import { encodeLabelPng, encodePalettePng } from '../label-png.js';
 import {
@@ -17,7 +17,7 @@ import type { Command } from './command.js';
 
 const usage = `Usage: retina segment --model <folder | id> <image> --out <labels.png> [--palette] [--json]
 
-Semantic segmentation (BEiT): writes the class id of every pixel, at the image's size, as a
+Semantic segmentation (${AutoModelForSemanticSegmentation.architectures.join(', ')}): writes the class id of every pixel, at the image's size, as a
 grayscale PNG (8-bit; 16-bit for models with more than 256 labels), and prints the share of
 the image each class covers.
 

@@ -66,9 +66,29 @@ export function startGraph(
   return { graph, weights, type };
 }
 
+/** The head a graph is built for: a model class (its Transformers name, e.g. "BitForImageClassification", and its task). */
+export interface GraphHead {
+  readonly architecture: string;
+  /** "image-classification", "image-segmentation", "image-feature-extraction" (the bare model), "backbone", ... */
+  readonly task: string;
+}
+
+/**
+ * `head`'s task among those a family's builder builds (`tasks`), typed; any other is UNSUPPORTED_MODEL, the same
+ * for every family.
+ */
+export function headTask<T extends string>(head: GraphHead, family: string, tasks: readonly T[]): T {
+  if ((tasks as readonly string[]).includes(head.task)) return head.task as T;
+  throw new RetinaError(
+    'UNSUPPORTED_MODEL',
+    `Retina builds ${family} graphs for the tasks ${tasks.join(', ')}; ${head.architecture} is a ${head.task} head. ` +
+      'Use an exported onnx/model.onnx for it.',
+  );
+}
+
 /**
  * What each model family provides to run a checkpoint without an ONNX file: the ONNX graph of
- * `architecture` (e.g. "BitForImageClassification") for `config`, with the checkpoint's weights.
+ * `head` (a model class) for `config`, with the checkpoint's weights.
  *
  * - Graph inputs and outputs are the ones the exported graphs of the fixtures have (`pixel_values`
  *   [batch_size, C, H, W] float32; `logits`, `last_hidden_state`, `pooler_output`, `feature_maps.<i>`, ...),
@@ -83,10 +103,11 @@ export function startGraph(
  *   will fold into constants while it creates the session.
  * - Fails with a RetinaError: MODEL_LOAD_FAILED naming the tensor (and the config field) for a missing or
  *   misshapen weight, INVALID_CONFIG naming the option for a config value the builder does not support,
+ *   UNSUPPORTED_MODEL for a head the family's builder does not build ({@link headTask}),
  *   INVALID_ARGUMENT for a quantized dtype of a graph without Linear layers ({@link finishGraph}).
  * - Writes the metadata of {@link graphMetadata}, so a config/graph mismatch is caught at load.
  */
-export type GraphBuilder<C> = (config: C, architecture: string, checkpoint: Checkpoint, options: GraphBuildOptions) => BuiltGraph;
+export type GraphBuilder<C> = (config: C, head: GraphHead, checkpoint: Checkpoint, options: GraphBuildOptions) => BuiltGraph;
 
 /** Retina's release, written into the graphs it builds. */
 export const RETINA_VERSION = '0.1.0';

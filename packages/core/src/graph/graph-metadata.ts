@@ -1,5 +1,5 @@
-import { ENTRY, MODEL } from '../hub/onnx-fields.js';
-import { protobufFields } from '../hub/protobuf-fields.js';
+import { ENTRY, MODEL } from '../onnx/onnx-fields.js';
+import { protobufFields } from '../onnx/protobuf-fields.js';
 
 const utf8 = new TextDecoder();
 

@@ -1,7 +1,7 @@
 // Layers that several families' graphs share, on onnxruntime's fused operators where both its WebGPU
 // and WebAssembly (CPU) providers have them.
 import { RetinaError } from '../errors.js';
-import { DATA_TYPE } from '../hub/onnx-fields.js';
+import { DATA_TYPE } from '../onnx/onnx-fields.js';
 import { float, MICROSOFT_DOMAIN, type Dim, type OnnxGraph } from './onnx-graph.js';
 import { quantizeBlocks, quantizePerChannelInt8 } from './quantize.js';
 import { transpose2d, type ComputeType, type ModelWeights } from './weights.js';

@@ -92,7 +92,7 @@ describe('OnnxGraph', () => {
       expect(y!.dims).toEqual([want.length]);
       Array.from(y!.data as Float32Array).forEach((value, i) => expect(Math.abs(value - want[i]!)).toBeLessThan(atol));
     } finally {
-      await loaded.release();
+      await loaded.dispose();
     }
   });
 
@@ -103,7 +103,7 @@ describe('OnnxGraph', () => {
     for (const built of [first, second]) {
       const loaded = await session(built, 'node');
       const { y } = await loaded.run({ x: new Tensor('float32', x, [2, IN]) });
-      await loaded.release();
+      await loaded.dispose();
       expected(x).forEach((want, i) => expect(Math.abs((y!.data as Float32Array)[i]! - want)).toBeLessThan(1e-6));
     }
   });

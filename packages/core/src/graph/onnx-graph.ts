@@ -1,6 +1,6 @@
 // A small typed builder of ONNX models: nodes, initializers (inline, or external data that points into
 // buffers Retina already holds), graph inputs and outputs, serialised with the protobuf writer.
-import type { OnnxExternalData } from '../hub/read-onnx-model.js';
+import type { OnnxExternalData } from '../onnx/onnx-external-data.js';
 import {
   ATTRIBUTE,
   ATTRIBUTE_TYPE,
@@ -17,7 +17,7 @@ import {
   TENSOR_TYPE,
   TYPE,
   VALUE_INFO,
-} from '../hub/onnx-fields.js';
+} from '../onnx/onnx-fields.js';
 import {
   concatBytes,
   floatField,
@@ -26,7 +26,7 @@ import {
   packedInt64,
   stringField,
   varintField,
-} from '../hub/protobuf-writer.js';
+} from '../onnx/protobuf-writer.js';
 
 export type ElementType = keyof typeof DATA_TYPE;
 

@@ -1,5 +1,5 @@
 import { RetinaError } from '../errors.js';
-import { checkOnnxModel } from './check-onnx-model.js';
+import { checkOnnxModel } from '../onnx/check-onnx-model.js';
 import { parseJsonFile } from './parse-json.js';
 
 const latin1 = new TextDecoder('latin1');

@@ -1,13 +1,10 @@
-import { checkOnnxModel } from './check-onnx-model.js';
+import type { OnnxExternalData } from '../onnx/onnx-external-data.js';
+import { checkOnnxModel } from '../onnx/check-onnx-model.js';
 import type { ModelRepo, ReadFileOptions } from './model-repo.js';
-import { externalDataLocations } from './onnx-external-data.js';
+import { externalDataLocations } from '../onnx/onnx-external-data.js';
 
 /** External weights of an ONNX graph, as onnxruntime's `externalData` session option takes them. */
-export interface OnnxExternalData {
-  /** The location the graph names, relative to the graph's folder (e.g. `model.onnx.data`). */
-  path: string;
-  data: Uint8Array;
-}
+export type { OnnxExternalData } from '../onnx/onnx-external-data.js';
 
 export interface OnnxModelFiles {
   model: Uint8Array;

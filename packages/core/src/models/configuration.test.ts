@@ -192,9 +192,12 @@ describe('AutoConfig', () => {
   });
 
   it('rejects an unknown model_type, listing the supported ones', () => {
-    expect(SUPPORTED_MODEL_TYPES).toEqual(['bit', 'beit', 'vit-hybrid', 'dpt']);
+    expect(SUPPORTED_MODEL_TYPES).toEqual(['bit', 'beit', 'vit-hybrid', 'data2vec-vision', 'dpt']);
     expect(() => AutoConfig.fromJson({ model_type: 'vit_hybrid' })).toThrow(
-      expect.objectContaining({ code: 'UNSUPPORTED_MODEL', message: expect.stringMatching(/"vit_hybrid".*bit, beit, vit-hybrid, dpt/) }),
+      expect.objectContaining({
+        code: 'UNSUPPORTED_MODEL',
+        message: expect.stringMatching(/"vit_hybrid".*bit, beit, vit-hybrid, data2vec-vision, dpt/),
+      }),
     );
     expect(() => AutoConfig.fromJson({})).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
   });

@@ -39,7 +39,8 @@ export interface ExportedGraph {
 export async function exportGraphFromWeights(source: string | ModelRepo, options: ExportGraphOptions = {}): Promise<ExportedGraph> {
   const repo = typeof source === 'string' ? openModelRepo(source, options) : source;
   const config = await readAutoConfig(repo, options);
-  const { architecture, buildGraph } = AutoModel.modelClassFor(config);
+  const head = AutoModel.modelClassFor(config);
+  const { architecture, buildGraph } = head;
   if (!buildGraph) throw new RetinaError('UNSUPPORTED_MODEL', `Retina cannot build "${config.modelType}" graphs from weights yet.`);
   const dtype = options.dtype ?? 'fp32';
   if (!Object.hasOwn(EXPORT_FILES, dtype)) {
@@ -48,7 +49,7 @@ export async function exportGraphFromWeights(source: string | ModelRepo, options
   const file = EXPORT_FILES[dtype];
   const externalDataFile = `${file.slice('onnx/'.length)}.data`;
   const checkpoint = await readCheckpoint(repo, options);
-  const { graph, externalData } = buildGraph(config, architecture, checkpoint, {
+  const { graph, externalData } = buildGraph(config, head, checkpoint, {
     dtype,
     externalDataFile,
     source: repo.location,

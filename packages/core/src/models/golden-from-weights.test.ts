@@ -39,7 +39,7 @@ afterAll(() => {
   console.table(maxAbsDiffs);
 });
 
-it('covers the BiT, BEiT and ViT-Hybrid fixtures', () => {
+it('covers the BiT, BEiT (with DiT), ViT-Hybrid and data2vec-vision fixtures', () => {
   expect(buildable).toEqual(
     expect.arrayContaining([
       'beit-cls',
@@ -51,6 +51,9 @@ it('covers the BiT, BEiT and ViT-Hybrid fixtures', () => {
       'bit-bottleneck-same-cls',
       'bit-feature',
       'bit-preact-cls',
+      'data2vec-vision-cls',
+      'data2vec-vision-seg',
+      'dit-cls',
       'vit-hybrid-cls',
       'vit-hybrid-feature',
     ]),

@@ -10,7 +10,7 @@ import { constantNodes, readGraphNodes } from '../testing/onnx-graph-nodes.js';
 import { packSafetensors, rawSafetensorsHeader } from '../testing/safetensors-file.js';
 import { readCheckpoint } from '../weights/read-checkpoint.js';
 import { AutoConfig } from './auto/configuration-auto.js';
-import { AutoModelForImageClassification } from './auto/modeling-auto.js';
+import { AutoModel, AutoModelForImageClassification } from './auto/modeling-auto.js';
 import { bitOutputSize } from './bit/bit-encoder-graph.js';
 import { BitConfig } from './bit/configuration-bit.js';
 import { buildBitGraph } from './bit/graph-bit.js';
@@ -31,7 +31,7 @@ describe('graphs built from weights', () => {
     async (model, build) => {
       const checkpoint = await readCheckpoint(fixtureRepo(model));
       const config = AutoConfig.fromJson(readJson('models', model, 'config.json'));
-      const built = (build as typeof buildBitGraph)(config as never, readGolden(model).architecture, checkpoint, { dtype: 'fp32' });
+      const built = (build as typeof buildBitGraph)(config as never, AutoModel.modelClassFor(config), checkpoint, { dtype: 'fp32' });
       const opTypes = new Set(readGraphNodes(built.graph).nodes.map((node) => node.opType));
       expect(opTypes).not.toContain('BatchNormalization');
       expect(opTypes).not.toContain('GroupNormalization');
@@ -187,7 +187,7 @@ describe('config and graph that do not belong together', () => {
   it('refuses a graph Retina built for another model type, from its metadata', async () => {
     const checkpoint = await readCheckpoint(fixtureRepo('bit-bottleneck-same-cls'));
     const config = AutoConfig.fromJson(readJson('models', 'bit-bottleneck-same-cls', 'config.json'));
-    const built = buildBitGraph(config as never, 'BitForImageClassification', checkpoint, {
+    const built = buildBitGraph(config as never, AutoModel.modelClassFor(config), checkpoint, {
       dtype: 'fp32',
       externalDataFile: 'model.onnx.data',
     });

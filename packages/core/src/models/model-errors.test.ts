@@ -85,7 +85,10 @@ describe('load errors', () => {
     const config = readJson<Record<string, unknown>>('models', 'bit-feature', 'config.json');
     const repo = repoWithFiles(fixtureRepo('bit-feature'), { 'config.json': { ...config, model_type: 'resnet' } });
     await expect(AutoModel.fromPretrained(repo, options)).rejects.toThrow(
-      retinaError('UNSUPPORTED_MODEL', 'model_type "resnet" in config.json is not supported; Retina supports bit, beit, vit-hybrid, dpt.'),
+      retinaError(
+        'UNSUPPORTED_MODEL',
+        'model_type "resnet" in config.json is not supported; Retina supports bit, beit, vit-hybrid, data2vec-vision, dpt.',
+      ),
     );
     const model = await AutoModel.fromPretrained(fixtureRepo('bit-feature'), options);
     expect(model).toBeInstanceOf(BitModel);
@@ -94,7 +97,10 @@ describe('load errors', () => {
 
   it('rejects an auto class that cannot build the architecture', async () => {
     await expect(AutoModelForSemanticSegmentation.fromPretrained(fixtureRepo('bit-feature'), options)).rejects.toThrow(
-      retinaError('UNSUPPORTED_MODEL', 'AutoModelForSemanticSegmentation cannot build "bit" models; it supports model_type beit.'),
+      retinaError(
+        'UNSUPPORTED_MODEL',
+        'AutoModelForSemanticSegmentation cannot build "bit" models; it supports model_type beit, data2vec-vision.',
+      ),
     );
     await expect(AutoModelForImageClassification.fromPretrained(fixtureRepo('bit-feature'), options)).rejects.toThrow(
       retinaError('UNSUPPORTED_MODEL', /this model is a BitModel, which AutoModelForImageClassification cannot build/),
@@ -155,7 +161,7 @@ describe('sessions', () => {
     const session = await createInferenceSession(fixtureRepo('bit-feature'), { numThreads: 1 });
     expect(session.backend).toEqual({ runtime: 'onnxruntime-node', device: 'cpu', reason: 'Node.js with onnxruntime-node installed' });
     expect(session.inputMetadata).toEqual([{ name: 'pixel_values', dtype: 'float32', dims: ['batch_size', 3, 'height', 'width'] }]);
-    await session.release();
+    await session.dispose();
   });
 
   it('fails clearly for WebGPU where there is none', async () => {
@@ -183,7 +189,8 @@ describe('sessions', () => {
       outputMetadata: [{ name: 'logits', dtype: 'float32', dims: ['batch_size', 5] }],
       backend: { runtime: 'onnxruntime-web', device: 'wasm', reason: 'test double' },
       run: async () => ({ logits }),
-      release: async () => {},
+      dispose: async () => {},
+      [Symbol.asyncDispose]: async () => {},
     };
     const model = new BitForImageClassification(new BitConfig(readJson('models', 'bit-preact-cls', 'config.json')), fake);
     expect((await model.forward({ pixelValues: pixels(1, 3, 8, 8) })).logits).toBe(logits);

@@ -33,6 +33,8 @@ export interface ModelClass<M = PreTrainedModel, C extends VisionConfig = Vision
   new (config: C, session: InferenceSession): M;
   /** The Transformers class name, as config.json's `architectures` lists it. */
   readonly architecture: string;
+  /** What the head does ("image-classification", "backbone", ...): picks its Auto class and its graph builder's head. */
+  readonly task: string;
   readonly configClass: ConfigClass<C>;
   /** Outputs a WebGPU session keeps in GPU memory for post-processing there (`forward` still reads them back). */
   readonly gpuOutputs?: readonly string[];
@@ -59,7 +61,7 @@ export async function loadModel<M, C extends VisionConfig>(
   const session = await createInferenceSession(repo, options, modelClass.gpuOutputs, {
     ...(buildGraph && {
       fromWeights: (dtype, provider) =>
-        modelFilesFromWeights(repo, config, architecture, buildGraph, { dtype, provider, maxBuildBytes: options.maxBuildBytes }, options),
+        modelFilesFromWeights(repo, config, modelClass, buildGraph, { dtype, provider, maxBuildBytes: options.maxBuildBytes }, options),
       weightsCached: () => hasCachedCheckpoint(repo),
     }),
     checkGraph: (graph, file) => checkGraphMetadata(readGraphMetadata(graph), file, config.modelType, architecture),
@@ -67,7 +69,7 @@ export async function loadModel<M, C extends VisionConfig>(
   try {
     return new modelClass(config, session);
   } catch (error) {
-    await session.release();
+    await session.dispose();
     throw error;
   }
 }
@@ -138,7 +140,7 @@ export abstract class PreTrainedModel<C extends VisionConfig = VisionConfig> {
   async dispose(): Promise<void> {
     const session = this.#session;
     this.#session = undefined;
-    await session?.release();
+    await session?.dispose();
   }
 
   /** `await using model = ...` disposes the model when the block ends (defined below the class). */

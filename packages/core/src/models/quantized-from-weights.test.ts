@@ -31,6 +31,11 @@ const BOUNDS: Readonly<Record<string, Readonly<Record<QuantizedDtype, Bound>>>> 
   'beit-seg': { q8: { maxAbs: { logits: 2.52e-3 }, agree: [2300, 2304] }, q4: { maxAbs: { logits: 2.07e-2 }, agree: [2296, 2304] } },
   'bit-bottleneck-same-cls': { q8: { maxAbs: { logits: 1.1e-2 }, agree: [8, 8] }, q4: { maxAbs: { logits: 8.74e-2 }, agree: [8, 8] } },
   'bit-preact-cls': { q8: { maxAbs: { logits: 6.03e-3 }, agree: [6, 6] }, q4: { maxAbs: { logits: 1.32e-1 }, agree: [5, 6] } },
+  'data2vec-vision-cls': { q8: { maxAbs: { logits: 1.41e-2 }, agree: [4, 4] }, q4: { maxAbs: { logits: 1.76e-1 }, agree: [4, 4] } },
+  'data2vec-vision-seg': {
+    q8: { maxAbs: { logits: 4.13e-3 }, agree: [2302, 2304] },
+    q4: { maxAbs: { logits: 4.97e-2 }, agree: [2296, 2304] },
+  },
   'dpt-beit-depth': { q8: { maxAbs: { predicted_depth: 3.74e-2 } }, q4: { maxAbs: { predicted_depth: 2.32e-1 } } },
   'dpt-hybrid-depth': { q8: { maxAbs: { predicted_depth: 1.25e-1 } }, q4: { maxAbs: { predicted_depth: 1.51 } } },
   'dit-cls': { q8: { maxAbs: { logits: 2.31e-2 }, agree: [4, 4] }, q4: { maxAbs: { logits: 1.06e-1 }, agree: [4, 4] } },

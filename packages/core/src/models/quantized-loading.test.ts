@@ -19,8 +19,8 @@ const BEIT_CLS_LINEARS = 2 * 6 + 1;
 async function buildBeitCls(options: GraphBuildOptions) {
   const checkpoint = await readCheckpoint(fixtureRepo('beit-cls'));
   const config = AutoConfig.fromJson(readJson('models', 'beit-cls', 'config.json'));
-  const { architecture, buildGraph } = AutoModel.modelClassFor(config);
-  return { checkpoint, built: buildGraph!(config, architecture, checkpoint, options) };
+  const head = AutoModel.modelClassFor(config);
+  return { checkpoint, built: head.buildGraph!(config, head, checkpoint, options) };
 }
 
 function opCounts(graph: Uint8Array): Record<string, number> {

@@ -19,8 +19,8 @@ const FP16_TOLERANCE = { atol: 2e-2, rtol: 2e-2 };
 async function builtFor(model: string, provider: 'cpu' | 'webgpu', dtype: GraphDtype = 'fp32') {
   const checkpoint = await readCheckpoint(fixtureRepo(model));
   const config = AutoConfig.fromJson(readJson('models', model, 'config.json'));
-  const { architecture, buildGraph } = AutoModel.modelClassFor(config);
-  const built = buildGraph!(config, architecture, checkpoint, { dtype, provider, externalDataFile: 'model.onnx.data' });
+  const head = AutoModel.modelClassFor(config);
+  const built = head.buildGraph!(config, head, checkpoint, { dtype, provider, externalDataFile: 'model.onnx.data' });
   const ops = readGraphNodes(built.graph).nodes.map((node) => node.opType);
   const files = Object.fromEntries([
     ['onnx/model.onnx', built.graph],

@@ -28,4 +28,18 @@ describe('await using', () => {
     ).rejects.toThrow('the block failed');
     expect(() => escaped!.session).toThrow(/disposed; load the model again/);
   });
+
+  it('disposes a session when its block ends, with dispose() the one verb of pipelines, models and sessions', async () => {
+    const classify = await pipeline('image-classification', MODEL, CPU);
+    expect(classify.close).toBe(classify.dispose);
+    const model = await AutoModelForImageClassification.fromPretrained(MODEL, CPU);
+    let escaped;
+    {
+      await using session = model.session;
+      escaped = session;
+    }
+    await expect(escaped.run({})).rejects.toThrow(/session was disposed; load the model again/);
+    await Promise.all([classify.dispose(), model.dispose()]);
+    await expect(classify(readBytes('images', 'chelsea.png'))).rejects.toThrow(/disposed; load the model again/);
+  });
 });

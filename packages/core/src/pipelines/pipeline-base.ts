@@ -40,7 +40,7 @@ export interface TaskSteps<Model extends PixelModel, Options, Result, Output = A
 
 /**
  * A task pipeline is a function: one image gives one result, a list gives a list. It also exposes
- * the processor and model it runs, and `close()` (or leaving an `await using` block) frees the model's session.
+ * the processor and model it runs, and `dispose()` (or leaving an `await using` block) frees the model's session.
  */
 export interface TaskPipeline<Task extends string, Model, Options, Result> extends AsyncDisposable {
   (image: ImageInput, options?: Options): Promise<Result>;
@@ -50,6 +50,9 @@ export interface TaskPipeline<Task extends string, Model, Options, Result> exten
   readonly processor: ImageProcessor;
   /** Which runtime and device run the model, and why. */
   readonly backend: InferenceSession.Backend;
+  /** Frees the model's session; disposing twice is harmless. */
+  dispose(): Promise<void>;
+  /** The same as `dispose()`, the name earlier releases documented. */
   close(): Promise<void>;
 }
 
@@ -87,9 +90,9 @@ export function createTaskPipeline<
     const [result] = await runBatch([images as ImageInput], options);
     return result;
   };
-  const close = () => model.dispose();
-  const pipeline = Object.assign(call, { task, model, processor, backend: model.session.backend, close });
-  return withAsyncDispose(pipeline, close) as TaskPipeline<Task, Model, Options, Result>;
+  const dispose = () => model.dispose();
+  const pipeline = Object.assign(call, { task, model, processor, backend: model.session.backend, dispose, close: dispose });
+  return withAsyncDispose(pipeline, dispose) as TaskPipeline<Task, Model, Options, Result>;
 }
 
 /** The inputs as 8-bit pixels, decoded one after another the way the processor reads them. */

@@ -110,5 +110,5 @@ it('a load that finishes before any abort resolves, and a later abort does not t
   );
   controller.abort();
   expect(session.inputMetadata.map((input) => input.name)).toEqual(['X']);
-  await session.release();
+  await session.dispose();
 });

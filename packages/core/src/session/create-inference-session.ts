@@ -258,7 +258,7 @@ function createUnlessAborted(create: () => Promise<InferenceSession>, signal: Ab
       // The abort reason is the caller's, whatever it is.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       reject(abortReason(action, signal));
-      creating.then((session) => session.release()).catch(() => undefined);
+      creating.then((session) => session.dispose()).catch(() => undefined);
     };
     creating.finally(() => signal.removeEventListener('abort', onAbort)).then(resolve, reject);
     // The runtime may have been called, and the signal aborted, before `create` returned.

@@ -35,7 +35,7 @@ describe.each(['cpu', 'wasm'] as const)('a float16 graph on %s', (device) => {
       // 0.1 is 0.0999755859375 in float16; 120000 overflows float16 to infinity.
       expect(Array.from(Y!.data as Float32Array)).toEqual([2, -5, 0.199951171875, Infinity]);
     } finally {
-      await session.release();
+      await session.dispose();
     }
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RetinaError } from '../errors.js';
 import type { ModelRepo } from '../hub/model-repo.js';
-import { protobufFields } from '../hub/protobuf-fields.js';
+import { protobufFields } from '../onnx/protobuf-fields.js';
 import { bytesField, entry, int, modelProto, nodeField as node, str, tensorValueInfo } from '../testing/onnx-proto.js';
 import { createInferenceSession } from './create-inference-session.js';
 import { foldWeightTransposes } from './fold-weight-transposes.js';
@@ -88,7 +88,7 @@ async function runY(repo: ModelRepo, device: 'cpu' | 'wasm'): Promise<number[]> 
     const { Y } = await session.run({});
     return Array.from(Y!.data as ArrayLike<number | bigint>, Number);
   } finally {
-    await session.release();
+    await session.dispose();
   }
 }
 

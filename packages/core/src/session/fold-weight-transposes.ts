@@ -2,11 +2,11 @@
 // those while it creates the session, holding W and its transpose side by side: on BEiT-base that adds
 // about 65 MB to the WebAssembly heap, which never shrinks. Transposing the weights where they already
 // are, in the external-data buffer Retina just downloaded, hands onnxruntime the folded graph instead.
-import type { OnnxExternalData } from '../hub/read-onnx-model.js';
-import { externalTensorData, type ExternalTensorData } from '../hub/onnx-external-data.js';
-import { ATTRIBUTE, GRAPH, MODEL, NODE, TENSOR, VALUE_INFO } from '../hub/onnx-fields.js';
-import { protobufFields, repeatedVarints, type ProtobufField } from '../hub/protobuf-fields.js';
-import { concatBytes, lengthDelimitedField, stringField, varintField } from '../hub/protobuf-writer.js';
+import type { OnnxExternalData } from '../onnx/onnx-external-data.js';
+import { externalTensorData, type ExternalTensorData } from '../onnx/onnx-external-data.js';
+import { ATTRIBUTE, GRAPH, MODEL, NODE, TENSOR, VALUE_INFO } from '../onnx/onnx-fields.js';
+import { protobufFields, repeatedVarints, type ProtobufField } from '../onnx/protobuf-fields.js';
+import { concatBytes, lengthDelimitedField, stringField, varintField } from '../onnx/protobuf-writer.js';
 import { transposeInPlace, type ElementBytes } from './transpose-in-place.js';
 
 /** Bytes per element of TensorProto.DataType values with a fixed width. */

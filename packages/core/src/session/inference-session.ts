@@ -13,8 +13,9 @@ export interface InferenceSession {
   readonly loadTimings?: InferenceSession.LoadTimings;
   /** Runs the graph; resolves with every graph output by name. */
   run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>>;
-  /** Frees the runtime's resources. Further runs fail. */
-  release(): Promise<void>;
+  /** Frees the runtime's resources (also at the end of an `await using` block). Further runs fail. */
+  dispose(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 // A namespace merged with the interface, as onnxruntime's own InferenceSession types are: InferenceSession.Device reads as one API.

@@ -31,7 +31,7 @@ describe.each(['cpu', 'wasm'] as const)('integrity of the graph files from a fol
       const { Y } = await session.run({ X: new Tensor('float32', new Float32Array([1, 2, 3]), [3]) });
       expect(Array.from(Y!.data as Float32Array)).toEqual([11, 22, 33]);
     } finally {
-      await session.release();
+      await session.dispose();
     }
   });
 

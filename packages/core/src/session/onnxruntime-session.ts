@@ -1,7 +1,8 @@
 // Shared by the onnxruntime-node and onnxruntime-web adapters: both expose onnxruntime-common's API.
+import { withAsyncDispose } from '../async-dispose.js';
 import type * as ort from 'onnxruntime-web';
 import { RetinaError } from '../errors.js';
-import type { OnnxExternalData } from '../hub/read-onnx-model.js';
+import type { OnnxExternalData } from '../onnx/onnx-external-data.js';
 import { Tensor, type TensorDataType } from '../tensor.js';
 import { FOLDED_CONSTANT_LIMIT_BYTES } from './constant-folding.js';
 import { fromFloat16Bits, toFloat16Bits } from './float16.js';
@@ -112,7 +113,7 @@ class OnnxruntimeSession implements InferenceSession {
 
   async #run(feeds: Readonly<Record<string, Tensor>>, gpuDevice: GPUDevice | undefined): Promise<Record<string, Tensor | GpuTensor>> {
     const session = this.#session;
-    if (!session) throw new RetinaError('INFERENCE_FAILED', 'This inference session was released; load the model again.');
+    if (!session) throw new RetinaError('INFERENCE_FAILED', 'This inference session was disposed; load the model again.');
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, tensor] of Object.entries(feeds)) {
       if (this.#float16Inputs.has(name) && tensor.dtype === 'float32') {
@@ -141,13 +142,21 @@ class OnnxruntimeSession implements InferenceSession {
     return Object.fromEntries<Tensor | GpuTensor>(await Promise.all(entries));
   }
 
-  async release(): Promise<void> {
+  async dispose(): Promise<void> {
     const session = this.#session;
     this.#session = undefined;
     await this.#queue;
     await session?.release();
   }
+
+  /** `await using session = ...` disposes the session when the block ends (defined below the class). */
+  declare [Symbol.asyncDispose]: () => Promise<void>;
 }
+
+// Not a computed method: where Symbol.asyncDispose is missing, that would define a method named "undefined".
+withAsyncDispose(OnnxruntimeSession.prototype, function (this: OnnxruntimeSession) {
+  return this.dispose();
+});
 
 /**
  * Creates an onnxruntime session; load errors become MODEL_LOAD_FAILED naming the file. With

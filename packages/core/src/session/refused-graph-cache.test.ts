@@ -65,7 +65,7 @@ describe.each(['cpu', 'wasm'] as const)('a graph the runtime refuses (device %s)
       const { Y } = await session.run({ X: new Tensor('float32', new Float32Array([1, 2, 3]), [3]) });
       expect(Array.from(Y!.data as Float32Array)).toEqual([11, 22, 33]);
     } finally {
-      await session.release();
+      await session.dispose();
     }
     expect(server.requests).toEqual(['GET /repo/onnx/model.onnx', 'GET /repo/onnx/model.onnx.data']);
   });

@@ -165,7 +165,7 @@ describe('external data beside the graph', () => {
       const { Y } = await session.run({ X: new Tensor('float32', new Float32Array([1, 2, 3]), [3]) });
       expect(Array.from(Y!.data as Float32Array)).toEqual([11, 22, 33]);
     } finally {
-      await session.release();
+      await session.dispose();
     }
   });
 });

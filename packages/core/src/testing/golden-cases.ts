@@ -1,31 +1,10 @@
 // Test-only: runs a loaded fixture model on every golden case and compares each output with the fixture.
 import { expect } from 'vitest';
-import {
-  AutoBackbone,
-  AutoModel,
-  AutoModelForDepthEstimation,
-  AutoModelForImageClassification,
-  AutoModelForMaskedImageModeling,
-  AutoModelForSemanticSegmentation,
-  type AutoModelClass,
-} from '../models/auto/modeling-auto.js';
+import { AUTO_MODEL_FOR_TASK, modelClassOf, type AutoModelClass } from '../models/auto/modeling-auto.js';
 import type { InferenceSession } from '../session/inference-session.js';
 import type { Tensor } from '../tensor.js';
 import { readBin } from './fixtures.js';
 import { compareToGolden, goldenTensor, type Golden } from './model-fixtures.js';
-
-const AUTO_CLASS_BY_ARCHITECTURE: Record<string, AutoModelClass<unknown>> = {
-  BitModel: AutoModel,
-  BeitModel: AutoModel,
-  ViTHybridModel: AutoModel,
-  BitForImageClassification: AutoModelForImageClassification,
-  BeitForImageClassification: AutoModelForImageClassification,
-  ViTHybridForImageClassification: AutoModelForImageClassification,
-  BitBackbone: AutoBackbone,
-  BeitForSemanticSegmentation: AutoModelForSemanticSegmentation,
-  BeitForMaskedImageModeling: AutoModelForMaskedImageModeling,
-  DPTForDepthEstimation: AutoModelForDepthEstimation,
-};
 
 export interface LoadedModel {
   architecture: string;
@@ -34,9 +13,11 @@ export interface LoadedModel {
   dispose(): Promise<void>;
 }
 
-/** The Auto class that loads a golden's architecture. */
+/** The Auto class that loads a golden's architecture: its task's, from the family registry. */
 export function autoClassFor(architecture: string): AutoModelClass<LoadedModel> {
-  return AUTO_CLASS_BY_ARCHITECTURE[architecture]! as AutoModelClass<LoadedModel>;
+  const modelClass = modelClassOf(architecture);
+  if (!modelClass) throw new Error(`No family registers ${architecture}`);
+  return AUTO_MODEL_FOR_TASK[modelClass.task] as AutoModelClass<unknown> as AutoModelClass<LoadedModel>;
 }
 
 const camelCase = (name: string) => name.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());

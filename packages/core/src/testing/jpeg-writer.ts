@@ -2,7 +2,7 @@
 // every coefficient zero (a flat gray 128 image), with as many scans as asked. Each AC scan codes all of
 // its blocks as end-of-band runs of up to 32,767 blocks in 18 bits, so a scan costs the decoder a pass
 // over the image for a few bytes of file (the trick of libjpeg-turbo's "Two Issues with the JPEG Standard").
-import { concatBytes } from '../hub/protobuf-writer.js';
+import { concatBytes } from '../onnx/protobuf-writer.js';
 
 function segment(marker: number, body: readonly number[]): Uint8Array {
   const length = body.length + 2;

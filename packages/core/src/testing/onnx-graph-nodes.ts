@@ -1,6 +1,6 @@
 // Test-only: the nodes and initializer names of a serialised ONNX model, to check what a built graph computes.
-import { DATA_TYPE, GRAPH, MODEL, NODE, TENSOR } from '../hub/onnx-fields.js';
-import { protobufFields } from '../hub/protobuf-fields.js';
+import { DATA_TYPE, GRAPH, MODEL, NODE, TENSOR } from '../onnx/onnx-fields.js';
+import { protobufFields } from '../onnx/protobuf-fields.js';
 
 export interface GraphNode {
   readonly name: string;

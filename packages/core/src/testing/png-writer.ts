@@ -1,7 +1,7 @@
 // A small PNG writer for tests, independent of the decoders under test: every colour type and bit
 // depth, the five row filters in turn, Adam7, extra chunks before the image data.
 import { crc32, deflateSync } from 'node:zlib';
-import { concatBytes } from '../hub/protobuf-writer.js';
+import { concatBytes } from '../onnx/protobuf-writer.js';
 
 export function chunk(type: string, body: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + body.length);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { concatBytes } from '../hub/protobuf-writer.js';
+import { concatBytes } from '../onnx/protobuf-writer.js';
 import { measureInChild } from '../testing/measure-in-child.js';
 import { stateDictPickle, torchSaveZip, type PickledTensorSpec } from '../testing/torch-save-file.js';
 import { parsePytorchBin } from './pytorch-bin.js';

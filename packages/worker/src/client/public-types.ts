@@ -63,6 +63,8 @@ interface RemoteHandleInfo extends AsyncDisposable {
    */
   readonly loadTimings: InferenceSession.LoadTimings | undefined;
   /** Frees the session in the worker; later calls reject. Leaving an `await using` block does the same. */
+  dispose(): Promise<void>;
+  /** The same as `dispose()`, the name earlier releases documented. */
   close(): Promise<void>;
 }
 

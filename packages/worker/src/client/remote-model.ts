@@ -39,6 +39,7 @@ export function remoteModel(model: string, handle: RemoteHandle): RemoteModel {
       onTimings?.({ inference, transfer: total - inference, total });
       return revived;
     },
+    dispose: close,
     close,
   };
   return withAsyncDispose(remote, close);

@@ -32,6 +32,7 @@ export function remotePipeline<T extends PipelineTask>(task: T, model: string, h
     architecture: { get: () => handle.info.architecture, enumerable: true },
     backend: { get: () => handle.info.backend, enumerable: true },
     loadTimings: { get: () => handle.info.loadTimings, enumerable: true },
+    dispose: { value: close },
     close: { value: close },
   });
   return withAsyncDispose(remote, close) as unknown as RemotePipeline<T>;

@@ -1,14 +1,7 @@
-import type { FileProgress, PipelineOptions, PipelineTask } from '@retina/core';
+import type { AUTO_MODEL_CLASSES, FileProgress, PipelineOptions, PipelineTask } from '@retina/core';
 
-/** An Auto class by name, or a pipeline task for the model class its pipeline loads. */
-export type ModelKind =
-  | 'AutoModel'
-  | 'AutoModelForImageClassification'
-  | 'AutoModelForSemanticSegmentation'
-  | 'AutoModelForMaskedImageModeling'
-  | 'AutoModelForDepthEstimation'
-  | 'AutoBackbone'
-  | PipelineTask;
+/** An Auto class by name (`'AutoModel'`, `'AutoModelForImageClassification'`, ...), or a pipeline task for the model class its pipeline loads. */
+export type ModelKind = keyof typeof AUTO_MODEL_CLASSES | PipelineTask;
 
 /** Load options that cannot cross to the worker: functions and the Cache API object stay on the page. */
 type PageOnly = 'fetch' | 'cacheStorage' | 'signal' | 'onProgress';

@@ -1,11 +1,6 @@
 import { releaseProxy, type Remote } from 'comlink';
 import {
-  AutoBackbone,
-  AutoModel,
-  AutoModelForDepthEstimation,
-  AutoModelForImageClassification,
-  AutoModelForMaskedImageModeling,
-  AutoModelForSemanticSegmentation,
+  AUTO_MODEL_CLASSES,
   pipeline,
   PIPELINE_MODEL_CLASSES,
   RetinaError,
@@ -27,12 +22,7 @@ import { ortGpuDevice, serveOrtFilesFrom } from './ort-files.js';
 import { SerialQueue } from './serial-queue.js';
 
 const AUTO_CLASSES: Record<ModelKind, { fromPretrained(source: string, options: PipelineOptions): Promise<PreTrainedModel> }> = {
-  AutoModel,
-  AutoModelForImageClassification,
-  AutoModelForSemanticSegmentation,
-  AutoModelForMaskedImageModeling,
-  AutoModelForDepthEstimation,
-  AutoBackbone,
+  ...AUTO_MODEL_CLASSES,
   ...PIPELINE_MODEL_CLASSES,
 };
 

@@ -2,7 +2,7 @@ import { encode as encodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { RetinaError } from '../../errors.js';
 import { countMismatches, fixturePath, imageIndex, readBin, readBytes, readJson } from '../../testing/fixtures.js';
-import { concatBytes } from '../../hub/protobuf-writer.js';
+import { concatBytes } from '../../onnx/protobuf-writer.js';
 import { buildPng, chunk, SAMPLES_PER_PIXEL } from '../../testing/png-writer.js';
 import { loadImage, loadLabelMap } from '../load-image.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { RetinaError } from '../../errors.js';
-import { concatBytes } from '../../hub/protobuf-writer.js';
+import { concatBytes } from '../../onnx/protobuf-writer.js';
 import { measureInChild } from '../../testing/measure-in-child.js';
 import { chunk } from '../../testing/png-writer.js';
 import { loadImage } from '../load-image.js';

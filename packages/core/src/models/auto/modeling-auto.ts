@@ -1,12 +1,8 @@
 import { RetinaError } from '../../errors.js';
 import type { ModelRepo } from '../../hub/index.js';
 import type { InferenceSession } from '../../session/inference-session.js';
-import type { BeitForImageClassification, BeitForMaskedImageModeling, BeitForSemanticSegmentation } from '../beit/modeling-beit.js';
-import type { BitBackbone, BitForImageClassification } from '../bit/modeling-bit.js';
-import type { DPTForDepthEstimation } from '../dpt/modeling-dpt.js';
 import { MODEL_FAMILIES } from '../model-families.js';
 import { loadModel, openRepo, type FromPretrainedOptions, type ModelClass } from '../pretrained-model.js';
-import type { ViTHybridForImageClassification } from '../vit-hybrid/modeling-vit-hybrid.js';
 import { readAutoConfig, type AutoConfigType } from './configuration-auto.js';
 
 // Classes are picked by the config's model_type, so each gets its own config class; `any` only erases which one.
@@ -24,18 +20,29 @@ export interface AutoModelClass<M> {
   fromSession(config: AutoConfigType, session: InferenceSession): M;
   /** The class `config` leads to; fails with UNSUPPORTED_MODEL when this auto class cannot build it. */
   modelClassFor(config: AutoConfigType): AnyModelClass<M>;
+  /** The Transformers classes it builds (config.json's `architectures`), from the family registry. */
+  readonly architectures: readonly string[];
 }
+
+/** Every head of every family in the registry. */
+type FamilyModelClass = (typeof MODEL_FAMILIES)[number]['modelClasses'][number];
+
+/** What a head does ("image-classification", "image-segmentation", "backbone", ...), as the families declare it. */
+export type ModelTask = FamilyModelClass['task'];
+
+/** The instance type of the heads of `T`. */
+export type ModelForTask<T extends ModelTask> = InstanceType<Extract<FamilyModelClass, { readonly task: T }>>;
 
 const ALL_CLASSES: ModelClassesByType<AutoModelType> = Object.fromEntries(
   MODEL_FAMILIES.map((family) => [family.modelType, family.modelClasses]),
 );
 
-/** The classes of `architectures` (e.g. "BitForImageClassification") from the family registry; `M` is their instance type. */
-function classesOf<M>(...architectures: string[]): ModelClassesByType<M> {
+/** The heads of `task` per model_type, from the family registry; `M` is their instance type. */
+function classesOf<M>(task: ModelTask): ModelClassesByType<M> {
   const byType: Record<string, AnyModelClass<M>[]> = {};
   for (const family of MODEL_FAMILIES) {
     const classes: readonly AnyModelClass<unknown>[] = family.modelClasses;
-    const picked = classes.filter((modelClass) => architectures.includes(modelClass.architecture));
+    const picked = classes.filter((modelClass) => modelClass.task === task);
     if (picked.length > 0) byType[family.modelType] = picked as AnyModelClass<M>[];
   }
   return byType;
@@ -64,6 +71,7 @@ function defineAutoModel<M>(name: string, byType: ModelClassesByType<M>): AutoMo
   };
   return {
     modelClassFor,
+    architectures: Object.values(byType).flatMap((classes) => classes.map((modelClass) => modelClass.architecture)),
     fromSession: (config, session) => new (modelClassFor(config))(config, session),
     async fromPretrained(source, options = {}) {
       const repo = openRepo(source, options);
@@ -82,26 +90,56 @@ export type AutoModelType = InstanceType<(typeof MODEL_FAMILIES)[number]['modelC
  */
 export const AutoModel = defineAutoModel<AutoModelType>('AutoModel', ALL_CLASSES);
 
-export const AutoModelForImageClassification = defineAutoModel<
-  BitForImageClassification | BeitForImageClassification | ViTHybridForImageClassification
->(
+export const AutoModelForImageClassification = defineAutoModel<ModelForTask<'image-classification'>>(
   'AutoModelForImageClassification',
-  classesOf('BitForImageClassification', 'BeitForImageClassification', 'ViTHybridForImageClassification'),
+  classesOf('image-classification'),
 );
 
-export const AutoModelForSemanticSegmentation = defineAutoModel<BeitForSemanticSegmentation>(
+export const AutoModelForSemanticSegmentation = defineAutoModel<ModelForTask<'image-segmentation'>>(
   'AutoModelForSemanticSegmentation',
-  classesOf('BeitForSemanticSegmentation'),
+  classesOf('image-segmentation'),
 );
 
-export const AutoModelForMaskedImageModeling = defineAutoModel<BeitForMaskedImageModeling>(
+export const AutoModelForMaskedImageModeling = defineAutoModel<ModelForTask<'masked-image-modeling'>>(
   'AutoModelForMaskedImageModeling',
-  classesOf('BeitForMaskedImageModeling'),
+  classesOf('masked-image-modeling'),
 );
 
-export const AutoModelForDepthEstimation = defineAutoModel<DPTForDepthEstimation>(
+export const AutoModelForDepthEstimation = defineAutoModel<ModelForTask<'depth-estimation'>>(
   'AutoModelForDepthEstimation',
-  classesOf('DPTForDepthEstimation'),
+  classesOf('depth-estimation'),
 );
 
-export const AutoBackbone = defineAutoModel<BitBackbone>('AutoBackbone', classesOf('BitBackbone'));
+export const AutoBackbone = defineAutoModel<ModelForTask<'backbone'>>('AutoBackbone', classesOf('backbone'));
+
+/** The Auto class of each task's heads (the bare models' is AutoModel); a family with a new task adds its class here. */
+export const AUTO_MODEL_FOR_TASK: { readonly [T in ModelTask]: AutoModelClass<ModelForTask<T>> } = {
+  'image-feature-extraction': AutoModel as AutoModelClass<ModelForTask<'image-feature-extraction'>>,
+  'image-classification': AutoModelForImageClassification,
+  'image-segmentation': AutoModelForSemanticSegmentation,
+  'masked-image-modeling': AutoModelForMaskedImageModeling,
+  'depth-estimation': AutoModelForDepthEstimation,
+  backbone: AutoBackbone,
+};
+
+/** Every Auto model class by its name: what the worker can load (`loadModel(kind, ...)`). */
+export const AUTO_MODEL_CLASSES = {
+  AutoModel,
+  AutoModelForImageClassification,
+  AutoModelForSemanticSegmentation,
+  AutoModelForMaskedImageModeling,
+  AutoModelForDepthEstimation,
+  AutoBackbone,
+} as const;
+
+/** The Transformers classes of `task`'s heads in the registry, e.g. the bare models for "image-feature-extraction". */
+export function architecturesFor(task: ModelTask): string[] {
+  return Object.values(classesOf(task)).flatMap((classes) => classes.map((modelClass) => modelClass.architecture));
+}
+
+/** The head registered as `architecture` (e.g. "BeitForImageClassification"), if a family has it. */
+export function modelClassOf(architecture: string): FamilyModelClass | undefined {
+  return MODEL_FAMILIES.flatMap((family): readonly FamilyModelClass[] => family.modelClasses).find(
+    (modelClass) => modelClass.architecture === architecture,
+  );
+}

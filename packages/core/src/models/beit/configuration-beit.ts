@@ -2,13 +2,10 @@ import { readBackboneFeatures } from '../configuration-utils.js';
 import { PretrainedConfig } from '../pretrained-config.js';
 
 /**
- * Configuration of BEiT models (`model_type` "beit"), with Transformers' BeitConfig defaults
- * (microsoft/beit-base-patch16-224-pt22k).
+ * What BEiT's encoder and its classification and segmentation heads read, with Transformers' defaults: BeitConfig's
+ * and Data2VecVisionConfig's common fields (the reference's data2vec-vision code is BEiT's).
  */
-export class BeitConfig extends PretrainedConfig {
-  static readonly modelType = 'beit';
-
-  readonly vocabSize: number;
+export abstract class BeitEncoderConfig extends PretrainedConfig {
   readonly hiddenSize: number;
   readonly numHiddenLayers: number;
   readonly numAttentionHeads: number;
@@ -36,18 +33,12 @@ export class BeitConfig extends PretrainedConfig {
   readonly auxiliaryNumConvs: number;
   readonly auxiliaryConcatInput: boolean;
   readonly semanticLossIgnoreIndex: number;
-  readonly addFpn: boolean;
-  readonly reshapeHiddenStates: boolean;
-  /** "stem", "stage1", ... one per encoder layer. */
-  readonly stageNames: readonly string[];
   /** Encoder layers that feed the segmentation head (or a backbone). */
-  readonly outFeatures: readonly string[];
-  readonly outIndices: readonly number[];
+  abstract readonly outIndices: readonly number[];
 
-  constructor(json: unknown = {}, where = 'config.json') {
-    super(json, BeitConfig.modelType, where);
+  protected constructor(json: unknown, modelType: string, where: string) {
+    super(json, modelType, where);
     const r = this.reader;
-    this.vocabSize = r.positiveInt('vocab_size', 8192);
     this.hiddenSize = r.positiveInt('hidden_size', 768);
     this.numHiddenLayers = r.positiveInt('num_hidden_layers', 12);
     this.numAttentionHeads = r.positiveInt('num_attention_heads', 12);
@@ -74,6 +65,33 @@ export class BeitConfig extends PretrainedConfig {
     this.auxiliaryNumConvs = r.int('auxiliary_num_convs', 1);
     this.auxiliaryConcatInput = r.bool('auxiliary_concat_input', false);
     this.semanticLossIgnoreIndex = r.int('semantic_loss_ignore_index', 255);
+  }
+
+  /** Patches along one side of the image. */
+  get patchesPerSide(): number {
+    return Math.floor(this.imageSize / this.patchSize);
+  }
+}
+
+/**
+ * Configuration of BEiT models (`model_type` "beit"), with Transformers' BeitConfig defaults
+ * (microsoft/beit-base-patch16-224-pt22k).
+ */
+export class BeitConfig extends BeitEncoderConfig {
+  static readonly modelType = 'beit';
+
+  readonly vocabSize: number;
+  readonly addFpn: boolean;
+  readonly reshapeHiddenStates: boolean;
+  /** "stem", "stage1", ... one per encoder layer. */
+  readonly stageNames: readonly string[];
+  readonly outFeatures: readonly string[];
+  readonly outIndices: readonly number[];
+
+  constructor(json: unknown = {}, where = 'config.json') {
+    super(json, BeitConfig.modelType, where);
+    const r = this.reader;
+    this.vocabSize = r.positiveInt('vocab_size', 8192);
     this.addFpn = r.bool('add_fpn', false);
     this.reshapeHiddenStates = r.bool('reshape_hidden_states', true);
     const stageNames = ['stem', ...Array.from({ length: this.numHiddenLayers }, (_, i) => `stage${i + 1}`)];
@@ -84,10 +102,5 @@ export class BeitConfig extends PretrainedConfig {
       outFeatures: this.outFeatures,
       outIndices: this.outIndices,
     } = readBackboneFeatures(r, stageNames, legacyIndices ?? [3, 5, 7, 11]));
-  }
-
-  /** Patches along one side of the image. */
-  get patchesPerSide(): number {
-    return Math.floor(this.imageSize / this.patchSize);
   }
 }

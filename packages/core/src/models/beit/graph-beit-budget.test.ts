@@ -10,7 +10,7 @@ import { openModelRepo } from '../../hub/open-model-repo.js';
 import { fixturePath, readBytes, readJson } from '../../testing/fixtures.js';
 import { readCheckpoint } from '../../weights/index.js';
 import { BeitConfig } from './configuration-beit.js';
-import { buildBeitGraph } from './graph-beit.js';
+import { buildGraphFor } from '../../testing/build-graph.js';
 import { measureInChild } from '../../testing/measure-in-child.js';
 import { packSafetensors, rawSafetensorsHeader } from '../../testing/safetensors-file.js';
 
@@ -82,7 +82,7 @@ describe('BEiT graph builds from a small checkpoint', () => {
 async function build(folder: string, changes: JsonObject = {}, maxBuildBytes?: number) {
   const repo = openModelRepo(folder);
   const config = new BeitConfig({ ...(await repo.json<JsonObject>('config.json')), ...changes });
-  return buildBeitGraph(config, config.architectures[0]!, await readCheckpoint(repo), { dtype: 'fp32', maxBuildBytes });
+  return buildGraphFor(config, await readCheckpoint(repo), { dtype: 'fp32', maxBuildBytes });
 }
 
 describe('BEiT tensors computed from config numbers', () => {

@@ -1,11 +1,12 @@
 // BEiT's embeddings and transformer encoder as ONNX nodes, with every weight-only step done here:
 // Linear weights transposed for MatMul, layer scale folded into the output projections, relative position
 // biases gathered per layer (at run time where they are too large to hold).
-import { activation, layerNorm, linear, multiHeadAttention } from '../../graph/layers.js';
+import { layerNorm } from '../../graph/layers.js';
 import type { OnnxGraph } from '../../graph/onnx-graph.js';
+import { preNormViTBlock } from '../../graph/vit-block.js';
 import type { ModelWeights } from '../../graph/weights.js';
 import { FOLDED_CONSTANT_LIMIT_BYTES } from '../../session/constant-folding.js';
-import type { BeitConfig } from './configuration-beit.js';
+import type { BeitEncoderConfig } from './configuration-beit.js';
 import { gatherRelativePositionBias, relativeDistances, relativePositionIndex } from './relative-position.js';
 
 export interface BeitEncoderOutput {
@@ -17,7 +18,7 @@ export interface BeitEncoderOutput {
 export interface BeitBuildContext {
   readonly graph: OnnxGraph;
   readonly weights: ModelWeights;
-  readonly config: BeitConfig;
+  readonly config: BeitEncoderConfig;
 }
 
 /** One of BEiT's LayerNorms over the hidden size. */
@@ -74,7 +75,7 @@ function embeddings(context: BeitBuildContext, pixelValues: string, boolMaskedPo
 }
 
 /** The config values a tensor sized by the patch grid follows from, for messages. */
-function imageSizes(config: BeitConfig): string {
+function imageSizes(config: BeitEncoderConfig): string {
   return `image_size ${config.imageSize} and patch_size ${config.patchSize}`;
 }
 
@@ -146,52 +147,26 @@ function relativePositionBias(context: BeitBuildContext, layer: number): string 
   return graph.node('Transpose', [gathered], { perm: [0, 3, 1, 2] }, { outputs: [name] })[0]!;
 }
 
-/**
- * Multi-head self-attention of one layer on the normalised hidden states `x` [batch, N + 1, hidden], as
- * onnxruntime's fused MultiHeadAttention with the relative position bias as its attention bias (as fast as
- * MatMul/Softmax on CPU and WASM — 70.9 vs 70.3 ms and 263 vs 265 ms CPU time for two BEiT-base layers);
- * graphs for WebGPU spell it out (see multiHeadAttention).
- */
-function selfAttention(context: BeitBuildContext, x: string, layer: number): string {
-  const { graph, weights, config } = context;
-  const shape = [config.hiddenSize, config.hiddenSize] as const;
-  const prefix = `encoder.layer.${layer}.attention.attention`;
-  const query = linear(graph, weights, x, `${prefix}.query`, shape, 'hidden_size');
-  // BEiT's key projection has no bias.
-  const key = linear(graph, weights, x, `${prefix}.key`, shape, 'hidden_size', { bias: false });
-  const value = linear(graph, weights, x, `${prefix}.value`, shape, 'hidden_size');
-  const heads = { numHeads: config.numAttentionHeads, headSize: config.hiddenSize / config.numAttentionHeads, type: weights.type };
-  return multiHeadAttention(graph, query, key, value, heads, relativePositionBias(context, layer));
-}
-
 /** Layer scale λ as a per-output factor, when the config has it (layer_scale_init_value > 0). */
-function layerScale({ weights, config }: BeitBuildContext, name: string): Float32Array | undefined {
-  return config.layerScaleInitValue > 0 ? weights.floats(name, [config.hiddenSize], 'layer_scale_init_value') : undefined;
+function layerScale({ weights, config }: BeitBuildContext, prefix: string): { attention: Float32Array; mlp: Float32Array } | undefined {
+  if (!(config.layerScaleInitValue > 0)) return undefined;
+  const factors = (name: string) => weights.floats(`${prefix}.${name}`, [config.hiddenSize], 'layer_scale_init_value');
+  return { attention: factors('lambda_1'), mlp: factors('lambda_2') };
 }
 
+/**
+ * One BEiT layer: the pre-norm ViT block whose key projection has no bias, with the relative position bias
+ * as the fused MultiHeadAttention's attention bias (as fast as MatMul/Softmax on CPU and WASM — 70.9 vs
+ * 70.3 ms and 263 vs 265 ms CPU time for two BEiT-base layers; graphs for WebGPU spell it out, see
+ * multiHeadAttention) and layer scale folded into the output projections.
+ */
 function encoderLayer(context: BeitBuildContext, x: string, layer: number): string {
-  const { graph, weights, config } = context;
-  const { hiddenSize: hidden, intermediateSize: intermediate } = config;
   const prefix = `encoder.layer.${layer}`;
-  const attention = selfAttention(context, beitLayerNorm(context, x, `${prefix}.layernorm_before`), layer);
-  const attended = linear(graph, weights, attention, `${prefix}.attention.output.dense`, [hidden, hidden], 'hidden_size', {
-    scale: layerScale(context, `${prefix}.lambda_1`),
+  return preNormViTBlock(context.graph, context.weights, context.config, x, prefix, {
+    keyBias: false,
+    attentionBias: relativePositionBias(context, layer),
+    layerScale: layerScale(context, prefix),
   });
-  const residual = graph.op('Add', [x, attended]);
-  const normalised = beitLayerNorm(context, residual, `${prefix}.layernorm_after`);
-  const expanded = linear(graph, weights, normalised, `${prefix}.intermediate.dense`, [hidden, intermediate], 'intermediate_size');
-  const projected = linear(
-    graph,
-    weights,
-    activation(graph, expanded, config.hiddenAct, 'hidden_act'),
-    `${prefix}.output.dense`,
-    [intermediate, hidden],
-    'intermediate_size',
-    {
-      scale: layerScale(context, `${prefix}.lambda_2`),
-    },
-  );
-  return graph.op('Add', [residual, projected]);
 }
 
 /** The patch tokens of hidden states [batch, N + 1, hidden]: [batch, N, hidden] without the [CLS] token. */

@@ -8,7 +8,7 @@ import { fixtureRepo, readGolden } from '../../testing/model-fixtures.js';
 import { constantNodes } from '../../testing/onnx-graph-nodes.js';
 import { readCheckpoint } from '../../weights/index.js';
 import { BeitConfig } from './configuration-beit.js';
-import { buildBeitGraph } from './graph-beit.js';
+import { buildGraphFor } from '../../testing/build-graph.js';
 
 vi.mock('../../session/constant-folding.js', () => ({ FOLDED_CONSTANT_LIMIT_BYTES: 1 }));
 
@@ -25,7 +25,7 @@ describe.each(MODELS)('%s with its relative position biases gathered at run time
   it('gathers each table at run time', async () => {
     const repo = fixtureRepo(model);
     const config = new BeitConfig(await repo.json('config.json'));
-    const { graph } = buildBeitGraph(config, config.architectures[0]!, await readCheckpoint(repo), { dtype: 'fp32' });
+    const { graph } = buildGraphFor(config, await readCheckpoint(repo), { dtype: 'fp32' });
     const count = tables === 'shared' ? 1 : config.numHiddenLayers;
     // Nothing else is left to the session: the bias of each table, gathered by rows, then heads first.
     expect(constantNodes(graph).map((node) => node.opType)).toEqual(

@@ -99,7 +99,7 @@ function bilinearResizer({ graph, config }: BeitBuildContext, pixelValues: strin
 }
 
 /** The feature maps the head reads: Transformers keeps hidden_states[i] where i + 1 is in out_indices. */
-function selectFeatures(context: BeitBuildContext, hiddenStates: readonly string[]): string[] {
+function selectFeatures(context: BeitBuildContext, architecture: string, hiddenStates: readonly string[]): string[] {
   const { config } = context;
   const indices = [...config.outIndices].sort((a, b) => a - b);
   const valid =
@@ -107,7 +107,7 @@ function selectFeatures(context: BeitBuildContext, hiddenStates: readonly string
   if (!valid) {
     throw new RetinaError(
       'INVALID_CONFIG',
-      `config.json: BeitForSemanticSegmentation needs "out_indices" to be 4 different layer numbers from 1 to num_hidden_layers ` +
+      `config.json: ${architecture} needs "out_indices" to be 4 different layer numbers from 1 to num_hidden_layers ` +
         `(${config.numHiddenLayers}); got ${JSON.stringify(config.outIndices)}. Base-size models use [3, 5, 7, 11].`,
     );
   }
@@ -120,11 +120,16 @@ function selectFeatures(context: BeitBuildContext, hiddenStates: readonly string
 }
 
 /** Segmentation logits [batch, num_labels, 4·side, 4·side] from the encoder's hidden states. */
-export function beitSegmentationHead(context: BeitBuildContext, pixelValues: string, hiddenStates: readonly string[]): string {
+export function beitSegmentationHead(
+  context: BeitBuildContext,
+  architecture: string,
+  pixelValues: string,
+  hiddenStates: readonly string[],
+): string {
   const { graph, weights, config } = context;
   const hidden = config.hiddenSize;
   const side = config.patchesPerSide;
-  const [f1, f2, f3, f4] = selectFeatures(context, hiddenStates) as [string, string, string, string];
+  const [f1, f2, f3, f4] = selectFeatures(context, architecture, hiddenStates) as [string, string, string, string];
   const fpnGelu = gelu(graph, upsample2x(context, f1, 'fpn1.0', 'fpn1.1'));
   const features = [
     upsample2x(context, fpnGelu, 'fpn1.3'),

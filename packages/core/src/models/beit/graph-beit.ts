@@ -1,23 +1,27 @@
 // The ONNX graph of a BEiT checkpoint, built from config.json and the weights (no export step).
-import { RetinaError } from '../../errors.js';
-import { finishGraph, startGraph, type GraphBuilder } from '../../graph/graph-builder.js';
+import { finishGraph, headTask, startGraph, type GraphBuilder, type GraphHead } from '../../graph/graph-builder.js';
 import { checkActivation, floatInput, floatOutput, gemm, linear, unsupportedOption } from '../../graph/layers.js';
 import type { Dim } from '../../graph/onnx-graph.js';
-import type { BeitConfig } from './configuration-beit.js';
+import { BeitConfig, type BeitEncoderConfig } from './configuration-beit.js';
 import { beitEncoder, beitLayerNorm, patchTokens, type BeitBuildContext } from './graph-beit-encoder.js';
 import { beitSegmentationHead } from './graph-beit-segmentation.js';
 
-const ARCHITECTURES = ['BeitModel', 'BeitForImageClassification', 'BeitForSemanticSegmentation', 'BeitForMaskedImageModeling'] as const;
-type BeitArchitecture = (typeof ARCHITECTURES)[number];
+/** The heads Retina builds on BEiT's encoder; masked image modeling only where the config has BEiT's vocabulary. */
+const TASKS = ['image-feature-extraction', 'image-classification', 'image-segmentation', 'masked-image-modeling'] as const;
+type BeitTask = (typeof TASKS)[number];
+
+/** The head's task, for BEiT and the families that share its code (data2vec-vision). */
+function beitTask(config: BeitEncoderConfig, head: GraphHead): BeitTask {
+  if (config instanceof BeitConfig) return headTask(head, 'BEiT', TASKS);
+  return headTask(
+    head,
+    config.modelType,
+    TASKS.filter((task) => task !== 'masked-image-modeling'),
+  );
+}
 
 /** Refuses what the graph cannot honour, naming the config option. */
-function checkConfig(config: BeitConfig, architecture: string): asserts architecture is BeitArchitecture {
-  if (!(ARCHITECTURES as readonly string[]).includes(architecture)) {
-    throw new RetinaError(
-      'UNSUPPORTED_MODEL',
-      `Retina builds BEiT graphs for ${ARCHITECTURES.join(', ')}; config.json's architecture is ${architecture}. Use an exported onnx/model.onnx for it.`,
-    );
-  }
+function checkConfig(config: BeitEncoderConfig, task: BeitTask, architecture: string): void {
   if (config.hiddenSize % config.numAttentionHeads !== 0) {
     throw unsupportedOption(
       'hidden_size',
@@ -33,15 +37,11 @@ function checkConfig(config: BeitConfig, architecture: string): asserts architec
   if (config.json.output_attentions === true) {
     throw unsupportedOption('output_attentions', true, 'built graphs do not output attention maps; set it to false');
   }
-  if (architecture === 'BeitForMaskedImageModeling' && !config.useMaskToken) {
-    throw unsupportedOption(
-      'use_mask_token',
-      false,
-      'BeitForMaskedImageModeling replaces masked patches by the mask token; it must be true',
-    );
+  if (task === 'masked-image-modeling' && !config.useMaskToken) {
+    throw unsupportedOption('use_mask_token', false, `${architecture} replaces masked patches by the mask token; it must be true`);
   }
-  if (architecture === 'BeitForImageClassification' && config.numLabels === 0) {
-    throw unsupportedOption('num_labels', 0, 'a classifier needs classes; use BeitModel and its pooler_output instead');
+  if (task === 'image-classification' && config.numLabels === 0) {
+    throw unsupportedOption('num_labels', 0, 'a classifier needs classes; use the bare model and its pooler_output instead');
   }
 }
 
@@ -52,46 +52,59 @@ function pool(context: BeitBuildContext, hidden: string, lastHiddenState: string
   return beitLayerNorm(context, graph.op('ReduceMean', [patchTokens(context, hidden)], { axes: [1], keepdims: 0 }), 'pooler.layernorm');
 }
 
-/** Builds BeitModel, BeitForImageClassification, BeitForSemanticSegmentation or BeitForMaskedImageModeling. */
-export const buildBeitGraph: GraphBuilder<BeitConfig> = (config, architecture, checkpoint, options) => {
-  checkConfig(config, architecture);
-  const where = options.source ?? checkpoint.files.map((file) => file.name).join(', ');
-  const { graph, weights, type } = startGraph(checkpoint, options, { basePrefix: 'beit', where });
-  weights.requireBaseModel('beit', 'embeddings.patch_embeddings.projection.weight');
-  const heads = weights.head();
-  const context: BeitBuildContext = { graph, weights, config };
-  const headContext: BeitBuildContext = { ...context, weights: heads };
-  const output = (value: string, name: string, dims: readonly Dim[]) => floatOutput(graph, value, name, dims, type);
+/** The graph builder of BEiT's encoder and heads, for a family whose checkpoints name the base model `basePrefix`. */
+export function beitGraphBuilder(basePrefix: string): GraphBuilder<BeitEncoderConfig> {
+  return (config, head, checkpoint, options) => {
+    const { architecture } = head;
+    const task = beitTask(config, head);
+    checkConfig(config, task, architecture);
+    const where = options.source ?? checkpoint.files.map((file) => file.name).join(', ');
+    const { graph, weights, type } = startGraph(checkpoint, options, { basePrefix, where });
+    weights.requireBaseModel(config.modelType, 'embeddings.patch_embeddings.projection.weight');
+    const heads = weights.head();
+    const context: BeitBuildContext = { graph, weights, config };
+    const headContext: BeitBuildContext = { ...context, weights: heads };
+    const output = (value: string, name: string, dims: readonly Dim[]) => floatOutput(graph, value, name, dims, type);
 
-  const { imageSize, numChannels, hiddenSize } = config;
-  const patches = config.patchesPerSide ** 2;
-  const pixelValues = floatInput(graph, 'pixel_values', ['batch_size', numChannels, imageSize, imageSize], type);
-  const boolMaskedPos =
-    architecture === 'BeitForMaskedImageModeling' ? graph.input('bool_masked_pos', 'bool', ['batch_size', patches]) : undefined;
-  const { hiddenStates } = beitEncoder(context, pixelValues, boolMaskedPos);
-  const hidden = hiddenStates.at(-1)!;
-  // BeitModel normalises its output here only when it does not pool by the mean.
-  const lastHiddenState = () => (config.useMeanPooling ? hidden : beitLayerNorm(context, hidden, 'layernorm'));
-  const sequence = ['batch_size', patches + 1, hiddenSize];
+    const { imageSize, numChannels, hiddenSize } = config;
+    const patches = config.patchesPerSide ** 2;
+    const pixelValues = floatInput(graph, 'pixel_values', ['batch_size', numChannels, imageSize, imageSize], type);
+    const boolMaskedPos = task === 'masked-image-modeling' ? graph.input('bool_masked_pos', 'bool', ['batch_size', patches]) : undefined;
+    const { hiddenStates } = beitEncoder(context, pixelValues, boolMaskedPos);
+    const hidden = hiddenStates.at(-1)!;
+    // BeitModel normalises its output here only when it does not pool by the mean.
+    const lastHiddenState = () => (config.useMeanPooling ? hidden : beitLayerNorm(context, hidden, 'layernorm'));
+    const sequence = ['batch_size', patches + 1, hiddenSize];
 
-  if (architecture === 'BeitModel') {
-    const last = lastHiddenState();
-    output(last, 'last_hidden_state', sequence);
-    output(pool(context, hidden, last), 'pooler_output', ['batch_size', hiddenSize]);
-  } else if (architecture === 'BeitForImageClassification') {
-    const pooled = pool(context, hidden, lastHiddenState());
-    const logits = gemm(graph, heads, pooled, 'classifier', [hiddenSize, config.numLabels], 'num_labels (id2label)');
-    output(logits, 'logits', ['batch_size', config.numLabels]);
-  } else if (architecture === 'BeitForMaskedImageModeling') {
-    const normalised = beitLayerNorm(headContext, patchTokens(context, lastHiddenState()), 'layernorm');
-    const logits = linear(graph, heads, normalised, 'lm_head', [hiddenSize, config.vocabSize], 'vocab_size');
-    output(logits, 'logits', ['batch_size', patches, config.vocabSize]);
-  } else {
-    const side = config.patchesPerSide * 4;
-    output(beitSegmentationHead(headContext, pixelValues, hiddenStates), 'logits', ['batch_size', config.numLabels, side, side]);
-  }
-  if (config.json.output_hidden_states === true) {
-    hiddenStates.forEach((state, i) => output(state, `hidden_states.${i}`, sequence));
-  }
-  return finishGraph(graph, 'beit', architecture, options);
-};
+    if (task === 'image-feature-extraction') {
+      const last = lastHiddenState();
+      output(last, 'last_hidden_state', sequence);
+      output(pool(context, hidden, last), 'pooler_output', ['batch_size', hiddenSize]);
+    } else if (task === 'image-classification') {
+      const pooled = pool(context, hidden, lastHiddenState());
+      const logits = gemm(graph, heads, pooled, 'classifier', [hiddenSize, config.numLabels], 'num_labels (id2label)');
+      output(logits, 'logits', ['batch_size', config.numLabels]);
+    } else if (task === 'masked-image-modeling') {
+      // beitTask gives this task only to BeitConfig, the config with a vocabulary.
+      const { vocabSize } = config as BeitConfig;
+      const normalised = beitLayerNorm(headContext, patchTokens(context, lastHiddenState()), 'layernorm');
+      const logits = linear(graph, heads, normalised, 'lm_head', [hiddenSize, vocabSize], 'vocab_size');
+      output(logits, 'logits', ['batch_size', patches, vocabSize]);
+    } else {
+      const side = config.patchesPerSide * 4;
+      output(beitSegmentationHead(headContext, architecture, pixelValues, hiddenStates), 'logits', [
+        'batch_size',
+        config.numLabels,
+        side,
+        side,
+      ]);
+    }
+    if (config.json.output_hidden_states === true) {
+      hiddenStates.forEach((state, i) => output(state, `hidden_states.${i}`, sequence));
+    }
+    return finishGraph(graph, config.modelType, architecture, options);
+  };
+}
+
+/** BEiT's builder (checkpoint names under "beit."). */
+export const buildBeitGraph = beitGraphBuilder('beit');

@@ -1,13 +1,8 @@
 import type { InferenceSession } from '../../session/inference-session.js';
 import { checkGraphDim } from '../graph-checks.js';
-import type {
-  MaskedImageModelingInput,
-  MaskedImageModelingOutput,
-  PixelValuesInput,
-  SemanticSegmenterOutput,
-} from '../modeling-outputs.js';
+import type { MaskedImageModelingInput, MaskedImageModelingOutput } from '../modeling-outputs.js';
 import { hiddenStatesOf, PreTrainedModel } from '../pretrained-model.js';
-import { describeNumLabels, ImageClassificationModel, PooledModel } from '../task-models.js';
+import { ImageClassificationModel, PooledModel, SemanticSegmentationModel } from '../task-models.js';
 import { BeitConfig } from './configuration-beit.js';
 import { buildBeitGraph } from './graph-beit.js';
 
@@ -26,27 +21,16 @@ export class BeitForImageClassification extends ImageClassificationModel<BeitCon
 }
 
 /** BEiT with the UperNet head: per-pixel class scores `logits` [batch, num_labels, h, w] at 4 / patch_size of the input. */
-export class BeitForSemanticSegmentation extends PreTrainedModel<BeitConfig> {
+export class BeitForSemanticSegmentation extends SemanticSegmentationModel<BeitConfig> {
   static readonly architecture = 'BeitForSemanticSegmentation';
   static readonly configClass = BeitConfig;
   static readonly buildGraph = buildBeitGraph;
-  // The segmentation pipeline upsamples and takes the argmax of the logits on the GPU.
-  static readonly gpuOutputs = ['logits'];
-
-  constructor(config: BeitConfig, session: InferenceSession) {
-    super(config, session);
-    checkGraphDim(this.requireOutput('logits'), 1, config.numLabels, describeNumLabels(config));
-  }
-
-  async forward({ pixelValues }: PixelValuesInput): Promise<SemanticSegmenterOutput> {
-    const outputs = await this.runGraph({ pixel_values: pixelValues });
-    return { logits: outputs.logits!, ...hiddenStatesOf(outputs) };
-  }
 }
 
 /** BEiT pre-training head: predicts the visual token of every patch, given which patches are masked. */
 export class BeitForMaskedImageModeling extends PreTrainedModel<BeitConfig> {
   static readonly architecture = 'BeitForMaskedImageModeling';
+  static readonly task = 'masked-image-modeling';
   static readonly configClass = BeitConfig;
   static readonly buildGraph = buildBeitGraph;
 

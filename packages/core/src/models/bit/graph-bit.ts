@@ -1,10 +1,10 @@
 // BitModel, BitForImageClassification and BitBackbone as ONNX graphs built from config.json and the weights.
-import { finishGraph, startGraph, type GraphBuilder } from '../../graph/graph-builder.js';
-import { classifierLogits, floatInput, floatOutput, unsupportedOption } from '../../graph/layers.js';
+import { finishGraph, headTask, startGraph, type GraphBuilder } from '../../graph/graph-builder.js';
+import { classifierLogits, floatInput, floatOutput } from '../../graph/layers.js';
 import { bitHiddenStates, groupNorm, type BitGraphContext } from './bit-encoder-graph.js';
 import { BitConfig } from './configuration-bit.js';
 
-const ARCHITECTURES = ['BitModel', 'BitForImageClassification', 'BitBackbone'] as const;
+const TASKS = ['image-feature-extraction', 'image-classification', 'backbone'] as const;
 
 /** BitModel's outputs: the last stage after the final norm (preactivation only) and its global average. */
 function bitModel(ctx: BitGraphContext, pixelValues: string): { lastHiddenState: string; pooled: string; channels: number } {
@@ -16,16 +16,14 @@ function bitModel(ctx: BitGraphContext, pixelValues: string): { lastHiddenState:
   return { lastHiddenState, pooled: graph.op('GlobalAveragePool', [lastHiddenState]), channels: lastChannels };
 }
 
-export const buildBitGraph: GraphBuilder<BitConfig> = (config, architecture, checkpoint, options) => {
-  if (!(ARCHITECTURES as readonly string[]).includes(architecture)) {
-    throw unsupportedOption('architectures', [architecture], `BiT graphs are built for ${ARCHITECTURES.join(', ')}`);
-  }
+export const buildBitGraph: GraphBuilder<BitConfig> = (config, head, checkpoint, options) => {
+  const task = headTask(head, 'BiT', TASKS);
   const { graph, weights, type } = startGraph(checkpoint, options, { basePrefix: 'bit', where: options.source ?? 'the checkpoint' });
   weights.requireBaseModel('bit', 'embedder.convolution.weight');
   const ctx: BitGraphContext = { graph, weights, config, field: (name) => name };
   const pixelValues = floatInput(graph, 'pixel_values', ['batch_size', config.numChannels, 'height', 'width'], type);
 
-  if (architecture === 'BitBackbone') {
+  if (task === 'backbone') {
     const stageCount = Math.max(...config.outFeatures.map((feature) => config.stageNames.indexOf(feature)));
     const { values, channels } = bitHiddenStates(ctx, pixelValues, stageCount);
     // The reference walks stage_names and keeps those in out_features: stage order.
@@ -38,7 +36,7 @@ export const buildBitGraph: GraphBuilder<BitConfig> = (config, architecture, che
       });
   } else {
     const { lastHiddenState, pooled, channels } = bitModel(ctx, pixelValues);
-    if (architecture === 'BitModel') {
+    if (task === 'image-feature-extraction') {
       floatOutput(
         graph,
         lastHiddenState,
@@ -52,5 +50,5 @@ export const buildBitGraph: GraphBuilder<BitConfig> = (config, architecture, che
       classifierLogits(graph, weights, flat, 'classifier.1', [channels, config.numLabels], type);
     }
   }
-  return finishGraph(graph, BitConfig.modelType, architecture, options);
+  return finishGraph(graph, BitConfig.modelType, head.architecture, options);
 };

@@ -22,6 +22,7 @@ export class BitForImageClassification extends ImageClassificationModel<BitConfi
 /** BiT as a backbone: the feature maps of the stages in `config.outFeatures` (graph outputs `feature_maps.<i>`). */
 export class BitBackbone extends PreTrainedModel<BitConfig> {
   static readonly architecture = 'BitBackbone';
+  static readonly task = 'backbone';
   static readonly configClass = BitConfig;
   static readonly buildGraph = buildBitGraph;
 

@@ -21,8 +21,10 @@ const beitChanges = (changes: JsonObject) => ({
   backbone_config: { ...(configs['dpt-beit-depth']!.backbone_config as JsonObject), ...changes },
 });
 
-function build(model: string, changes: JsonObject = {}, architecture = 'DPTForDepthEstimation', checkpoint = checkpoints[model]!) {
-  return buildDPTGraph(config(model, changes), architecture, checkpoint, { dtype: 'fp32' });
+const DEPTH = { architecture: 'DPTForDepthEstimation', task: 'depth-estimation' };
+
+function build(model: string, changes: JsonObject = {}, head = DEPTH, checkpoint = checkpoints[model]!) {
+  return buildDPTGraph(config(model, changes), head, checkpoint, { dtype: 'fp32' });
 }
 
 const invalidConfig = (message: RegExp) => expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(message) });
@@ -97,15 +99,19 @@ describe('refused configs name the option', () => {
     expect(() => build('dpt-beit-depth', beitChanges(changes))).toThrow(invalidConfig(message));
   });
 
-  it('refuses DPTModel on a BEiT backbone and architectures it does not build', () => {
-    expect(() => build('dpt-beit-depth', {}, 'DPTModel')).toThrow(invalidConfig(/DPTModel is DPT's own ViT encoder/));
-    expect(() => build('dpt-hybrid-depth', {}, 'DPTForSemanticSegmentation')).toThrow(
-      invalidConfig(/architectures.*DPTModel, DPTForDepthEstimation/),
+  it('refuses DPTModel on a BEiT backbone and heads of tasks it does not build', () => {
+    const bare = { architecture: 'DPTModel', task: 'image-feature-extraction' };
+    expect(() => build('dpt-beit-depth', {}, bare)).toThrow(invalidConfig(/DPTModel is DPT's own ViT encoder/));
+    expect(() => build('dpt-hybrid-depth', {}, { architecture: 'DPTForSemanticSegmentation', task: 'image-segmentation' })).toThrow(
+      expect.objectContaining({
+        code: 'UNSUPPORTED_MODEL',
+        message: expect.stringMatching(/DPT graphs for the tasks image-feature-extraction, depth-estimation; DPTForSemanticSegmentation/),
+      }),
     );
   });
 
   it("refuses another model's checkpoint, naming what it holds", () => {
-    expect(() => build('dpt-hybrid-depth', {}, 'DPTForDepthEstimation', checkpoints['dpt-beit-depth'])).toThrow(
+    expect(() => build('dpt-hybrid-depth', {}, DEPTH, checkpoints['dpt-beit-depth'])).toThrow(
       expect.objectContaining({
         code: 'MODEL_LOAD_FAILED',
         message: expect.stringMatching(/not a "dpt" checkpoint.*backbone, head, neck/),

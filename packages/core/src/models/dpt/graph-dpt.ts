@@ -1,20 +1,17 @@
 // DPTForDepthEstimation and DPTModel as ONNX graphs built from config.json and the weights: DPT-Hybrid (BiT
 // stages + DPT's ViT encoder) or a BEiT backbone, then the neck (reassemble, fusion) and the depth head.
-import { finishGraph, startGraph, type GraphBuilder } from '../../graph/graph-builder.js';
+import { finishGraph, headTask, startGraph, type GraphBuilder } from '../../graph/graph-builder.js';
 import { checkActivation, floatInput, floatOutput, gemm, layerNorm, unsupportedOption } from '../../graph/layers.js';
 import { BeitConfig } from '../beit/configuration-beit.js';
 import { DPTConfig, type DPTViTSettings } from './configuration-dpt.js';
 import { beitBackbone, hybridEncoder, type DPTEncoderOutput, type NeckInput } from './graph-dpt-encoder.js';
 import { depthHead, dptNeck } from './graph-dpt-neck.js';
 
-const ARCHITECTURES = ['DPTModel', 'DPTForDepthEstimation'] as const;
-type DPTArchitecture = (typeof ARCHITECTURES)[number];
+const TASKS = ['image-feature-extraction', 'depth-estimation'] as const;
+type DPTTask = (typeof TASKS)[number];
 
 /** Refuses what the reference would not run, or what these graphs do not build, naming the option. */
-function checkConfig(config: DPTConfig, architecture: string): asserts architecture is DPTArchitecture {
-  if (!(ARCHITECTURES as readonly string[]).includes(architecture)) {
-    throw unsupportedOption('architectures', [architecture], `DPT graphs are built for ${ARCHITECTURES.join(', ')}`);
-  }
+function checkConfig(config: DPTConfig, task: DPTTask): void {
   if (!config.isHybrid && config.backboneConfig === undefined) {
     throw unsupportedOption(
       'backbone_config',
@@ -22,7 +19,7 @@ function checkConfig(config: DPTConfig, architecture: string): asserts architect
       'DPT graphs are built for DPT-Hybrid (is_hybrid) and BEiT backbones; export a plain ViT DPT to ONNX',
     );
   }
-  if (architecture === 'DPTModel' && config.backboneConfig instanceof BeitConfig) {
+  if (task === 'image-feature-extraction' && config.backboneConfig instanceof BeitConfig) {
     throw unsupportedOption(
       'backbone_config',
       { model_type: 'beit' },
@@ -77,8 +74,9 @@ function checkNeckInputs(config: DPTConfig, inputs: readonly NeckInput[]): void 
   );
 }
 
-export const buildDPTGraph: GraphBuilder<DPTConfig> = (config, architecture, checkpoint, options) => {
-  checkConfig(config, architecture);
+export const buildDPTGraph: GraphBuilder<DPTConfig> = (config, head, checkpoint, options) => {
+  const task = headTask(head, 'DPT', TASKS);
+  checkConfig(config, task);
   if (config.vit) checkVit(config, config.vit);
   const where = options.source ?? checkpoint.files.map((file) => file.name).join(', ');
   const basePrefix = config.vit ? 'dpt' : 'backbone';
@@ -95,7 +93,7 @@ export const buildDPTGraph: GraphBuilder<DPTConfig> = (config, architecture, che
     encoder = beitBackbone(graph, weights, config, pixelValues);
   }
 
-  if (architecture === 'DPTModel') {
+  if (task === 'image-feature-extraction') {
     const vit = config.vit!;
     const hidden = config.hiddenSize;
     const sequence = layerNorm(graph, weights, encoder.hiddenStates.at(-1)!, 'layernorm', hidden, vit.layerNormEps, 'hidden_size');
@@ -118,5 +116,5 @@ export const buildDPTGraph: GraphBuilder<DPTConfig> = (config, architecture, che
     const depth = depthHead(context, dptNeck(context, encoder.neckInputs));
     floatOutput(graph, depth.value, 'predicted_depth', ['batch_size', depth.side, depth.side], type);
   }
-  return finishGraph(graph, DPTConfig.modelType, architecture, options);
+  return finishGraph(graph, DPTConfig.modelType, head.architecture, options);
 };

@@ -23,6 +23,7 @@ export interface DPTModelOutput {
 /** DPT with its depth head: the neck fuses four feature maps of the encoder (or backbone), the head predicts depth. */
 export class DPTForDepthEstimation extends PreTrainedModel<DPTConfig> {
   static readonly architecture = 'DPTForDepthEstimation';
+  static readonly task = 'depth-estimation';
   static readonly configClass = DPTConfig;
   static readonly buildGraph = buildDPTGraph;
   // The depth-estimation pipeline resizes the depth on the GPU.
@@ -48,6 +49,7 @@ export class DPTForDepthEstimation extends PreTrainedModel<DPTConfig> {
 /** The bare DPT-Hybrid encoder (BiT stages, ViT layers, final layer norm). */
 export class DPTModel extends PreTrainedModel<DPTConfig> {
   static readonly architecture = 'DPTModel';
+  static readonly task = 'image-feature-extraction';
   static readonly configClass = DPTConfig;
   static readonly buildGraph = buildDPTGraph;
 

@@ -1,25 +1,15 @@
 // ViTHybridModel and ViTHybridForImageClassification as ONNX graphs built from config.json and the
 // weights: BiT backbone (bit-encoder-graph.ts), patch projection, [CLS] token and position embeddings,
 // pre-norm transformer layers on LayerNormalization and MultiHeadAttention.
-import { finishGraph, startGraph, type GraphBuilder } from '../../graph/graph-builder.js';
-import {
-  activation,
-  checkActivation,
-  classifierLogits,
-  floatInput,
-  floatOutput,
-  gemm,
-  layerNorm,
-  linear,
-  multiHeadAttention,
-  unsupportedOption,
-} from '../../graph/layers.js';
+import { finishGraph, headTask, startGraph, type GraphBuilder } from '../../graph/graph-builder.js';
+import { checkActivation, classifierLogits, floatInput, floatOutput, gemm, layerNorm, unsupportedOption } from '../../graph/layers.js';
 import type { OnnxGraph } from '../../graph/onnx-graph.js';
+import { preNormViTBlock } from '../../graph/vit-block.js';
 import type { ModelWeights } from '../../graph/weights.js';
 import { bitHiddenStates, bitOutputSize } from '../bit/bit-encoder-graph.js';
 import { ViTHybridConfig } from './configuration-vit-hybrid.js';
 
-const ARCHITECTURES = ['ViTHybridModel', 'ViTHybridForImageClassification'] as const;
+const TASKS = ['image-feature-extraction', 'image-classification'] as const;
 
 interface Context {
   readonly graph: OnnxGraph;
@@ -88,47 +78,13 @@ export type ViTLayerConfig = Pick<
   'hiddenSize' | 'numAttentionHeads' | 'intermediateSize' | 'hiddenAct' | 'layerNormEps' | 'qkvBias'
 >;
 
-/** ViTHybridLayer (and DPTViTLayer): x + attention(layernorm_before(x)), then + output(act(intermediate(layernorm_after(x)))). */
+/** ViTHybridLayer (and DPTViTLayer): the pre-norm ViT block, with `qkv_bias`. */
 export function vitLayer(graph: OnnxGraph, weights: ModelWeights, config: ViTLayerConfig, x: string, index: number): string {
-  const name = `encoder.layer.${index}`;
-  const hidden = config.hiddenSize;
-  const eps = config.layerNormEps;
-  const square = [hidden, hidden] as const;
-  const attentionInput = layerNorm(graph, weights, x, `${name}.layernorm_before`, hidden, eps, 'hidden_size');
-  const [q, k, v] = (['query', 'key', 'value'] as const).map((projection) =>
-    linear(graph, weights, attentionInput, `${name}.attention.attention.${projection}`, square, 'hidden_size', { bias: config.qkvBias }),
-  ) as [string, string, string];
-  const attended = linear(
-    graph,
-    weights,
-    multiHeadAttention(graph, q, k, v, {
-      numHeads: config.numAttentionHeads,
-      headSize: hidden / config.numAttentionHeads,
-      type: weights.type,
-    }),
-    `${name}.attention.output.dense`,
-    square,
-    'hidden_size',
-  );
-  const afterAttention = graph.op('Add', [attended, x]);
-  const mlpInput = layerNorm(graph, weights, afterAttention, `${name}.layernorm_after`, hidden, eps, 'hidden_size');
-  const intermediate = linear(
-    graph,
-    weights,
-    mlpInput,
-    `${name}.intermediate.dense`,
-    [hidden, config.intermediateSize],
-    'intermediate_size',
-  );
-  const activated = activation(graph, intermediate, config.hiddenAct, 'hidden_act');
-  const output = linear(graph, weights, activated, `${name}.output.dense`, [config.intermediateSize, hidden], 'intermediate_size');
-  return graph.op('Add', [output, afterAttention]);
+  return preNormViTBlock(graph, weights, config, x, `encoder.layer.${index}`, { qkvBias: config.qkvBias });
 }
 
-export const buildViTHybridGraph: GraphBuilder<ViTHybridConfig> = (config, architecture, checkpoint, options) => {
-  if (!(ARCHITECTURES as readonly string[]).includes(architecture)) {
-    throw unsupportedOption('architectures', [architecture], `ViT-Hybrid graphs are built for ${ARCHITECTURES.join(', ')}`);
-  }
+export const buildViTHybridGraph: GraphBuilder<ViTHybridConfig> = (config, head, checkpoint, options) => {
+  const task = headTask(head, 'ViT-Hybrid', TASKS);
   checkConfig(config);
   const { graph, weights, type } = startGraph(checkpoint, options, { basePrefix: 'vit', where: options.source ?? 'the checkpoint' });
   weights.requireBaseModel('vit-hybrid', 'embeddings.cls_token');
@@ -143,12 +99,12 @@ export const buildViTHybridGraph: GraphBuilder<ViTHybridConfig> = (config, archi
   const cls = graph.op('Gather', [sequence, graph.constant('int64', [], [0])], { axis: 1 });
   const hidden = config.hiddenSize;
 
-  if (architecture === 'ViTHybridModel') {
+  if (task === 'image-feature-extraction') {
     floatOutput(graph, sequence, 'last_hidden_state', ['batch_size', tokens, hidden], type);
     const pooled = graph.op('Tanh', [gemm(graph, weights, cls, 'pooler.dense', [hidden, hidden], 'hidden_size')]);
     floatOutput(graph, pooled, 'pooler_output', ['batch_size', hidden], type);
   } else {
     classifierLogits(graph, weights, cls, 'classifier', [hidden, config.numLabels], type);
   }
-  return finishGraph(graph, ViTHybridConfig.modelType, architecture, options);
+  return finishGraph(graph, ViTHybridConfig.modelType, head.architecture, options);
 };

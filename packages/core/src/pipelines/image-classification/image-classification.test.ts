@@ -5,7 +5,7 @@ import { pipeline } from '../pipeline.js';
 
 const photo = (id: string) => readBytes('images', `${id}.png`);
 
-describe.each(['beit-cls', 'bit-preact-cls', 'vit-hybrid-cls'])('image-classification on %s', (name) => {
+describe.each(['beit-cls', 'bit-preact-cls', 'vit-hybrid-cls', 'dit-cls', 'data2vec-vision-cls'])('image-classification on %s', (name) => {
   const golden = readGolden(name);
   const pipelineCase = golden.cases.find((c) => c.name === 'pipeline')!;
   const logits = goldenTensor(name, pipelineCase.outputs.logits!);

@@ -1,5 +1,5 @@
 import { RetinaError } from '../../errors.js';
-import type { AutoModelType } from '../../models/auto/modeling-auto.js';
+import { architecturesFor, type AutoModelType } from '../../models/auto/modeling-auto.js';
 import { PooledModel } from '../../models/task-models.js';
 import type { ImageProcessor } from '../../processors/image-processor.js';
 import { Tensor } from '../../tensor.js';
@@ -27,7 +27,7 @@ export function createImageFeatureExtractionPipeline(model: AutoModelType, proce
     throw new RetinaError(
       'UNSUPPORTED_MODEL',
       `Feature extraction needs a base model whose graph outputs last_hidden_state and pooler_output ` +
-        `(BitModel, BeitModel, ViTHybridModel); this one is a ${model.architecture}.`,
+        `(${architecturesFor(PooledModel.task).join(', ')}); this one is a ${model.architecture}.`,
     );
   }
   return createTaskPipeline('image-feature-extraction', model, processor, {

@@ -4,14 +4,6 @@ import { goldenTensor, readGolden } from '../../testing/model-fixtures.js';
 import type { Tensor } from '../../tensor.js';
 import { pipeline } from '../pipeline.js';
 
-const golden = readGolden('beit-seg');
-const nativeCase = golden.cases.find((c) => c.name === 'native')!;
-const postprocessed = readJson('models', 'beit-seg', 'golden', 'golden.json').post_process_semantic_segmentation as Array<{
-  target_sizes: Array<[number, number]> | null;
-  maps: Array<BinDescriptor & { 'pixels_with_margin_below_1e-4': number }>;
-}>;
-const id2label: Record<string, string> = readJson('models', 'beit-seg', 'config.json').id2label;
-
 /** Opaque gray pixels of a size; the processor is stubbed, so only the size reaches the output. */
 const blank = (height: number, width: number) => ({ data: new Uint8Array(height * width * 3), width, height, channels: 3 as const });
 
@@ -19,21 +11,29 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe('image-segmentation on beit-seg', () => {
+// BEiT's segmentation head, and data2vec-vision's (the same code on another encoder prefix).
+describe.each(['beit-seg', 'data2vec-vision-seg'])('image-segmentation on %s', (model) => {
+  const nativeCase = readGolden(model).cases.find((c) => c.name === 'native')!;
+  const postprocessed = readJson('models', model, 'golden', 'golden.json').post_process_semantic_segmentation as Array<{
+    target_sizes: Array<[number, number]> | null;
+    maps: Array<BinDescriptor & { 'pixels_with_margin_below_1e-4': number }>;
+  }>;
+  const id2label: Record<string, string> = readJson('models', model, 'config.json').id2label;
+
   // Images of the reference's target sizes whose pixel_values are the golden native ones, so the
   // pipeline's model run and post-processing meet the reference's post_process_semantic_segmentation
   // maps (target_sizes null is the logits' own 24x24, which bilinear resizing to 24x24 leaves as is).
   it.each(postprocessed.map((entry) => [JSON.stringify(entry.target_sizes), entry] as const))(
     'gives the reference label maps for the golden pixel_values at target sizes %s',
     async (_, entry) => {
-      const segment = await pipeline('image-segmentation', fixturePath('models', 'beit-seg'), { device: 'cpu', numThreads: 1 });
+      const segment = await pipeline('image-segmentation', fixturePath('models', model), { device: 'cpu', numThreads: 1 });
       try {
         const sizes = entry.target_sizes ?? entry.maps.map((map) => map.shape as [number, number]);
-        const pixelValues = goldenTensor('beit-seg', nativeCase.inputs.pixel_values!) as Tensor<'float32'>;
+        const pixelValues = goldenTensor(model, nativeCase.inputs.pixel_values!) as Tensor<'float32'>;
         vi.spyOn(segment.processor, 'preprocess').mockResolvedValue({ pixelValues, originalSizes: sizes });
         const results = await segment(sizes.map(([height, width]) => blank(height, width)));
         entry.maps.forEach((desc, i) => {
-          const expected = readBin(desc, 'models', 'beit-seg', 'golden') as Int32Array;
+          const expected = readBin(desc, 'models', model, 'golden') as Int32Array;
           const { labelMap } = results[i]!;
           expect([labelMap.height, labelMap.width]).toEqual(desc.shape);
           let mismatches = 0;
@@ -48,7 +48,7 @@ describe('image-segmentation on beit-seg', () => {
   );
 
   it('gives a label map at each photo size, and one 0/255 mask per present class', async () => {
-    const segment = await pipeline('image-segmentation', fixturePath('models', 'beit-seg'), { device: 'cpu', numThreads: 1 });
+    const segment = await pipeline('image-segmentation', fixturePath('models', model), { device: 'cpu', numThreads: 1 });
     try {
       const results = await segment([readBytes('images', 'chelsea.png'), readBytes('images', 'coffee.png')]);
       expect(results.map(({ labelMap }) => [labelMap.width, labelMap.height])).toEqual([

@@ -1,4 +1,5 @@
-import type { BeitForSemanticSegmentation } from '../../models/beit/modeling-beit.js';
+import type { VisionConfig } from '../../models/pretrained-model.js';
+import type { SemanticSegmentationModel } from '../../models/task-models.js';
 import type { ImageProcessor } from '../../processors/image-processor.js';
 import { postProcessSemanticSegmentation, type LabelMap } from '../../processors/semantic-segmentation.js';
 import { postProcessSemanticSegmentationOnGpu } from '../../processors/semantic-segmentation-gpu.js';
@@ -25,7 +26,7 @@ export interface ImageSegmentationResult {
 
 export type ImageSegmentationPipeline = TaskPipeline<
   'image-segmentation',
-  BeitForSemanticSegmentation,
+  SemanticSegmentationModel<VisionConfig>,
   ImageSegmentationOptions,
   ImageSegmentationResult
 >;
@@ -34,7 +35,10 @@ export type ImageSegmentationPipeline = TaskPipeline<
  * On WebGPU the logits stay in GPU memory and are upsampled and reduced to label maps there; only
  * the label maps are read back.
  */
-export function createImageSegmentationPipeline(model: BeitForSemanticSegmentation, processor: ImageProcessor): ImageSegmentationPipeline {
+export function createImageSegmentationPipeline(
+  model: SemanticSegmentationModel<VisionConfig>,
+  processor: ImageProcessor,
+): ImageSegmentationPipeline {
   return createTaskPipeline('image-segmentation', model, processor, {
     infer: async (input): Promise<{ logits: Tensor<'float32'> | GpuTensor }> => {
       const runOnGpu = gpuOutputRunOf(model.session);

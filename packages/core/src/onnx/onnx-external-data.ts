@@ -2,6 +2,13 @@ import { DATA_LOCATION_EXTERNAL, ENTRY, TENSOR } from './onnx-fields.js';
 import { modelTensors } from './onnx-tensors.js';
 import { protobufFields } from './protobuf-fields.js';
 
+/** One external data file of a graph: its bytes, under the location the graph names. */
+export interface OnnxExternalData {
+  /** The location the graph names, relative to the graph's folder (e.g. `model.onnx.data`). */
+  path: string;
+  data: Uint8Array;
+}
+
 const utf8 = new TextDecoder();
 
 /**
