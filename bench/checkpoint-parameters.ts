@@ -1,6 +1,7 @@
 // The state dict Transformers 4.37 saves for a config: every parameter's and persistent buffer's name and
-// shape, as the reference's modeling_bit.py, modeling_vit_hybrid.py and modeling_beit.py lay them out, and a
-// rule for random values that keeps activations finite. The bench makes full-size checkpoints from it;
+// shape, as the reference's modeling_bit.py, modeling_vit_hybrid.py, modeling_beit.py, modeling_data2vec_vision.py
+// and modeling_dpt.py lay them out, and a rule for random values that keeps activations finite (normal weights
+// of std 0.02, zero biases, unit norms, layer scale as configured). The bench makes full-size checkpoints from it;
 // checkpoint-parameters.test.ts checks it against every fixture checkpoint the reference wrote.
 
 export type Init = { kind: 'normal'; std: number } | { kind: 'constant'; value: number };
@@ -206,27 +207,113 @@ function beitSegmentationHeads(dict: StateDict, config: BeitJson): void {
   dict.affine('auxiliary_head.classifier', [labels, channels, 1, 1]);
 }
 
-function beitParameters(dict: StateDict, config: BeitJson, architecture: string): void {
-  const prefix = architecture === 'BeitModel' ? '' : 'beit.';
+/** BeitModel's parameters under `prefix`, less its heads: the final layernorm and pooler are the caller's. */
+function beitModel(dict: StateDict, prefix: string, config: BeitJson, maskToken: boolean): void {
   const hidden = config.hidden_size;
   const side = config.image_size / config.patch_size;
   const biasTable = [(2 * side - 1) ** 2 + 3, config.num_attention_heads];
   dict.tensor(`${prefix}embeddings.cls_token`, [1, 1, hidden]);
-  if (config.use_mask_token || architecture === 'BeitForMaskedImageModeling') dict.tensor(`${prefix}embeddings.mask_token`, [1, 1, hidden]);
+  if (maskToken) dict.tensor(`${prefix}embeddings.mask_token`, [1, 1, hidden]);
   dict.affine(`${prefix}embeddings.patch_embeddings.projection`, [hidden, config.num_channels, config.patch_size, config.patch_size]);
   if (config.use_absolute_position_embeddings) dict.tensor(`${prefix}embeddings.position_embeddings`, [1, side * side + 1, hidden]);
   if (config.use_shared_relative_position_bias)
     dict.tensor(`${prefix}encoder.relative_position_bias.relative_position_bias_table`, biasTable);
   transformerLayers(dict, prefix, config, true, config.use_relative_position_bias ? biasTable : undefined);
+}
+
+/**
+ * BEiT's architectures, or data2vec-vision's (BEiT's modules under `data2vec_vision.`, named Data2VecVision…),
+ * whose bare model has no pooler unless asked for one.
+ */
+function beitParameters(dict: StateDict, config: BeitJson, architecture: string, data2vec: boolean): void {
+  const task = data2vec ? architecture.replace('Data2VecVision', 'Beit') : architecture;
+  const prefix = task === 'BeitModel' ? '' : data2vec ? 'data2vec_vision.' : 'beit.';
+  const hidden = config.hidden_size;
+  beitModel(dict, prefix, config, config.use_mask_token === true || task === 'BeitForMaskedImageModeling');
   if (!config.use_mean_pooling) dict.norm(`${prefix}layernorm`, hidden);
-  const pooled = architecture === 'BeitModel' || architecture === 'BeitForImageClassification';
+  const pooled = (task === 'BeitModel' && !data2vec) || task === 'BeitForImageClassification';
   if (pooled && config.use_mean_pooling) dict.norm(`${prefix}pooler.layernorm`, hidden);
-  if (architecture === 'BeitForImageClassification') dict.affine('classifier', [numLabels(config), hidden]);
-  if (architecture === 'BeitForMaskedImageModeling') {
+  if (task === 'BeitForImageClassification') dict.affine('classifier', [numLabels(config), hidden]);
+  if (task === 'BeitForMaskedImageModeling') {
     dict.norm('layernorm', hidden);
     dict.affine('lm_head', [config.vocab_size, hidden]);
   }
-  if (architecture === 'BeitForSemanticSegmentation') beitSegmentationHeads(dict, config);
+  if (task === 'BeitForSemanticSegmentation') beitSegmentationHeads(dict, config);
+}
+
+interface DptJson {
+  is_hybrid: boolean;
+  backbone_config?: { model_type: string };
+  backbone_featmap_shape?: number[] | null;
+  hidden_act: string;
+  readout_type: string;
+  neck_hidden_sizes: number[];
+  reassemble_factors: number[];
+  fusion_hidden_size: number;
+  use_batch_norm_in_fusion_residual: boolean;
+  use_bias_in_fusion_residual?: boolean | null;
+  add_projection: boolean;
+}
+
+/** DPTModel for hybrid configs: ViT-Hybrid's embeddings on BiT's backbone, kept as a 1×1 projection, and ViT layers. */
+function dptHybridModel(dict: StateDict, prefix: string, config: ViTHybridJson & DptJson): void {
+  const hidden = config.hidden_size;
+  const featureDim = bitModel(dict, `${prefix}embeddings.backbone.bit.`, config.backbone_config ?? {});
+  const patches = (config.image_size / config.patch_size) ** 2;
+  dict.tensor(`${prefix}embeddings.cls_token`, [1, 1, hidden]);
+  dict.tensor(`${prefix}embeddings.position_embeddings`, [1, patches + 1, hidden]);
+  dict.affine(`${prefix}embeddings.projection`, [hidden, config.backbone_featmap_shape?.[1] ?? featureDim, 1, 1]);
+  transformerLayers(dict, prefix, config, false);
+  dict.norm(`${prefix}layernorm`, hidden);
+}
+
+/** DPTNeck: reassemble (readout projections, 1×1 projections, resampling by factor), 3×3 convs, fusion. */
+function dptNeck(dict: StateDict, config: DptJson, backboneHidden: number): void {
+  const { neck_hidden_sizes: sizes, fusion_hidden_size: fusion } = config;
+  sizes.forEach((channels, i) => {
+    // The hybrid's first two stages take BiT's feature maps as they are.
+    if (config.is_hybrid && i <= 1) return;
+    const at = `neck.reassemble_stage.layers.${i}`;
+    dict.affine(`${at}.projection`, [channels, backboneHidden, 1, 1]);
+    const factor = config.reassemble_factors[i]!;
+    if (factor > 1) dict.affine(`${at}.resize`, [channels, channels, factor, factor]);
+    if (factor < 1) dict.affine(`${at}.resize`, [channels, channels, 3, 3]);
+    if (config.readout_type === 'project')
+      dict.affine(`neck.reassemble_stage.readout_projects.${i}.0`, [backboneHidden, 2 * backboneHidden]);
+  });
+  sizes.forEach((channels, i) => dict.affine(`neck.convs.${i}`, [fusion, channels, 3, 3], false));
+  const batchNorm = config.use_batch_norm_in_fusion_residual;
+  const bias = config.use_bias_in_fusion_residual ?? !batchNorm;
+  sizes.forEach((_, i) => {
+    const at = `neck.fusion_stage.layers.${i}`;
+    dict.affine(`${at}.projection`, [fusion, fusion, 1, 1]);
+    for (const residual of ['residual_layer1', 'residual_layer2']) {
+      for (const n of [1, 2]) {
+        dict.affine(`${at}.${residual}.convolution${n}`, [fusion, fusion, 3, 3], bias);
+        if (batchNorm) dict.batchNorm(`${at}.${residual}.batch_norm${n}`, fusion);
+      }
+    }
+  });
+}
+
+/** DPTForDepthEstimation on a hybrid (BiT) or BEiT backbone; DPTModel for hybrid configs. */
+function dptParameters(dict: StateDict, config: DptJson & ViTHybridJson, architecture: string): void {
+  const beitBackbone = !config.is_hybrid && config.backbone_config?.model_type === 'beit';
+  if (!config.is_hybrid && !beitBackbone) throw new Error('No parameter list for DPT other than hybrid or on a BEiT backbone');
+  if (architecture === 'DPTModel' && config.is_hybrid) return dptHybridModel(dict, '', config);
+  if (architecture !== 'DPTForDepthEstimation') throw new Error(`No parameter list for ${architecture}`);
+  let backboneHidden = config.hidden_size;
+  if (beitBackbone) {
+    const backbone = config.backbone_config as unknown as BeitJson;
+    beitModel(dict, 'backbone.', backbone, false);
+    backboneHidden = backbone.hidden_size;
+  } else dptHybridModel(dict, 'dpt.', config);
+  dptNeck(dict, config, backboneHidden);
+  const features = config.fusion_hidden_size;
+  if (config.add_projection) dict.affine('head.projection', [256, 256, 3, 3]);
+  dict.affine('head.head.0', [features / 2, features, 3, 3]);
+  dict.affine('head.head.2', [32, features / 2, 3, 3]);
+  dict.affine('head.head.4', [1, 32, 1, 1]);
 }
 
 /** The reference's state dict for config.json (its first architecture, else the bare model). */
@@ -241,7 +328,13 @@ export function referenceParameters(config: ConfigJson): Parameter[] {
       vitHybridParameters(dict, config as unknown as ViTHybridJson, architecture ?? 'ViTHybridModel');
       break;
     case 'beit':
-      beitParameters(dict, config as unknown as BeitJson, architecture ?? 'BeitModel');
+      beitParameters(dict, config as unknown as BeitJson, architecture ?? 'BeitModel', false);
+      break;
+    case 'data2vec-vision':
+      beitParameters(dict, config as unknown as BeitJson, architecture ?? 'Data2VecVisionModel', true);
+      break;
+    case 'dpt':
+      dptParameters(dict, config as unknown as DptJson & ViTHybridJson, architecture ?? 'DPTModel');
       break;
     default:
       throw new Error(`No parameter list for model_type ${config.model_type}`);

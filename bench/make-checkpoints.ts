@@ -1,5 +1,5 @@
 // Full-size checkpoints for the bench models: config.json and preprocessor_config.json from
-// ../shared/bench-models, and a model.safetensors of seeded random values with the reference's parameter
+// ../shared/bench-models (or the bench's own bench/model-configs), and a model.safetensors of seeded random values with the reference's parameter
 // names and shapes, in bench/.cache/checkpoints (git-ignored). Made when missing; the same bytes every time.
 // Run alone: `pnpm exec tsx bench/make-checkpoints.ts [model ...]`.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -8,23 +8,23 @@ import { fileURLToPath } from 'node:url';
 import { referenceParameters, type ConfigJson } from './checkpoint-parameters.js';
 import { checkpointBytes, writeCheckpoint } from './checkpoint-writer.js';
 import { BENCH_MODELS } from './models.js';
-import { BENCH_MODELS_DIR, benchDir } from './prepare.js';
+import { benchDir, modelConfigDir } from './prepare.js';
 
 const SEED = 20261201;
 
 export const checkpointsDir = join(benchDir, '.cache', 'checkpoints');
 
 /** Makes the checkpoint folder of each of `names` that lacks one (or has one of the wrong size); returns their root. */
-export function ensureCheckpoints(benchModelsDir: string, names: readonly string[]): string {
+export function ensureCheckpoints(names: readonly string[]): string {
   for (const name of names) {
     const folder = join(checkpointsDir, name);
     const target = join(folder, 'model.safetensors');
-    const config = JSON.parse(readFileSync(join(benchModelsDir, name, 'config.json'), 'utf8')) as ConfigJson;
+    const config = JSON.parse(readFileSync(join(modelConfigDir(name), 'config.json'), 'utf8')) as ConfigJson;
     const parameters = referenceParameters(config);
     const bytes = checkpointBytes(parameters);
     if (existsSync(target) && statSync(target).size === bytes) continue;
     mkdirSync(folder, { recursive: true });
-    for (const file of ['config.json', 'preprocessor_config.json']) copyFileSync(join(benchModelsDir, name, file), join(folder, file));
+    for (const file of ['config.json', 'preprocessor_config.json']) copyFileSync(join(modelConfigDir(name), file), join(folder, file));
     const started = performance.now();
     writeCheckpoint(target, parameters, SEED);
     console.log(
@@ -36,5 +36,5 @@ export function ensureCheckpoints(benchModelsDir: string, names: readonly string
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const names = process.argv.slice(2);
-  ensureCheckpoints(BENCH_MODELS_DIR, names.length > 0 ? names : BENCH_MODELS.map((model) => model.name));
+  ensureCheckpoints(names.length > 0 ? names : BENCH_MODELS.map((model) => model.name));
 }

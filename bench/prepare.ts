@@ -5,7 +5,9 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { dirname, join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { exportGraphFromWeights, openModelRepo } from '@retina/core';
 import { build } from 'vite';
+import { BENCH_MODELS } from './models.js';
 import { encodeTestPhoto, PHOTO_HEIGHT, PHOTO_WIDTH } from './test-photo.js';
 
 export const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -13,6 +15,12 @@ export const repoRoot = join(benchDir, '..');
 const cacheDir = join(benchDir, '.cache');
 /** The full-size bench models: graphs, configs and weight manifests. */
 export const BENCH_MODELS_DIR = process.env.RETINA_BENCH_MODELS ?? join(repoRoot, '..', 'shared', 'bench-models');
+
+/** The folder of `name`'s config.json and preprocessor_config.json: the bench's own for a model the shared folder lacks. */
+export function modelConfigDir(name: string): string {
+  const own = BENCH_MODELS.find((model) => model.name === name)?.ownConfig;
+  return own ? join(benchDir, 'model-configs', name) : join(BENCH_MODELS_DIR, name);
+}
 
 /** The latest modification time among `paths` and, for folders, every file under them (0 for a missing path). */
 function newestChange(paths: readonly string[]): number {
@@ -81,21 +89,35 @@ export async function snapshotRetinaWorker(): Promise<string> {
 /**
  * The bench models with their weights, in bench/.cache/bench-models: the shared folder ships graphs and
  * weight manifests only and is not the bench's to write, so each model's folder here links to the shared
- * files and holds the weights (model.onnx.data) that the shared materialize.mjs recreates once. Returns
- * that root.
+ * files and holds the weights (model.onnx.data) that the shared materialize.mjs recreates once. A model
+ * with its own configs gets the graph `retina export` writes for its seeded checkpoint in `checkpointsDir`
+ * (model.onnx + model.onnx.data), exported once. Returns that root.
  */
-export function benchModelsWithWeights(names: readonly string[]): string {
+export async function benchModelsWithWeights(names: readonly string[], checkpointsDir: string): Promise<string> {
   const root = join(cacheDir, 'bench-models');
+  const shared = names.filter((name) => modelConfigDir(name) === join(BENCH_MODELS_DIR, name));
   for (const name of names) {
     const folder = join(root, name);
     mkdirSync(folder, { recursive: true });
-    for (const file of readdirSync(join(BENCH_MODELS_DIR, name))) {
-      if (!existsSync(join(folder, file))) symlinkSync(join(BENCH_MODELS_DIR, name, file), join(folder, file));
+    const source = shared.includes(name) ? join(BENCH_MODELS_DIR, name) : join(checkpointsDir, name);
+    for (const file of readdirSync(source)) {
+      if (file !== 'model.safetensors' && !existsSync(join(folder, file))) symlinkSync(join(source, file), join(folder, file));
     }
+    if (!shared.includes(name) && !existsSync(join(folder, 'model.onnx'))) await exportGraph(join(checkpointsDir, name), folder);
   }
   // materialize.mjs skips the files already there, whole.
-  execSync(`node ${join(BENCH_MODELS_DIR, 'materialize.mjs')} ${names.map((name) => join(root, name)).join(' ')}`, { stdio: 'inherit' });
+  if (shared.length > 0)
+    execSync(`node ${join(BENCH_MODELS_DIR, 'materialize.mjs')} ${shared.map((name) => join(root, name)).join(' ')}`, { stdio: 'inherit' });
   return root;
+}
+
+/** What `retina export` writes for the checkpoint in `checkpoint`, the graph and its data file in `folder` itself. */
+async function exportGraph(checkpoint: string, folder: string): Promise<void> {
+  const started = performance.now();
+  const { graph, externalData } = await exportGraphFromWeights(openModelRepo(checkpoint), {});
+  writeFileSync(join(folder, externalData.path), externalData.data);
+  writeFileSync(join(folder, 'model.onnx'), graph);
+  console.log(`${folder}: exported model.onnx from the checkpoint in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 export async function buildBenchPage(): Promise<void> {
@@ -123,7 +145,7 @@ export function testPhoto(): { folder: string; file: string; bytes: number; sha2
 
 /**
  * The model folders as transformers.js 4 reads them: it knows BEiT's processor only by its legacy name
- * BeitFeatureExtractor (the same class in Transformers), so preprocessor_config.json says that; the
+ * BeitFeatureExtractor (the same class in Transformers), so a BEiT's preprocessor_config.json says that; the
  * graph and weights are links to the very same files the other contenders load, and `quantized(name)`, when
  * given, is the folder of its default dtype's model_quantized.onnx.
  */
@@ -134,7 +156,7 @@ export function transformersJsModels(benchModelsDir: string, names: readonly str
     const folder = join(root, name);
     mkdirSync(folder, { recursive: true });
     const processor = JSON.parse(readFileSync(join(benchModelsDir, name, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>;
-    processor.image_processor_type = 'BeitFeatureExtractor';
+    if (processor.image_processor_type === 'BeitImageProcessor') processor.image_processor_type = 'BeitFeatureExtractor';
     writeFileSync(join(folder, 'preprocessor_config.json'), JSON.stringify(processor, null, 2));
     for (const file of ['config.json', 'model.onnx', 'model.onnx.data']) symlinkSync(join(benchModelsDir, name, file), join(folder, file));
     if (quantized) symlinkSync(join(quantized(name), 'model_quantized.onnx'), join(folder, 'model_quantized.onnx'));

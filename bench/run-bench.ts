@@ -20,7 +20,6 @@ import {
   type TinyModel,
 } from './page/protocol.js';
 import {
-  BENCH_MODELS_DIR,
   benchDir,
   benchModelsWithWeights,
   buildBenchPage,
@@ -52,10 +51,10 @@ function packageDist(name: string, from: string): string {
 
 const options = parseBenchOptions(process.argv.slice(2));
 const started = performance.now();
-const modelsDir = benchModelsWithWeights(options.models.map((model) => model.name));
-const checkpointsDir = ensureCheckpoints(
-  BENCH_MODELS_DIR,
+const checkpointsDir = ensureCheckpoints(options.models.map((model) => model.name));
+const modelsDir = await benchModelsWithWeights(
   options.models.map((model) => model.name),
+  checkpointsDir,
 );
 if (options.build) buildRetinaWorker();
 const retinaWorkerDir = await snapshotRetinaWorker();

@@ -267,8 +267,9 @@ export function ensureTransformersJsQ8(modelsDir: string, name: string): string 
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { benchModelsWithWeights } = await import('./prepare.js');
+  const { ensureCheckpoints } = await import('./make-checkpoints.js');
   const names = process.argv.slice(2);
   const models = names.length > 0 ? names : ['beit-base-patch16-224'];
-  const modelsDir = benchModelsWithWeights(models);
+  const modelsDir = await benchModelsWithWeights(models, ensureCheckpoints(models));
   for (const name of models) ensureTransformersJsQ8(modelsDir, name);
 }

@@ -2,7 +2,15 @@
 // Retina's. Retina's in-thread stages (decode, preprocess, post-process) are timed here too, on the
 // same photo, so that the worker's end-to-end time can be split.
 import { expose } from 'comlink';
-import { AutoImageProcessor, loadImage, postProcessSemanticSegmentation, Tensor, type ImageProcessor, type RawImage } from '@retina/core';
+import {
+  AutoImageProcessor,
+  loadImage,
+  postProcessDepthEstimation,
+  postProcessSemanticSegmentation,
+  Tensor,
+  type ImageProcessor,
+  type RawImage,
+} from '@retina/core';
 import type * as ort from 'onnxruntime-web/webgpu';
 import { loadSession, ortVersion, pixelTensor } from './ort-floor.js';
 import type { LoadInfo, RoundTimes, RoundTripRequest, ScenarioRequest } from './protocol.js';
@@ -45,6 +53,7 @@ const api = {
     if (request.model.task === 'image-segmentation') {
       round.postprocess = async () => postProcessSemanticSegmentation(logits, [originalSize]);
     }
+    if (request.model.task === 'depth-estimation') round.postprocess = async () => postProcessDepthEstimation(logits, [originalSize]);
     await warmUp(round, request);
     return { ortVersion, fetchMs, createSessionMs, coldStartMs: fetchMs + createSessionMs, modelBytes };
   },

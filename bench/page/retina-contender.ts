@@ -3,14 +3,16 @@
 /// <reference types="@retina/worker/global" />
 import type { PipelineResult, RemoteModelTimings, RemotePipelineTimings, RetinaWorker, WorkerLoadOptions } from '@retina/worker';
 import type { LoadInfo, RETINA_LOADS, RetinaKind, RoundTimes, RoundTripRequest, ScenarioRequest, TinyModel } from './protocol.js';
+import { describeDepth } from './describe-depth.js';
 import { timeRound, warmUp, type RoundRuns } from './runs.js';
 
-type AnyResult = PipelineResult<'image-classification'> | PipelineResult<'image-segmentation'>;
+type AnyResult = PipelineResult<'image-classification'> | PipelineResult<'image-segmentation'> | PipelineResult<'depth-estimation'>;
 type RetinaLoad = (typeof RETINA_LOADS)[RetinaKind];
 
 function describe(result: AnyResult | undefined): string {
   if (result === undefined) return 'no output';
   if (Array.isArray(result)) return `top-1 ${result[0]!.label} (${result[0]!.score.toFixed(4)})`;
+  if ('predictedDepth' in result) return describeDepth(result.predictedDepth);
   return `label map ${result.labelMap.width}x${result.labelMap.height}, ${result.segments.length} classes present`;
 }
 

@@ -1,8 +1,16 @@
 // transformers.js 4 (with the onnxruntime-web it bundles) on the same ONNX file and photo, or on its default
 // dtype's file (q8), in a worker like Retina's. Its ORT files come from the bench server, never a CDN.
 import { expose } from 'comlink';
-import { env, pipeline, RawImage, type ImageClassificationPipeline } from '@huggingface/transformers';
+import {
+  env,
+  pipeline,
+  RawImage,
+  type DepthEstimationPipeline,
+  type ImageClassificationPipeline,
+  type Tensor,
+} from '@huggingface/transformers';
 import type { LoadInfo, RoundTimes, ScenarioRequest } from './protocol.js';
+import { describeDepth } from './describe-depth.js';
 import { timeRound, warmUp, type RoundRuns } from './runs.js';
 
 const onnx = env.backends.onnx as { wasm: { wasmPaths: unknown }; versions?: { web?: string } };
@@ -13,11 +21,17 @@ env.localModelPath = '/transformers-js-models/';
 env.useBrowserCache = false;
 
 let round: RoundRuns = {};
-let output: { label: string; score: number }[] = [];
+let output: () => string = () => 'no output';
 
-/** fp32 reads model.onnx (+ model.onnx.data), q8 model_quantized.onnx (weights inside), as transformers.js names them. */
-async function loadClassifier(request: ScenarioRequest, dtype: 'fp32' | 'q8'): Promise<ImageClassificationPipeline> {
-  return await pipeline('image-classification', request.model.name, {
+/**
+ * The model's pipeline (image-classification or depth-estimation, the tasks of the bench models it has):
+ * fp32 reads model.onnx (+ model.onnx.data), q8 model_quantized.onnx (weights inside), as transformers.js names them.
+ */
+async function loadPipeline(
+  request: ScenarioRequest,
+  dtype: 'fp32' | 'q8',
+): Promise<ImageClassificationPipeline | DepthEstimationPipeline> {
+  return await pipeline(request.model.task as 'image-classification' | 'depth-estimation', request.model.name, {
     device: request.backend,
     dtype,
     subfolder: '',
@@ -33,17 +47,26 @@ const api = {
   async load(request: ScenarioRequest, dtype: 'fp32' | 'q8'): Promise<LoadInfo> {
     const photo = await (await fetch(request.photoUrl)).blob();
     const start = performance.now();
-    const classify = await loadClassifier(request, dtype);
+    const run = await loadPipeline(request, dtype);
     const coldStartMs = performance.now() - start;
     const image = await RawImage.fromBlob(photo);
     // transformers.js types its processor's and model's outputs as `any`; they are only timed here.
     /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return */
-    const { pixel_values } = await classify.processor(image);
+    const { pixel_values } = await run.processor(image);
     round = {
-      endToEnd: async () => (output = (await classify(photo as never, { top_k: 5 })) as typeof output),
+      endToEnd: async () => {
+        if (request.model.task === 'depth-estimation') {
+          const { predicted_depth } = (await (run as DepthEstimationPipeline)(photo as never)) as { predicted_depth: Tensor };
+          const [height, width] = predicted_depth.dims as [number, number];
+          output = () => describeDepth({ width, height, data: predicted_depth.data as Float32Array });
+        } else {
+          const top = (await (run as ImageClassificationPipeline)(photo as never, { top_k: 5 })) as { label: string; score: number }[];
+          output = () => `top-1 ${top[0]?.label} (${top[0]?.score.toFixed(4)})`;
+        }
+      },
       decode: () => RawImage.fromBlob(photo),
-      preprocess: () => classify.processor(image),
-      inference: () => classify.model({ pixel_values }),
+      preprocess: () => run.processor(image),
+      inference: () => run.model({ pixel_values }),
     };
     /* eslint-enable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return */
     await warmUp(round, request);
@@ -52,7 +75,7 @@ const api = {
 
   round: (): Promise<RoundTimes> => timeRound(round),
 
-  output: () => `top-1 ${output[0]?.label} (${output[0]?.score.toFixed(4)})`,
+  output: () => output(),
 };
 
 export type TransformersWorkerApi = typeof api;

@@ -12,13 +12,14 @@ import type { BeitConfig } from '../src/models/beit/configuration-beit.js';
 import { buildGraphFor } from '../src/testing/build-graph.js';
 import { readCheckpoint } from '../src/weights/index.js';
 import { ensureCheckpoints } from '../../../bench/make-checkpoints.js';
-import { BENCH_MODELS_DIR, benchModelsWithWeights } from '../../../bench/prepare.js';
+import { benchModelsWithWeights } from '../../../bench/prepare.js';
 
 const name = process.argv[2] ?? 'beit-base-patch16-224';
 const runs = Number(process.argv[3] ?? 20);
 
 async function main(): Promise<void> {
-  const checkpointDir = join(ensureCheckpoints(BENCH_MODELS_DIR, [name]), name);
+  const checkpointsDir = ensureCheckpoints([name]);
+  const checkpointDir = join(checkpointsDir, name);
   const repo = openModelRepo(checkpointDir);
   const config = (await AutoConfig.fromPretrained(repo)) as BeitConfig;
   const started = performance.now();
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
 
   const size = config.imageSize;
   const pixels = new Float32Array(3 * size * size).map((_, i) => Math.sin(i));
-  const exported = join(benchModelsWithWeights([name]), name, 'model.onnx');
+  const exported = join(await benchModelsWithWeights([name], checkpointsDir), name, 'model.onnx');
   const externalData = built.externalData.map(({ path, data }) => ({ path, data }));
   ortWeb.env.wasm.numThreads = 1;
   const sessions = {

@@ -124,9 +124,12 @@ if (mode === 'child-build') {
 } else {
   const options = parse(process.argv.slice(2));
   const { ensureCheckpoints } = await import('../../../bench/make-checkpoints.js');
-  const { BENCH_MODELS_DIR, benchModelsWithWeights } = await import('../../../bench/prepare.js');
-  const checkpoint = options.checkpoint ?? join(ensureCheckpoints(BENCH_MODELS_DIR, [options.model]), options.model);
-  const exported = options.sources.includes('onnx') ? join(benchModelsWithWeights([options.model]), options.model) : '';
+  const { benchModelsWithWeights } = await import('../../../bench/prepare.js');
+  const checkpoints = () => ensureCheckpoints([options.model]);
+  const checkpoint = options.checkpoint ?? join(checkpoints(), options.model);
+  const exported = options.sources.includes('onnx')
+    ? join(await benchModelsWithWeights([options.model], checkpoints()), options.model)
+    : '';
   const script = fileURLToPath(import.meta.url);
   const child = (...args: string[]) => execFileSync('pnpm', ['exec', 'tsx', '--expose-gc', script, ...args], { stdio: 'inherit' });
   console.log(`${options.model} (${checkpoint})`);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { ensureCheckpoints } from '../../../bench/make-checkpoints.js';
-import { BENCH_MODELS_DIR, testPhoto } from '../../../bench/prepare.js';
+import { testPhoto } from '../../../bench/prepare.js';
 import { openModelRepo } from '../src/hub/index.js';
 import { AutoConfig } from '../src/models/auto/configuration-auto.js';
 import { AutoImageProcessor } from '../src/models/auto/image-processing-auto.js';
@@ -35,7 +35,7 @@ function topK(logits: Float32Array, k: number): number[] {
 }
 
 async function benchModel(name: string): Promise<void> {
-  const folder = join(ensureCheckpoints(BENCH_MODELS_DIR, [name]), name);
+  const folder = join(ensureCheckpoints([name]), name);
   const repo = openModelRepo(folder);
   const config = await AutoConfig.fromPretrained(repo);
   const head = AutoModel.modelClassFor(config);
