@@ -1,4 +1,5 @@
 import type { GpuTensor } from '../session/gpu-outputs.js';
+import { computePipelineCache, fitsDevice, runPixelPass } from './gpu-pixel-pass.js';
 import { checkDepthShapes, cubicTaps, depthEstimation, postProcessDepthEstimation, type DepthEstimation } from './depth-estimation.js';
 
 // One invocation per output pixel: PyTorch's bicubic from the 4×4 source pixels, with the taps and weights the CPU
@@ -27,19 +28,7 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   resized[id.y * params.outW + id.x] = sum;
 }`;
 
-const WORKGROUP = 64;
-
-const pipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
-
-function pipelineFor(device: GPUDevice): GPUComputePipeline {
-  let pipeline = pipelines.get(device);
-  if (!pipeline) {
-    const module = device.createShaderModule({ label: 'retina depth bicubic resize', code: SHADER });
-    pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
-    pipelines.set(device, pipeline);
-  }
-  return pipeline;
-}
+const pipelineFor = computePipelineCache('retina depth bicubic resize', SHADER);
 
 /** Per output index, two rows: its four source indices, then their four weights' bits; the y taps, then the x taps. */
 function packTaps(inH: number, outH: number, inW: number, outW: number): Uint32Array<ArrayBuffer> {
@@ -55,60 +44,11 @@ function packTaps(inH: number, outH: number, inW: number, outW: number): Uint32A
   return packed;
 }
 
-/** Whether the device can bind the buffers and dispatch one invocation per pixel of every target size. */
-function fitsDevice(device: GPUDevice, depth: GpuTensor, targetSizes: ReadonlyArray<readonly [number, number]>): boolean {
-  const { maxStorageBufferBindingSize, maxBufferSize, maxComputeWorkgroupsPerDimension } = device.limits;
-  const bindable = (bytes: number) => bytes <= maxStorageBufferBindingSize && bytes <= maxBufferSize;
-  return (
-    bindable(depth.buffer.size) &&
-    targetSizes.every(
-      ([h, w]) =>
-        bindable(h * w * 4) && h <= maxComputeWorkgroupsPerDimension && Math.ceil(w / WORKGROUP) <= maxComputeWorkgroupsPerDimension,
-    )
-  );
-}
-
-async function resizeOnGpu(
-  device: GPUDevice,
-  depth: GpuTensor,
-  image: number,
-  [outH, outW]: readonly [number, number],
-): Promise<Float32Array> {
+async function resizeOnGpu(depth: GpuTensor, image: number, [outH, outW]: readonly [number, number]): Promise<Float32Array> {
   const [, inH, inW] = depth.dims as [number, number, number];
+  const params = Uint32Array.of(inW, outW, outH, image * inH * inW, outH, 0, 0, 0);
   const taps = packTaps(inH, outH, inW, outW);
-  const bytes = outH * outW * 4;
-  const tapBuffer = device.createBuffer({ size: taps.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-  const paramBuffer = device.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  const outBuffer = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-  const readBuffer = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  try {
-    device.queue.writeBuffer(tapBuffer, 0, taps);
-    device.queue.writeBuffer(paramBuffer, 0, Uint32Array.of(inW, outW, outH, image * inH * inW, outH, 0, 0, 0));
-    const pipeline = pipelineFor(device);
-    const bindGroup = device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: depth.buffer } },
-        { binding: 1, resource: { buffer: tapBuffer } },
-        { binding: 2, resource: { buffer: outBuffer } },
-        { binding: 3, resource: { buffer: paramBuffer } },
-      ],
-    });
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(outW / WORKGROUP), outH);
-    pass.end();
-    encoder.copyBufferToBuffer(outBuffer, 0, readBuffer, 0, bytes);
-    device.queue.submit([encoder.finish()]);
-    await readBuffer.mapAsync(GPUMapMode.READ);
-    const data = new Float32Array(readBuffer.getMappedRange().slice(0));
-    readBuffer.unmap();
-    return data;
-  } finally {
-    for (const buffer of [tapBuffer, paramBuffer, outBuffer, readBuffer]) buffer.destroy();
-  }
+  return new Float32Array(await runPixelPass({ pipeline: pipelineFor(depth.device), input: depth, taps, params, outH, outW }));
 }
 
 /**
@@ -123,12 +63,12 @@ export async function postProcessDepthEstimationOnGpu(
 ): Promise<DepthEstimation[]> {
   try {
     const sizes = checkDepthShapes(predictedDepth.dims, targetSizes);
-    if (!targetSizes || !fitsDevice(predictedDepth.device, predictedDepth, targetSizes)) {
+    if (!targetSizes || !fitsDevice(predictedDepth, targetSizes)) {
       return postProcessDepthEstimation(await predictedDepth.download(), targetSizes);
     }
     const results: DepthEstimation[] = [];
     for (const [b, [height, width]] of sizes.entries()) {
-      results.push(depthEstimation(await resizeOnGpu(predictedDepth.device, predictedDepth, b, [height, width]), height, width));
+      results.push(depthEstimation(await resizeOnGpu(predictedDepth, b, [height, width]), height, width));
     }
     return results;
   } finally {

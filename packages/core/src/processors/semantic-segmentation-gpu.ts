@@ -1,4 +1,5 @@
 import type { GpuTensor } from '../session/gpu-outputs.js';
+import { computePipelineCache, fitsDevice, runPixelPass } from './gpu-pixel-pass.js';
 import {
   bilinearTaps,
   checkSegmentationShapes,
@@ -43,19 +44,7 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   labels[id.y * params.outW + id.x] = label;
 }`;
 
-const WORKGROUP = 64;
-
-const pipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
-
-function pipelineFor(device: GPUDevice): GPUComputePipeline {
-  let pipeline = pipelines.get(device);
-  if (!pipeline) {
-    const module = device.createShaderModule({ label: 'retina segmentation upsample + argmax', code: SHADER });
-    pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
-    pipelines.set(device, pipeline);
-  }
-  return pipeline;
-}
+const pipelineFor = computePipelineCache('retina segmentation upsample + argmax', SHADER);
 
 /** Rows of (i0, i1, w0 bits, w1 bits): the y taps, then the x taps. */
 function packTaps(ys: AxisTaps, xs: AxisTaps): Uint32Array<ArrayBuffer> {
@@ -73,61 +62,13 @@ function packTaps(ys: AxisTaps, xs: AxisTaps): Uint32Array<ArrayBuffer> {
   return packed;
 }
 
-/** Whether the device can bind the buffers and dispatch one invocation per pixel of every target size. */
-function fitsDevice(device: GPUDevice, logits: GpuTensor, targetSizes: ReadonlyArray<readonly [number, number]>): boolean {
-  const { maxStorageBufferBindingSize, maxBufferSize, maxComputeWorkgroupsPerDimension } = device.limits;
-  const bindable = (bytes: number) => bytes <= maxStorageBufferBindingSize && bytes <= maxBufferSize;
-  return (
-    bindable(logits.buffer.size) &&
-    targetSizes.every(
-      ([h, w]) =>
-        bindable(h * w * 4) && h <= maxComputeWorkgroupsPerDimension && Math.ceil(w / WORKGROUP) <= maxComputeWorkgroupsPerDimension,
-    )
-  );
-}
-
-async function labelMapOnGpu(
-  device: GPUDevice,
-  logits: GpuTensor,
-  image: number,
-  [outH, outW]: readonly [number, number],
-): Promise<LabelMap> {
+async function labelMapOnGpu(logits: GpuTensor, image: number, [outH, outW]: readonly [number, number]): Promise<LabelMap> {
   const [, classes, inH, inW] = logits.dims as [number, number, number, number];
   const plane = inH * inW;
+  const params = Uint32Array.of(classes, plane, inW, outW, outH, image * classes * plane, outH, 0);
   const taps = packTaps(bilinearTaps(inH, outH), bilinearTaps(inW, outW));
-  const labelBytes = outH * outW * 4;
-  const tapBuffer = device.createBuffer({ size: taps.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-  const paramBuffer = device.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  const labelBuffer = device.createBuffer({ size: labelBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-  const readBuffer = device.createBuffer({ size: labelBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  try {
-    device.queue.writeBuffer(tapBuffer, 0, taps);
-    device.queue.writeBuffer(paramBuffer, 0, Uint32Array.of(classes, plane, inW, outW, outH, image * classes * plane, outH, 0));
-    const pipeline = pipelineFor(device);
-    const bindGroup = device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: logits.buffer } },
-        { binding: 1, resource: { buffer: tapBuffer } },
-        { binding: 2, resource: { buffer: labelBuffer } },
-        { binding: 3, resource: { buffer: paramBuffer } },
-      ],
-    });
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(outW / WORKGROUP), outH);
-    pass.end();
-    encoder.copyBufferToBuffer(labelBuffer, 0, readBuffer, 0, labelBytes);
-    device.queue.submit([encoder.finish()]);
-    await readBuffer.mapAsync(GPUMapMode.READ);
-    const data = new Int32Array(readBuffer.getMappedRange().slice(0));
-    readBuffer.unmap();
-    return { width: outW, height: outH, data };
-  } finally {
-    for (const buffer of [tapBuffer, paramBuffer, labelBuffer, readBuffer]) buffer.destroy();
-  }
+  const data = new Int32Array(await runPixelPass({ pipeline: pipelineFor(logits.device), input: logits, taps, params, outH, outW }));
+  return { width: outW, height: outH, data };
 }
 
 /**
@@ -142,11 +83,11 @@ export async function postProcessSemanticSegmentationOnGpu(
 ): Promise<LabelMap[]> {
   try {
     const [batch] = checkSegmentationShapes(logits.dims, targetSizes);
-    if (!targetSizes || !fitsDevice(logits.device, logits, targetSizes)) {
+    if (!targetSizes || !fitsDevice(logits, targetSizes)) {
       return postProcessSemanticSegmentation(await logits.download(), targetSizes);
     }
     const maps: LabelMap[] = [];
-    for (let b = 0; b < batch; b++) maps.push(await labelMapOnGpu(logits.device, logits, b, targetSizes[b]!));
+    for (let b = 0; b < batch; b++) maps.push(await labelMapOnGpu(logits, b, targetSizes[b]!));
     return maps;
   } finally {
     logits.dispose();
